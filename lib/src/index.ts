@@ -1,0 +1,11 @@
+/**
+ * battery-mi: battery materials informatics in TypeScript.
+ *
+ * The library is split by what a reader looks for; import the area you need:
+ * `battery-mi/data`, `battery-mi/nn`, `battery-mi/plot`, `battery-mi/notebook`.
+ *
+ * @packageDocumentation
+ */
+
+/** The library's version, as in its package.json. */
+export const VERSION = "0.1.0";
