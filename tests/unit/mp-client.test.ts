@@ -1,0 +1,226 @@
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { MPClient, MPError } from "../../lib/src/data/mp";
+
+const KEY = "abcdefghijklmnopqrstuvwxyz012345"; // 32 characters, like a real key; must never leak
+type Handler = (req: http.IncomingMessage, url: URL, res: http.ServerResponse) => void;
+
+/** A local server speaking the MP envelope; each test installs its own handler. */
+let server: http.Server;
+let base = "";
+let handler: Handler = (_q, _u, res) => res.end("{}");
+const seen: { url: URL; key: string | undefined }[] = [];
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    seen.push({ url, key: req.headers["x-api-key"] as string | undefined });
+    handler(req, url, res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+const electrodes = Array.from({ length: 2345 }, (_, i) => ({ battery_id: `mp-${i}_Li`, average_voltage: 2 + (i % 30) / 10, capacity_grav: 100 + i }));
+
+function envelope(res: http.ServerResponse, data: unknown[], total: number): void {
+  res.setHeader("Content-Type", "application/json");
+  res.end(JSON.stringify({ data, meta: { api_version: "test", time_stamp: new Date().toISOString(), total_doc: total, max_limit: 1000 } }));
+}
+
+function pagingHandler(req: http.IncomingMessage, url: URL, res: http.ServerResponse): void {
+  if (req.headers["x-api-key"] !== KEY) {
+    res.statusCode = 403;
+    return void res.end(JSON.stringify({ detail: "Invalid API key" }));
+  }
+  const allowed = new Set(["working_ion", "average_voltage_min", "average_voltage_max", "_fields", "_limit", "_skip", "battery_ids"]);
+  for (const k of url.searchParams.keys()) {
+    if (!allowed.has(k)) {
+      res.statusCode = 400;
+      return void res.end(JSON.stringify({ detail: `Request contains query parameters which cannot be used: ${k}` }));
+    }
+  }
+  const limit = Number(url.searchParams.get("_limit"));
+  if (limit > 1000) {
+    res.statusCode = 400;
+    return void res.end(JSON.stringify({ detail: "limit too large" }));
+  }
+  const skip = Number(url.searchParams.get("_skip"));
+  let rows = electrodes;
+  const ids = url.searchParams.get("battery_ids");
+  if (ids) rows = rows.filter((r) => ids.split(",").includes(r.battery_id));
+  const lo = Number(url.searchParams.get("average_voltage_min") ?? -Infinity);
+  const hi = Number(url.searchParams.get("average_voltage_max") ?? Infinity);
+  rows = rows.filter((r) => r.average_voltage >= lo && r.average_voltage <= hi);
+  envelope(res, rows.slice(skip, skip + limit), rows.length);
+}
+
+const quiet = { log: () => undefined, backoffMs: 5 };
+
+describe("Materials Project client against a local server speaking the real envelope", () => {
+  test("pages with _limit/_skip until meta.total_doc documents are collected, sending X-API-KEY", async () => {
+    handler = pagingHandler;
+    seen.length = 0;
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    const docs = await mp.searchInsertionElectrodes({ working_ion: "Li", fields: ["battery_id", "average_voltage"] });
+    assert.equal(docs.length, electrodes.length);
+    assert.equal(seen.length, 3);
+    assert.deepEqual(seen.map((s) => s.url.searchParams.get("_skip")), ["0", "1000", "2000"]);
+    assert.ok(seen.every((s) => s.key === KEY && s.url.pathname === "/materials/insertion_electrodes/"));
+    assert.ok(seen.every((s) => !s.url.search.includes(KEY)), "the key must not be in the URL");
+  });
+
+  test("ranges become _min/_max and _fields lists the requested fields; maxDocs stops early", async () => {
+    handler = pagingHandler;
+    seen.length = 0;
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    const docs = await mp.searchInsertionElectrodes({ average_voltage: [3, 4.5], fields: ["battery_id"], maxDocs: 50 });
+    assert.equal(docs.length, 50);
+    const q = seen[0].url.searchParams;
+    assert.equal(q.get("average_voltage_min"), "3");
+    assert.equal(q.get("average_voltage_max"), "4.5");
+    assert.equal(q.get("_fields"), "battery_id");
+    assert.equal(q.get("_limit"), "50");
+  });
+
+  test("long id lists are chunked into several requests", async () => {
+    handler = pagingHandler;
+    seen.length = 0;
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, idChunkSize: 100, ...quiet });
+    const ids = electrodes.slice(0, 250).map((e) => e.battery_id);
+    const docs = await mp.searchInsertionElectrodes({ battery_ids: ids });
+    assert.equal(docs.length, 250);
+    assert.equal(seen.length, 3);
+    assert.ok(seen.every((s) => (s.url.searchParams.get("battery_ids") ?? "").split(",").length <= 100));
+  });
+
+  test("429 with Retry-After is retried after the server's delay, then succeeds", async () => {
+    let calls = 0;
+    const times: number[] = [];
+    handler = (_q, _u, res) => {
+      times.push(Date.now());
+      if (++calls === 1) {
+        res.statusCode = 429;
+        res.setHeader("Retry-After", "1");
+        return void res.end(JSON.stringify({ detail: "rate limited" }));
+      }
+      envelope(res, [{ material_id: "mp-1" }], 1);
+    };
+    const logs: string[] = [];
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, backoffMs: 5, log: (m) => logs.push(m) });
+    const docs = await mp.searchSummary({ chemsys: "Li-Co-O" });
+    assert.equal(docs.length, 1);
+    assert.equal(calls, 2);
+    assert.ok(times[1] - times[0] >= 900, `waited ${times[1] - times[0]} ms, Retry-After said 1 s`);
+    assert.ok(logs.some((l) => /HTTP 429; retry 1\/3 in 1000 ms/.test(l)));
+  });
+
+  test("503 and 502 are retried with backoff; 500 is not and is reported with the status", async () => {
+    let calls = 0;
+    handler = (_q, _u, res) => {
+      calls++;
+      res.statusCode = calls < 3 ? (calls === 1 ? 503 : 502) : 200;
+      if (calls < 3) return void res.end("busy");
+      envelope(res, [], 0);
+    };
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    assert.deepEqual(await mp.searchSummary({}), []);
+    assert.equal(calls, 3);
+    calls = 0;
+    handler = (_q, _u, res) => {
+      calls++;
+      res.statusCode = 500;
+      res.end(JSON.stringify({ detail: "internal error" }));
+    };
+    await assert.rejects(mp.searchSummary({}), (e: unknown) => e instanceof MPError && e.status === 500 && /HTTP 500.*internal error/.test(e.message));
+    assert.equal(calls, 1);
+  });
+
+  test("malformed JSON and an unexpected envelope are clear errors", async () => {
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    handler = (_q, _u, res) => res.end("{not json");
+    await assert.rejects(mp.searchSummary({}), /malformed JSON/);
+    handler = (_q, _u, res) => res.end(JSON.stringify({ results: [] }));
+    await assert.rejects(mp.searchSummary({}), /expected \{data: \[\.\.\.\], meta: \{total_doc\}\}, got keys \[results\]/);
+  });
+
+  test("400 for an unknown field carries the server's detail", async () => {
+    handler = pagingHandler;
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    await assert.rejects(
+      mp.searchInsertionElectrodes({ capacity_grav: [100, undefined] }),
+      (e: unknown) => e instanceof MPError && e.status === 400 && /cannot be used: capacity_grav_min/.test(e.message),
+    );
+  });
+
+  test("a slow reply times out, is retried, and fails as a network error", async () => {
+    let calls = 0;
+    handler = (_q, _u, res) => {
+      calls++;
+      setTimeout(() => envelope(res, [], 0), 1500);
+    };
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, timeoutMs: 200, maxRetries: 1, ...quiet });
+    await assert.rejects(mp.searchSummary({}), (e: unknown) => e instanceof MPError && e.network && /timed out after 200 ms\) after 2 attempts/.test(e.message));
+    assert.equal(calls, 2);
+  });
+
+  test("no key: a clear error saying how to set MP_API_KEY; a wrong-length key is rejected without echoing it", async () => {
+    const saved = process.env.MP_API_KEY;
+    delete process.env.MP_API_KEY;
+    try {
+      await assert.rejects(new MPClient({ endpoint: base, ...quiet }).searchSummary({}), /set MP_API_KEY/);
+      const short = "0123456789abcdef";
+      await assert.rejects(new MPClient({ apiKey: short, endpoint: base, ...quiet }).searchSummary({}), (e: unknown) => !(e as Error).message.includes(short) && /16 characters/.test((e as Error).message));
+    } finally {
+      if (saved !== undefined) process.env.MP_API_KEY = saved;
+    }
+  });
+
+  test("the key never appears in errors, logs or cache files, even when the server echoes it", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "mp-cache-"));
+    const logs: string[] = [];
+    let calls = 0;
+    handler = (req, _u, res) => {
+      calls++;
+      if (calls === 1) {
+        res.statusCode = 503;
+        return void res.end(`overloaded for key ${req.headers["x-api-key"]}`);
+      }
+      if (calls === 2) {
+        res.statusCode = 403;
+        return void res.end(JSON.stringify({ detail: `key ${req.headers["x-api-key"]} is not allowed` }));
+      }
+      envelope(res, [{ material_id: "mp-19017", formula_pretty: "LiFePO4" }], 1);
+    };
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, cacheDir, backoffMs: 5, log: (m) => logs.push(m) });
+    const err = await mp.searchSummary({ formula: "LiFePO4" }).catch((e: Error) => e);
+    assert.ok(err instanceof MPError && err.status === 403);
+    assert.ok(!err.message.includes(KEY) && !String(err.stack).includes(KEY) && err.message.includes("***"));
+    const docs = await mp.searchSummary({ formula: "LiFePO4" });
+    assert.equal(docs[0].formula_pretty, "LiFePO4");
+    const files = fs.readdirSync(cacheDir);
+    assert.equal(files.length, 1);
+    for (const f of files) assert.ok(!fs.readFileSync(path.join(cacheDir, f), "utf8").includes(KEY));
+    assert.ok(logs.every((l) => !l.includes(KEY)));
+    // A second identical query is served from the cache without a request.
+    const before = calls;
+    await mp.searchSummary({ formula: "LiFePO4" });
+    assert.equal(calls, before);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test("a refused connection is reported as a network error", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const mp = new MPClient({ apiKey: KEY, endpoint: `http://127.0.0.1:${port}/`, maxRetries: 1, ...quiet });
+    await assert.rejects(mp.searchSummary({}), (e: unknown) => e instanceof MPError && e.network);
+  });
+});
