@@ -1,0 +1,296 @@
+/**
+ * Kernel delegation: runs the kernels a tfjs backend lacks on another backend (normally wasm → cpu).
+ *
+ * The WebAssembly backend of tfjs 4.22 has no implementation of 16 kernels the cpu backend has, among them
+ * `UnsortedSegmentSum` (the gradient of `gather`, hence of embeddings and of GNN message passing) and
+ * `Conv2DBackpropFilter` (the weight gradient of a 2-D convolution). Without them, training such models on
+ * wasm fails with "Kernel 'X' not registered for backend 'wasm'". We register each missing kernel on the
+ * target backend with a function that copies the inputs out of the target backend, runs the source
+ * backend's kernel on the copies, copies the outputs back into the target backend and frees every
+ * intermediate buffer of the source backend.
+ *
+ * @packageDocumentation
+ */
+import * as tf from "@tensorflow/tfjs";
+
+type DataId = object;
+type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
+
+/** What this module needs from a tfjs backend instance (the public KernelBackend surface). */
+interface DelegationBackend {
+  readSync(dataId: DataId): BackendValues;
+  write(values: BackendValues | null, shape: number[], dtype: tf.DataType): DataId;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+  numDataIds(): number;
+}
+
+/** The parts of the wasm backend used to store complex64 tensors, which it does not support natively. */
+interface WasmHeapBackend extends DelegationBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: DataId): { memoryOffset: number; shape: number[]; dtype: tf.DataType } | undefined };
+}
+
+/** The parts of the cpu backend used to read and build complex64 tensors. */
+interface CpuComplexBackend extends DelegationBackend {
+  data: { get(dataId: DataId): { complexTensorInfos?: { real: tf.TensorInfo; imag: tf.TensorInfo } } | undefined };
+}
+
+/** A report of one delegation: which kernels were registered and which were already there. */
+export interface DelegationReport {
+  /** Backend the kernels were registered on, e.g. `"wasm"`. */
+  target: string;
+  /** Backend that runs them, e.g. `"cpu"`. */
+  source: string;
+  /** Kernel names newly registered on `target` by this call, sorted. */
+  registered: string[];
+  /** Kernel names delegated by an earlier call (this module's own registrations), sorted. */
+  alreadyDelegated: string[];
+}
+
+/** Kernels registered by this module, per target backend, so repeated calls are idempotent. */
+const delegatedByTarget = new Map<string, Set<string>>();
+
+/**
+ * Names of the kernels `source` implements and `target` does not (as registered in tfjs's global kernel
+ * registry right now), sorted. Kernels this module already delegated count as present on `target`.
+ *
+ * @example
+ * ```ts
+ * missingKernels("wasm", "cpu"); // ["Complex", "ComplexAbs", "Conv2DBackpropFilter", ...] before delegation
+ * ```
+ */
+export function missingKernels(target: string, source: string): string[] {
+  const have = new Set(tf.getKernelsForBackend(target).map((k) => k.kernelName));
+  return tf
+    .getKernelsForBackend(source)
+    .map((k) => k.kernelName)
+    .filter((name) => !have.has(name))
+    .sort();
+}
+
+/** Names of the kernels this module delegated on `target` so far, sorted. */
+export function delegatedKernels(target: string): string[] {
+  return [...(delegatedByTarget.get(target) ?? [])].sort();
+}
+
+/**
+ * Registers on backend `target` every kernel that backend `source` has and `target` lacks, each running on
+ * `source` through a copy of its inputs. Idempotent: a second call registers nothing new.
+ *
+ * Supported dtypes: float32, int32, bool, string, and complex64 (which the wasm backend cannot hold
+ * natively: delegated kernels store it in the wasm heap as interleaved float32 pairs, tfjs's own layout
+ * for complex data, and {@link patchComplexReads} lets `data()`/`dataSync()` read it back). Kernels with
+ * several outputs (`RaggedGather`, `RaggedTensorToTensor`) return all of them.
+ *
+ * @param target - backend receiving the kernels, e.g. `"wasm"`.
+ * @param source - backend running them, e.g. `"cpu"`; it must be registered (it is initialised lazily, at
+ *   the first delegated call).
+ * @returns what was registered.
+ *
+ * @example
+ * ```ts
+ * const report = delegateMissingKernels("wasm", "cpu");
+ * report.registered.includes("UnsortedSegmentSum"); // true on tfjs 4.22
+ * ```
+ */
+export function delegateMissingKernels(target: string, source: string): DelegationReport {
+  let done = delegatedByTarget.get(target);
+  if (done === undefined) {
+    done = new Set<string>();
+    delegatedByTarget.set(target, done);
+  }
+  const registered: string[] = [];
+  for (const kernelName of missingKernels(target, source)) {
+    const sourceKernel = tf.getKernel(kernelName, source);
+    if (sourceKernel === undefined) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName: target,
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        runDelegated(kernelName, sourceKernel, source, inputs, attrs, backend as unknown as DelegationBackend),
+    });
+    done.add(kernelName);
+    registered.push(kernelName);
+  }
+  return {
+    target,
+    source,
+    registered,
+    alreadyDelegated: [...done].filter((k) => !registered.includes(k)).sort(),
+  };
+}
+
+function findSourceBackend(source: string, kernelName: string): DelegationBackend {
+  // engine().findBackend initialises a registered backend lazily (synchronously for cpu).
+  const backend = tf.engine().findBackend(source) as unknown as DelegationBackend | null;
+  if (backend == null) {
+    throw new Error(
+      `battery-mi: kernel '${kernelName}' is delegated to the '${source}' backend, but that backend is not ` +
+        `registered or needs an asynchronous initialisation. Registered backends: ` +
+        `${Object.keys(tf.engine().registryFactory).join(", ")}.`,
+    );
+  }
+  silenceCpuNodeBanner(backend);
+  return backend;
+}
+
+/**
+ * tfjs's cpu backend prints a banner recommending @tensorflow/tfjs-node the first time it stores data in
+ * Node. The loader has already tried tfjs-node and reported why it is not used, so the banner would only
+ * mislead; `firstUse` is the flag the backend checks before printing it.
+ */
+export function silenceCpuNodeBanner(backend: unknown): void {
+  if (backend !== null && typeof backend === "object" && "firstUse" in backend) {
+    (backend as { firstUse: boolean }).firstUse = false;
+  }
+}
+
+function runDelegated(
+  kernelName: string,
+  sourceKernel: tf.KernelConfig,
+  source: string,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap | undefined,
+  target: DelegationBackend,
+): tf.TensorInfo | tf.TensorInfo[] {
+  const src = findSourceBackend(source, kernelName);
+  const copies: tf.TensorInfo[] = [];
+  // Variadic kernels (Einsum, like Concat or AddN) receive their inputs as an array: keep that shape.
+  const srcInputs: tf.NamedTensorInfoMap = (Array.isArray(inputs) ? [] : {}) as tf.NamedTensorInfoMap;
+  let outputs: tf.TensorInfo[] = [];
+  try {
+    for (const [name, info] of Object.entries(inputs)) {
+      // Optional inputs (e.g. a missing bias) arrive as undefined/null: leave them out as tfjs does.
+      if (info == null) continue;
+      const copy = copyIn(info, target, src, source);
+      copies.push(copy);
+      srcInputs[name] = copy;
+    }
+    const result = sourceKernel.kernelFunc({ inputs: srcInputs, attrs: attrs ?? {}, backend: src as never });
+    outputs = Array.isArray(result) ? result : [result];
+    const back = outputs.map((out) => copyOut(out, src, target));
+    return Array.isArray(result) ? back : back[0];
+  } finally {
+    // A source kernel may return one of its inputs (with its refCount raised), so inputs and outputs are
+    // each released once; the source backend frees a buffer when its count reaches zero.
+    for (const info of [...copies, ...outputs]) disposeOnSource(info, src);
+  }
+}
+
+/** Copies a tensor held by the target backend into a new tensor of the source backend. */
+function copyIn(
+  info: tf.TensorInfo,
+  target: DelegationBackend,
+  src: DelegationBackend,
+  source: string,
+): tf.TensorInfo {
+  const shape = info.shape.slice();
+  if (info.dtype === "complex64") {
+    const interleaved = readComplexFromWasm(target, info);
+    const n = interleaved.length / 2;
+    const re = new Float32Array(n);
+    const im = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      re[i] = interleaved[2 * i];
+      im[i] = interleaved[2 * i + 1];
+    }
+    const real: tf.TensorInfo = { dataId: src.write(re, shape, "float32"), shape, dtype: "float32" };
+    const imag: tf.TensorInfo = { dataId: src.write(im, shape, "float32"), shape, dtype: "float32" };
+    const complexKernel = tf.getKernel("Complex", source);
+    if (complexKernel === undefined) {
+      src.disposeData(real.dataId);
+      src.disposeData(imag.dataId);
+      throw new Error(`battery-mi: backend '${source}' has no 'Complex' kernel to rebuild a complex64 input`);
+    }
+    try {
+      return complexKernel.kernelFunc({ inputs: { real, imag }, attrs: {}, backend: src as never }) as tf.TensorInfo;
+    } finally {
+      src.disposeData(real.dataId);
+      src.disposeData(imag.dataId);
+    }
+  }
+  const values = normalise(target.readSync(info.dataId), info.dtype);
+  return { dataId: src.write(values, shape, info.dtype), shape, dtype: info.dtype };
+}
+
+/** Copies a source-backend tensor into a new tensor of the target backend (refCount 1, owned by tfjs). */
+function copyOut(info: tf.TensorInfo, src: DelegationBackend, target: DelegationBackend): tf.TensorInfo {
+  const shape = info.shape.slice();
+  // cpu's readSync returns complex64 data interleaved [re0, im0, re1, im1, ...], the layout kept in wasm.
+  const values = normalise(src.readSync(info.dataId), info.dtype);
+  return { dataId: target.write(values, shape, info.dtype), shape, dtype: info.dtype };
+}
+
+function disposeOnSource(info: tf.TensorInfo, src: DelegationBackend): void {
+  const complexParts = (src as CpuComplexBackend).data?.get(info.dataId)?.complexTensorInfos;
+  const freed = src.disposeData(info.dataId);
+  // cpu's disposeData does not free the real/imag parts of a complex tensor; its kernels free them via
+  // disposeIntermediateTensorInfo, which does the same thing as this.
+  if (freed && complexParts !== undefined) {
+    src.disposeData(complexParts.real.dataId);
+    src.disposeData(complexParts.imag.dataId);
+  }
+}
+
+/**
+ * Values in the typed array tfjs expects for a dtype. Backends store bool as Uint8Array, but a cpu kernel
+ * may hand back an Int32Array or a plain array; the wasm backend copies raw bytes, so the element type
+ * must match exactly.
+ */
+function normalise(values: BackendValues | number[], dtype: tf.DataType): BackendValues {
+  switch (dtype) {
+    case "float32":
+    case "complex64":
+      return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+    case "int32":
+      return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
+    case "bool":
+      return values instanceof Uint8Array ? values : Uint8Array.from(values as ArrayLike<number>);
+    case "string":
+      return values as Uint8Array[];
+    default:
+      throw new Error(`battery-mi: cannot delegate a tensor of dtype '${String(dtype)}'`);
+  }
+}
+
+function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
+  return (
+    backend !== null &&
+    typeof backend === "object" &&
+    "wasm" in backend &&
+    "dataIdMap" in backend &&
+    (backend as { wasm: unknown }).wasm != null
+  );
+}
+
+/** Reads a complex64 tensor stored by {@link copyOut} in the wasm heap: interleaved float32 pairs. */
+function readComplexFromWasm(backend: DelegationBackend, info: tf.TensorInfo): Float32Array {
+  if (!isWasmHeapBackend(backend)) {
+    throw new Error("battery-mi: complex64 tensors can only be delegated from the wasm backend");
+  }
+  const entry = backend.dataIdMap.get(info.dataId);
+  if (entry === undefined) throw new Error("battery-mi: complex64 tensor not found in the wasm backend (disposed?)");
+  const n = 2 * tf.util.sizeFromShape(entry.shape);
+  const bytes = backend.wasm.HEAPU8.slice(entry.memoryOffset, entry.memoryOffset + 4 * n);
+  return new Float32Array(bytes.buffer, 0, n);
+}
+
+const patchedBackends = new WeakSet<object>();
+
+/**
+ * Lets `data()`/`dataSync()`/`array()` read complex64 tensors made by delegated kernels on the wasm backend
+ * (its own `readSync` only knows float32, int32, bool and string). Other dtypes go to the original method.
+ * Idempotent per backend instance; a no-op on backends that are not wasm-like.
+ */
+export function patchComplexReads(backend: unknown): void {
+  if (!isWasmHeapBackend(backend) || patchedBackends.has(backend)) return;
+  patchedBackends.add(backend);
+  const original = backend.readSync.bind(backend);
+  backend.readSync = (dataId: DataId, ...rest: unknown[]) => {
+    const entry = backend.dataIdMap.get(dataId);
+    if (entry !== undefined && entry.dtype === "complex64") {
+      return readComplexFromWasm(backend, { dataId, shape: entry.shape, dtype: "complex64" });
+    }
+    return (original as (id: DataId, ...r: unknown[]) => BackendValues)(dataId, ...rest);
+  };
+}
