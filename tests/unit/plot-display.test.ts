@@ -1,0 +1,175 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Module from "node:module";
+import {
+  BUNDLE_MARKER,
+  HtmlDisplay,
+  NotebookTarget,
+  bundleScript,
+  detectNotebook,
+  figureHtml,
+  linePlot,
+  loadPlotly,
+  parityPlot,
+  plotlyBundle,
+  saveHtml,
+  setNotebookTarget,
+  show,
+  toHtml,
+} from "../../lib/src/plot";
+
+/** A tslab-like target that records every HTML output. */
+function fakeTarget(): NotebookTarget & { outputs: string[]; updates: string[][] } {
+  const outputs: string[] = [];
+  const updates: string[][] = [];
+  return {
+    outputs,
+    updates,
+    display: { html: (s: string) => void outputs.push(s) },
+    newDisplay(): HtmlDisplay {
+      const mine: string[] = [];
+      updates.push(mine);
+      return { html: (s: string) => void mine.push(s) };
+    },
+  };
+}
+
+const fig = () => linePlot({ x: [1, 2, 3], y: [3, 1, 2], title: "Capacity </script> & fade", yTitle: "Capacity [A.h]" });
+
+test("the plotly bundle is read from node_modules/plotly.js-dist-min once per process", () => {
+  const a = plotlyBundle();
+  const b = plotlyBundle();
+  assert.ok(a.length > 1_000_000, `bundle is ${a.length} chars`);
+  assert.equal(a, b);
+  assert.equal(
+    a,
+    fs.readFileSync(require.resolve("plotly.js-dist-min"), "utf8"),
+    "the bundle is the package's file verbatim",
+  );
+});
+
+test("the bundle script shadows define, module and exports and keeps window.Plotly", () => {
+  const s = bundleScript();
+  assert.ok(s.startsWith("<script"));
+  assert.ok(s.includes(BUNDLE_MARKER));
+  assert.match(s, /\(function \(define, module, exports\) \{/);
+  assert.match(s, /\}\)\.call\([^)]*window[^)]*, undefined, undefined, undefined\);\s*<\/script>$/);
+  // Only the final closing tag: nothing inside can end the script early.
+  assert.equal(s.match(/<\/script/gi)!.length, 1);
+  // Only the one opening tag, and it loads nothing from elsewhere (assert.ok: a failure must not print 4.8 MB).
+  assert.equal(s.match(/<script/gi)!.length, 1);
+  assert.ok(!/^<script[^>]*\ssrc\s*=/.test(s));
+});
+
+test("show() in a notebook emits plotly.js exactly once over several figures, then only div + JSON", () => {
+  const t = fakeTarget();
+  show(fig(), { target: t });
+  show(fig(), { target: t });
+  show(parityPlot({ measured: [1, 2, 3], predicted: [1, 2, 4] }), { target: t });
+  const bundles = t.outputs.filter((o) => o.includes(BUNDLE_MARKER));
+  assert.equal(bundles.length, 1);
+  assert.equal(t.outputs.length, 4);
+  assert.ok(t.outputs[0].includes(BUNDLE_MARKER), "the bundle comes before the first figure");
+  assert.ok(t.outputs[0].includes("(function (define, module, exports) {"), "the emitted bundle shadows define");
+  for (const o of t.outputs.slice(1)) {
+    assert.ok(o.length < 20_000, `a figure output is small (${o.length} chars)`);
+    assert.match(o, /<div id="bmi-plot-[0-9a-f]{12}"/);
+    assert.match(o, /window\.Plotly\.newPlot/);
+    assert.match(o, /setTimeout\(draw, 50\)/, "the figure waits for window.Plotly");
+  }
+  const ids = t.outputs.slice(1).map((o) => /id="([^"]+)"/.exec(o)![1]);
+  assert.equal(new Set(ids).size, 3, "div ids are unique");
+});
+
+test("loadPlotly() re-emits the bundle on request, and show() then does not add another", () => {
+  const t = fakeTarget();
+  assert.equal(loadPlotly({ target: t }), true);
+  assert.equal(loadPlotly({ target: t }), true);
+  show(fig(), { target: t });
+  assert.equal(t.outputs.filter((o) => o.includes(BUNDLE_MARKER)).length, 2);
+  assert.equal(t.outputs.length, 3);
+  assert.equal(loadPlotly({ target: null }), false);
+});
+
+test("figure HTML embeds the figure JSON safely inside the script", () => {
+  const f = fig();
+  const html = figureHtml(f, { divId: "bmi-plot-test" });
+  assert.equal(html.match(/<\/script/gi)!.length, 1, "the title's </script> is escaped");
+  const json = /fig = (\{.*\});/.exec(html)![1];
+  const parsed = JSON.parse(json);
+  assert.deepEqual(parsed.data, JSON.parse(JSON.stringify(f.data)));
+  assert.equal(parsed.layout.title.text, "Capacity </script> & fade");
+  // The text shown before plotly draws (and by static renderers): tags stripped, HTML-escaped.
+  assert.match(html, /Figure &quot;Capacity &amp; fade&quot;: 1 trace \(scatter×1\), 3 points/);
+});
+
+test("toHtml is a standalone page with the figure JSON and no network script", () => {
+  const html = toHtml(fig());
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.ok(html.includes(BUNDLE_MARKER));
+  assert.ok(html.includes('"yTitle"') === false && html.includes("Capacity [A.h]"));
+  assert.ok(!/<script[^>]*\ssrc\s*=/i.test(html), "no <script src=...>");
+  assert.ok(!/<link[^>]*href\s*=\s*["']?https?:/i.test(html), "no external stylesheet");
+  const light = toHtml(fig(), { includePlotly: false });
+  assert.ok(!light.includes(BUNDLE_MARKER));
+  assert.ok(light.length < 10_000);
+});
+
+test("saveHtml writes the page, creating folders, and returns the absolute path", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bmi-plot-"));
+  try {
+    const file = saveHtml(fig(), path.join(dir, "a", "b", "fig.html"), { includePlotly: false });
+    assert.ok(path.isAbsolute(file));
+    assert.match(fs.readFileSync(file, "utf8"), /Plotly\.newPlot/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("outside a notebook, show() prints a one-line summary instead of opening a browser", () => {
+  const lines: string[] = [];
+  show(fig(), { target: null, write: (l) => void lines.push(l) });
+  assert.deepEqual(lines, ['Figure "Capacity & fade": 1 trace (scatter×1), 3 points']);
+  assert.throws(() => show({} as never, { target: null }), /expected a figure/);
+});
+
+test("detectNotebook finds a running tslab kernel through its loaded jupyter module, and nothing otherwise", () => {
+  assert.equal(detectNotebook(), null, "plain node is not a notebook");
+  // Simulate the kernel: tslab's dist/jupyter.js loaded with a display writer, and its public.js.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bmi-tslab-"));
+  const dist = path.join(dir, "node_modules", "tslab", "dist");
+  fs.mkdirSync(dist, { recursive: true });
+  const jupyterFile = path.join(dist, "jupyter.js");
+  const publicFile = path.join(dist, "public.js");
+  fs.writeFileSync(jupyterFile, "exports.lastWriteDisplayData = null;\n");
+  fs.writeFileSync(
+    publicFile,
+    "const out = []; exports.out = out;\n" +
+      "exports.display = { html: (s) => out.push(s) };\n" +
+      "exports.newDisplay = () => ({ html: (s) => out.push(s) });\n",
+  );
+  const req = Module.createRequire(jupyterFile);
+  try {
+    const jupyter = req(jupyterFile) as { lastWriteDisplayData: unknown };
+    assert.equal(detectNotebook(), null, "tslab loaded but no cell running yet");
+    jupyter.lastWriteDisplayData = () => undefined;
+    const found = detectNotebook();
+    assert.ok(found, "kernel detected");
+    show(fig());
+    const out = (req(publicFile) as { out: string[] }).out;
+    assert.equal(out.length, 2);
+    assert.ok(out[0].includes(BUNDLE_MARKER));
+    // setNotebookTarget overrides detection in both directions.
+    setNotebookTarget(null);
+    assert.equal(detectNotebook(), null);
+  } finally {
+    setNotebookTarget(undefined);
+    delete require.cache[jupyterFile];
+    delete require.cache[publicFile];
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(detectNotebook(), null);
+});
