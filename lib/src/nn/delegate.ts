@@ -159,12 +159,16 @@ function runDelegated(
   const srcInputs: tf.NamedTensorInfoMap = (Array.isArray(inputs) ? [] : {}) as tf.NamedTensorInfoMap;
   let outputs: tf.TensorInfo[] = [];
   try {
-    for (const [name, info] of Object.entries(inputs)) {
+    const copy = (info: tf.TensorInfo): tf.TensorInfo => {
+      const c = copyIn(info, target, src, source);
+      copies.push(c);
+      return c;
+    };
+    for (const [name, value] of Object.entries(inputs) as [string, tf.TensorInfo | tf.TensorInfo[] | null][]) {
       // Optional inputs (e.g. a missing bias) arrive as undefined/null: leave them out as tfjs does.
-      if (info == null) continue;
-      const copy = copyIn(info, target, src, source);
-      copies.push(copy);
-      srcInputs[name] = copy;
+      if (value == null) continue;
+      // Some kernels take a list under one name (RaggedGather's paramsNestedSplits).
+      (srcInputs as Record<string, unknown>)[name] = Array.isArray(value) ? value.map(copy) : copy(value);
     }
     const result = sourceKernel.kernelFunc({ inputs: srcInputs, attrs: attrs ?? {}, backend: src as never });
     outputs = Array.isArray(result) ? result : [result];

@@ -1,0 +1,142 @@
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { loadTf, withBackend, missingKernels, delegatedKernels, delegateMissingKernels } from "../../lib/src/nn";
+
+let onWasm = false;
+
+before(async () => {
+  const rt = await loadTf({ log: false });
+  onWasm = rt.backend === "wasm";
+});
+
+/** Runs `fn` on wasm and on cpu and returns both results as plain arrays (wasm first). */
+async function both<T>(fn: () => T): Promise<[T, T]> {
+  const w = await withBackend("wasm", fn);
+  const c = await withBackend("cpu", fn);
+  return [w, c];
+}
+
+function cpuDataIds(): number {
+  return (tf.engine().findBackend("cpu") as unknown as { numDataIds(): number }).numDataIds();
+}
+function wasmDataIds(): number {
+  return (tf.engine().findBackend("wasm") as unknown as { numDataIds(): number }).numDataIds();
+}
+
+test("after loadTf every kernel the cpu backend has is available on wasm (none left missing)", (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  assert.deepEqual(missingKernels("wasm", "cpu"), []);
+  const delegated = delegatedKernels("wasm");
+  for (const k of ["UnsortedSegmentSum", "Conv2DBackpropFilter", "Einsum", "FFT", "RaggedGather", "StaticRegexReplace"]) {
+    assert.ok(delegated.includes(k), `${k} delegated (got ${delegated.join(", ")})`);
+  }
+  t.diagnostic(`${delegated.length} delegated: ${delegated.join(", ")}`);
+});
+
+test("delegating again registers nothing new (idempotent)", (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const report = delegateMissingKernels("wasm", "cpu");
+  assert.deepEqual(report.registered, []);
+  assert.deepEqual(report.alreadyDelegated, delegatedKernels("wasm"));
+});
+
+test("unsortedSegmentSum on wasm equals cpu (values and dtype) for float32 and int32 data, with numSegments passed through", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const run = () =>
+    tf.tidy(() => {
+      const ids = tf.tensor1d([2, 0, 2, 4, 0], "int32");
+      const f = tf.unsortedSegmentSum(tf.tensor2d([[1.5, 2], [3, 4], [5, 6], [7, 8], [9, 10.25]]), ids, 6);
+      const i = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4, 5], "int32"), ids, 6);
+      return { f: f.arraySync(), fd: f.dtype, i: i.arraySync(), id: i.dtype, backend: tf.getBackend() };
+    });
+  const [w, c] = await both(run);
+  assert.equal(w.backend, "wasm");
+  assert.deepEqual(w.f, [[12, 14.25], [0, 0], [6.5, 8], [0, 0], [7, 8], [0, 0]]);
+  assert.deepEqual({ ...w, backend: "" }, { ...c, backend: "" });
+  assert.equal(w.fd, "float32");
+});
+
+test("variadic and multi-output kernels (einsum, raggedRange, raggedGather) match cpu", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const run = () =>
+    tf.tidy(() => {
+      const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+      const b = tf.tensor2d([[1, 0], [0, 1], [2, -1]]);
+      const e = tf.einsum("ij,jk->ik", a, b).arraySync();
+      const rr = tf.raggedRange(tf.tensor1d([0, 5], "int32"), tf.tensor1d([3, 8], "int32"), tf.tensor1d([1, 2], "int32"));
+      const rg = tf.raggedGather(
+        [tf.tensor1d([0, 2, 3, 6], "int32")],
+        tf.tensor1d([10, 11, 12, 13, 14, 15]),
+        tf.tensor1d([2, 0], "int32"),
+        1,
+      );
+      return {
+        e,
+        splits: rr.rtNestedSplits.arraySync(),
+        values: rr.rtDenseValues.arraySync(),
+        gSplits: rg.outputNestedSplits.map((s) => s.arraySync()),
+        gValues: rg.outputDenseValues.arraySync(),
+      };
+    });
+  const [w, c] = await both(run);
+  assert.deepEqual(w.e, [[7, -1], [16, -1]]);
+  assert.deepEqual(w.splits, [0, 3, 5]);
+  assert.deepEqual(w.values, [0, 1, 2, 5, 7]);
+  assert.deepEqual(w.gValues, [13, 14, 15, 10, 11]);
+  assert.deepEqual(w, c);
+});
+
+test("string tensors pass through a delegated kernel (staticRegexReplace)", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const [w, c] = await both(() =>
+    tf.tidy(() => tf.string.staticRegexReplace(tf.tensor1d(["LiCoO2", "LiFePO4"]), "Li", "Na").arraySync()),
+  );
+  assert.deepEqual(w, ["NaCoO2", "NaFePO4"]);
+  assert.deepEqual(w, c);
+});
+
+test("complex64 tensors made by delegated kernels can be read and transformed on wasm (complex, fft, ifft, abs)", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const run = () =>
+    tf.tidy(() => {
+      const z = tf.complex([1, 2, 3, 4], [0, -1, 0.5, 0]);
+      const f = tf.spectral.fft(z);
+      const back = tf.spectral.ifft(f);
+      return {
+        z: Array.from(z.dataSync()),
+        fRe: Array.from(tf.real(f).dataSync()),
+        fIm: Array.from(tf.imag(f).dataSync()),
+        backRe: Array.from(tf.real(back).dataSync()),
+        abs: Array.from(tf.abs(z).dataSync()),
+      };
+    });
+  const [w, c] = await both(run);
+  assert.deepEqual(w.z, [1, 0, 2, -1, 3, 0.5, 4, 0]);
+  for (const k of ["fRe", "fIm", "backRe", "abs"] as const) {
+    w[k].forEach((v, i) => assert.ok(Math.abs(v - c[k][i]) < 1e-5, `${k}[${i}]: wasm ${v} vs cpu ${c[k][i]}`));
+  }
+  assert.ok(Math.abs(w.backRe[2] - 3) < 1e-5);
+});
+
+test("delegated kernels free everything: tensors, wasm buffers and cpu buffers are unchanged after 50 rounds", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  await withBackend("wasm", () => {
+    const x = tf.randomNormal([2, 6, 6, 3], 0, 1, "float32", 1);
+    const k = tf.randomNormal([3, 3, 3, 4], 0, 1, "float32", 2);
+    const ids = tf.tensor1d([0, 1, 1, 3, 2, 0], "int32");
+    const round = () =>
+      tf.tidy(() => {
+        const g = tf.grad((kk: tf.Tensor4D) => tf.conv2d(x as tf.Tensor4D, kk, 1, "same").square().sum())(k as tf.Tensor4D);
+        const s = tf.unsortedSegmentSum(tf.ones([6, 2]), ids, 4);
+        const z = tf.abs(tf.spectral.fft(tf.complex([1, 2, 3], [0, 1, 0])));
+        return tf.addN([g.sum(), s.sum(), z.sum()]);
+      });
+    round().dispose(); // warm-up: first calls may allocate caches
+    const before = { tensors: tf.memory().numTensors, wasm: wasmDataIds(), cpu: cpuDataIds() };
+    for (let i = 0; i < 50; i++) round().dispose();
+    const after = { tensors: tf.memory().numTensors, wasm: wasmDataIds(), cpu: cpuDataIds() };
+    assert.deepEqual(after, before);
+    tf.dispose([x, k, ids]);
+  });
+});
