@@ -1,0 +1,46 @@
+/**
+ * `battery-mi/models`: estimators with scikit-learn's contract (random forest, XGBoost-style gradient boosting),
+ * regression metrics, K-fold splits, permutation importance and a typed {@link Matrix}.
+ *
+ * @example
+ * ```ts
+ * import { randomForest, gradientBoosting, r2, kFold } from "battery-mi/models";
+ * const rf = randomForest({ nEstimators: 300, maxFeatures: 0.33, seed: 0 }).fit(X, y);
+ * r2(yTest, rf.predict(XTest));
+ * ```
+ * @packageDocumentation
+ */
+import { EstimatorJSON, Regressor } from "./base";
+import { GradientBoostingRegressor } from "./boosting";
+import { ValidationError } from "./errors";
+import { RandomForestRegressor } from "./forest";
+
+export type { EstimatorJSON, Regressor } from "./base";
+export { NotFittedError, ValidationError } from "./errors";
+export type { DataFrameLike, SeriesLike, XInput, YInput } from "./input";
+export { getColumn, getRow, getValue, isMatrix, matrix, matrixFromRows, matrixToRows, selectRows, transpose, zeros } from "./matrix";
+export type { Matrix } from "./matrix";
+export { mae, r2, rmse } from "./metrics";
+export { kFold } from "./validation";
+export type { Fold } from "./validation";
+export { Rng } from "./random";
+export { RandomForestRegressor, randomForest } from "./forest";
+export type { MaxFeatures, RandomForestOptions } from "./forest";
+export type { TreeArrays } from "./tree";
+export { GradientBoostingRegressor, gradientBoosting } from "./boosting";
+export type { BoostedTree, BoostingEvalMetric, BoostingFitOptions, BoostingImportanceType, BoostingObjective, GradientBoostingOptions } from "./boosting";
+export { permutationImportance } from "./inspection";
+export type { PermutationImportanceOptions, PermutationImportanceResult, Predictor } from "./inspection";
+
+/**
+ * Restores any estimator saved with `toJSON()` (object or JSON string), dispatching on its `type`.
+ * @example const again = loadModel(JSON.stringify(rf)); // predicts exactly as rf
+ */
+export function loadModel(json: EstimatorJSON | string): Regressor {
+  const j = (typeof json === "string" ? JSON.parse(json) : json) as EstimatorJSON;
+  switch (j.type) {
+    case "RandomForestRegressor": return RandomForestRegressor.fromJSON(j);
+    case "GradientBoostingRegressor": return GradientBoostingRegressor.fromJSON(j);
+    default: throw new ValidationError(`loadModel: unknown model type ${JSON.stringify(j.type)} (known: RandomForestRegressor, GradientBoostingRegressor)`);
+  }
+}
