@@ -127,7 +127,7 @@ test("delegated kernels free everything: tensors, wasm buffers and cpu buffers a
     const ids = tf.tensor1d([0, 1, 1, 3, 2, 0], "int32");
     const round = () =>
       tf.tidy(() => {
-        const g = tf.grad((kk: tf.Tensor4D) => tf.conv2d(x as tf.Tensor4D, kk, 1, "same").square().sum())(k as tf.Tensor4D);
+        const g = tf.grad((kk: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, kk as tf.Tensor4D, 1, "same").square().sum())(k);
         const s = tf.unsortedSegmentSum(tf.ones([6, 2]), ids, 4);
         const z = tf.abs(tf.spectral.fft(tf.complex([1, 2, 3], [0, 1, 0])));
         return tf.addN([g.sum(), s.sum(), z.sum()]);
