@@ -1,0 +1,21 @@
+/**
+ * `battery-mi/structure` — crystal structures: CIF reading (symmetry expansion, disorder), the Structure and
+ * Lattice types, periodic neighbour search, coordination numbers, bond lengths, polyhedral distortion, volume change
+ * and matminer-style structure featurizers.
+ *
+ * @example
+ * ```ts
+ * import { readCif, coordinationNumbers } from "battery-mi/structure";
+ * const [licoo2] = readCif("datasets/structures/LiCoO2.cif");
+ * console.log(licoo2.lattice.a, licoo2.lattice.c, coordinationNumbers(licoo2, 2.5, { ligands: ["O"] }));
+ * ```
+ */
+export { CifError, StructureError } from "./errors";
+export { Lattice } from "./lattice";
+export { Structure, AMU_PER_A3_TO_G_PER_CM3, type Site, type SpeciesOccupancy, type StructureOptions } from "./structure";
+export { builtinElementData, isElementSymbol, ELEMENT_SYMBOLS, type ElementData } from "./elements";
+export {
+  parseCif, readCif, parseCifBlocks, parseCifNumber, parseSymop, parseSpeciesLabel, structureFromBlock,
+  type CifBlock, type CifItem, type CifValue, type CifReadOptions, type SymOp,
+} from "./cif";
+export { neighbors, neighborsBruteForce, coordinationNumbers, type NeighborList, type NeighborOptions, type CutoffCnOptions } from "./neighbors";
