@@ -173,3 +173,12 @@ test("detectNotebook finds a running tslab kernel through its loaded jupyter mod
   }
   assert.equal(detectNotebook(), null);
 });
+
+test("using the plot area outside a notebook loads neither nodeplotlib nor tslab", () => {
+  const lines: string[] = [];
+  show(fig(), { write: (l) => void lines.push(l) });
+  assert.equal(lines.length, 1, "no TTY under the test runner → summary line");
+  const loaded = Object.keys(require.cache);
+  assert.deepEqual(loaded.filter((k) => /[\\/]nodeplotlib[\\/]/.test(k)), []);
+  assert.deepEqual(loaded.filter((k) => /[\\/]tslab[\\/]/.test(k)), []);
+});

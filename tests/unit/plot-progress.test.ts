@@ -150,3 +150,21 @@ test("formatDuration reads naturally", () => {
   assert.equal(formatDuration(125_000), "2 min 05 s");
   assert.equal(formatDuration(3_720_000), "1 h 02 min");
 });
+
+test("fitProgress plugs into a real tfjs model.fit as its callbacks", { timeout: 60_000 }, async () => {
+  const tf = await import("@tensorflow/tfjs");
+  await tf.setBackend("cpu");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: "meanSquaredError" });
+  const xs = tf.tensor2d([[0], [1], [2], [3]]);
+  const ys = tf.tensor2d([[1], [3], [5], [7]]);
+  const lines: string[] = [];
+  const progress = fitProgress(4, { target: null, write: (l) => void lines.push(l) });
+  const h = await model.fit(xs, ys, { epochs: 4, batchSize: 4, callbacks: progress, verbose: 0 });
+  assert.equal(progress.history.loss.length, 4);
+  assert.deepEqual(progress.history.loss, h.history.loss);
+  assert.equal(progress.bar.value, 4);
+  assert.match(lines.at(-1)!, /^Training: 4\/4 \(100%\) .*epoch 4 loss=/);
+  tf.dispose([xs, ys]);
+  model.dispose();
+});
