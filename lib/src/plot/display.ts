@@ -42,7 +42,6 @@ export function detectNotebook(): NotebookTarget | null {
     const jupyter = require.cache[key]?.exports as { lastWriteDisplayData?: unknown } | undefined;
     if (!jupyter || typeof jupyter.lastWriteDisplayData !== "function") continue;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
       const pub = require(path.join(path.dirname(key), "public.js")) as Partial<NotebookTarget>;
       if (pub.display && typeof pub.display.html === "function" && typeof pub.newDisplay === "function") {
         return pub as NotebookTarget;
@@ -52,6 +51,11 @@ export function detectNotebook(): NotebookTarget | null {
     }
   }
   return null;
+}
+
+/** True inside a running tslab kernel (figures and progress bars then render inline). */
+export function inNotebook(): boolean {
+  return detectNotebook() !== null;
 }
 
 /**
@@ -130,7 +134,6 @@ export function show(fig: Figure, options: ShowOptions = {}): void {
   const write = options.write ?? ((line: string) => void process.stdout.write(line + "\n"));
   if (options.browser ?? browserWelcome()) {
     // Loaded lazily: nodeplotlib pulls in a web server and is only wanted in this one case.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const npl = require("nodeplotlib") as { plot(data: unknown, layout?: unknown, config?: unknown): void };
     write(`${summarizeFigure(fig)} — opening in the browser (nodeplotlib)`);
     npl.plot(fig.data, fig.layout, fig.config);

@@ -91,7 +91,7 @@ export function newDivId(): string {
 export interface FigureHtmlOptions {
   /** Id of the div (default: a fresh random id). */
   divId?: string;
-  /** How long the figure script waits for `window.Plotly`, in ms (default 20000). */
+  /** How long the figure script waits for `window.Plotly`, in ms (default 60000). */
   waitMs?: number;
 }
 
@@ -102,7 +102,7 @@ export interface FigureHtmlOptions {
  */
 export function figureHtml(fig: Figure, options: FigureHtmlOptions = {}): string {
   const id = options.divId ?? newDivId();
-  const waitMs = options.waitMs ?? 20000;
+  const waitMs = options.waitMs ?? 60000;
   const height = typeof fig.layout?.height === "number" ? fig.layout.height : 450;
   const width = typeof fig.layout?.width === "number" ? `${fig.layout.width}px` : "100%";
   const json = scriptJson({ data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? {} });

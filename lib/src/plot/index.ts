@@ -48,7 +48,7 @@ export {
 export type { FigureHtmlOptions, ToHtmlOptions } from "./html";
 export { toHtml, saveHtml, figureHtml, bundleScript, plotlyBundle, plotlyVersion, BUNDLE_MARKER } from "./html";
 export type { HtmlDisplay, NotebookTarget, LoadPlotlyOptions, ShowOptions } from "./display";
-export { show, display, loadPlotly, detectNotebook, setNotebookTarget, plotlyLoadedInto } from "./display";
+export { show, display, loadPlotly, inNotebook, detectNotebook, setNotebookTarget, plotlyLoadedInto } from "./display";
 export type {
   ProgressBarOptions,
   ProgressBar,

@@ -30,7 +30,7 @@ export interface ProgressBarOptions {
 
 /** A running progress bar. */
 export interface ProgressBar {
-  /** Set the number of completed steps (0 … total) and optionally the info text (e.g. the loss). */
+  /** Set the number of completed steps (0 … total; more counts as total) and optionally the info text (e.g. the loss). */
   update(n: number, info?: string): void;
   /** One more step done. */
   tick(info?: string): void;
