@@ -181,6 +181,8 @@ export class KernelClient {
   private readonly session = randomUUID();
   private readonly child: ChildProcess;
   private readonly connectionDir: string;
+  /** The connection file (in a private temp folder, deleted by {@link KernelClient.shutdown}). */
+  readonly connectionFile: string;
   private readonly shell = new zmq.Dealer({ linger: 0 });
   private readonly control = new zmq.Dealer({ linger: 0 });
   private readonly iopub = new zmq.Subscriber({ linger: 0 });
@@ -198,10 +200,11 @@ export class KernelClient {
   /** Messages that failed to decode (bad signature etc.): counted, never trusted. */
   droppedMessages = 0;
 
-  private constructor(spec: KernelSpec, connection: ConnectionInfo, connectionDir: string, child: ChildProcess, options: KernelClientOptions) {
+  private constructor(spec: KernelSpec, connection: ConnectionInfo, connectionFile: string, child: ChildProcess, options: KernelClientOptions) {
     this.spec = spec;
     this.connection = connection;
-    this.connectionDir = connectionDir;
+    this.connectionFile = connectionFile;
+    this.connectionDir = path.dirname(connectionFile);
     this.child = child;
     this.options = {
       startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
@@ -273,7 +276,7 @@ export class KernelClient {
       fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`cannot start kernel "${spec.name}" (${argv[0]}): ${(e as Error).message}`);
     }
-    const client = new KernelClient(spec, connection, dir, child, options);
+    const client = new KernelClient(spec, connection, file, child, options);
     liveKernels.add(client);
     installExitHook();
     try {

@@ -95,6 +95,8 @@ export interface ExecutionResult {
   durationMs: number;
   /** Kernel start-up time, ms (absent when no kernel was started). */
   kernelStartMs?: number;
+  /** Process id the kernel had (it is no longer running when the result is returned). */
+  kernelPid?: number;
   /** Per-cell results, in order. */
   cells: CellResult[];
   /** Set when status is not "ok". */
@@ -185,6 +187,7 @@ export async function executeNotebookObject(source: Notebook, file: string, opti
     return finish();
   }
   result.kernelStartMs = kernel.startupMs;
+  if (kernel.pid !== undefined) result.kernelPid = kernel.pid;
   const info = kernel.kernelInfo.language_info;
   if (typeof info === "object" && info !== null) nb.metadata.language_info = info as { name: string };
 
