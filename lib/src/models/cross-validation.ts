@@ -1,0 +1,303 @@
+/**
+ * Model validation: train/test split, group K-fold, cross-validation with per-fold and pooled metrics,
+ * grid and random search, learning curves.
+ *
+ * Materials data need grouped splits: variants of one host (the same framework with different Li contents,
+ * or polymorphs of one chemical system) are near-duplicates, and a random split that puts one in training
+ * and its sibling in the test set measures memory, not prediction. `groupKFold` keeps each group on one side.
+ */
+import type { Regressor } from "./base";
+import { ValidationError } from "./errors";
+import { checkX, checkY, type XInput, type YInput } from "./input";
+import { selectRows, type Matrix } from "./matrix";
+import { mae, r2, rmse } from "./metrics";
+import { Rng } from "./random";
+import { kFold, type Fold } from "./validation";
+
+/** Metrics of one set of predictions. */
+export interface RegressionScores {
+  r2: number;
+  mae: number;
+  rmse: number;
+  n: number;
+}
+
+/** Scores all three metrics. */
+export function regressionScores(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): RegressionScores {
+  return { r2: r2(yTrue, yPred), mae: mae(yTrue, yPred), rmse: rmse(yTrue, yPred), n: yTrue.length };
+}
+
+/**
+ * Seeded shuffled train/test split of `n` samples.
+ * @param testFraction - share of samples in the test set, in (0, 1). Default 0.2.
+ */
+export function trainTestSplit(n: number, options: { testFraction?: number; seed?: number; groups?: ArrayLike<string | number> } = {}): Fold {
+  const frac = options.testFraction ?? 0.2;
+  if (!(frac > 0 && frac < 1)) throw new ValidationError(`trainTestSplit: testFraction must be in (0, 1), got ${frac}`);
+  if (!Number.isInteger(n) || n < 2) throw new ValidationError(`trainTestSplit: need at least 2 samples, got ${n}`);
+  const rng = new Rng(options.seed ?? 0);
+  const inTest = new Uint8Array(n);
+  if (options.groups) {
+    const groups = options.groups;
+    if (groups.length !== n) throw new ValidationError(`trainTestSplit: ${groups.length} group labels for ${n} samples`);
+    const byGroup = groupIndices(groups);
+    const keys = rng.shuffle(Int32Array.from({ length: byGroup.length }, (_, i) => i));
+    let count = 0;
+    for (const k of keys) {
+      if (count >= frac * n) break;
+      for (const i of byGroup[k].indices) inTest[i] = 1;
+      count += byGroup[k].indices.length;
+    }
+  } else {
+    const perm = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
+    const nTest = Math.max(1, Math.min(n - 1, Math.round(frac * n)));
+    for (let k = 0; k < nTest; k++) inTest[perm[k]] = 1;
+  }
+  return splitByMask(inTest);
+}
+
+function splitByMask(inTest: Uint8Array): Fold {
+  const test: number[] = [];
+  const train: number[] = [];
+  inTest.forEach((t, i) => (t ? test : train).push(i));
+  return { train: Int32Array.from(train), test: Int32Array.from(test) };
+}
+
+function groupIndices(groups: ArrayLike<string | number>): { key: string; indices: number[] }[] {
+  const map = new Map<string, number[]>();
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (g === undefined || g === null || (typeof g === "number" && !Number.isFinite(g))) throw new ValidationError(`groups[${i}] is ${String(g)}; every sample needs a group label`);
+    const key = String(g);
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  }
+  return [...map.entries()].map(([key, indices]) => ({ key, indices }));
+}
+
+/**
+ * Group K-fold: every group lands in exactly one test fold (scikit-learn's `GroupKFold`: groups sorted by
+ * size, each assigned to the fold with the fewest samples so far, so folds are balanced).
+ * @param groups - one label per sample (e.g. chemical system or framework formula)
+ * @param seed - when given, groups of equal size are ordered randomly instead of by label
+ */
+export function groupKFold(groups: ArrayLike<string | number>, k: number, seed?: number): Fold[] {
+  const byGroup = groupIndices(groups);
+  if (!Number.isInteger(k) || k < 2) throw new ValidationError(`groupKFold: k must be an integer >= 2, got ${k}`);
+  if (k > byGroup.length) throw new ValidationError(`groupKFold: k = ${k} folds but only ${byGroup.length} distinct groups`);
+  const order = byGroup.map((_, i) => i);
+  const tie = seed === undefined ? order.map((i) => i) : Array.from(new Rng(seed).shuffle(Int32Array.from(order)));
+  const rank = new Map<number, number>();
+  tie.forEach((g, r) => rank.set(g, r));
+  order.sort((a, b) => byGroup[b].indices.length - byGroup[a].indices.length || (rank.get(a)! - rank.get(b)!));
+  const size = new Array<number>(k).fill(0);
+  const foldOf = new Int32Array(groups.length);
+  for (const g of order) {
+    let f = 0;
+    for (let j = 1; j < k; j++) if (size[j] < size[f]) f = j;
+    for (const i of byGroup[g].indices) foldOf[i] = f;
+    size[f] += byGroup[g].indices.length;
+  }
+  return Array.from({ length: k }, (_, f) => splitByMask(Uint8Array.from(foldOf, (v) => (v === f ? 1 : 0))));
+}
+
+/** Options of {@link crossValidate}. */
+export interface CrossValidateOptions {
+  /** Number of folds (shuffled K-fold, or group K-fold when `groups` is given). Default 5. */
+  k?: number;
+  /** Explicit folds; overrides `k` and `groups`. */
+  folds?: Fold[];
+  /** Group label per sample: use group K-fold so no group is split between train and test. */
+  groups?: ArrayLike<string | number>;
+  /** Shuffle seed. Default 0. */
+  seed?: number;
+  /** Called after each fold (e.g. to update a progress bar). */
+  onFold?: (fold: number, of: number, scores: RegressionScores) => void;
+}
+
+/** Result of {@link crossValidate}. */
+export interface CrossValidationResult {
+  /** Metrics on each test fold. */
+  folds: RegressionScores[];
+  /** Mean ± standard deviation of the per-fold metrics. */
+  mean: RegressionScores;
+  std: { r2: number; mae: number; rmse: number };
+  /** Metrics of all out-of-fold predictions pooled together. */
+  pooled: RegressionScores;
+  /** Out-of-fold prediction of every sample (the basis of a parity plot). */
+  oofPredictions: Float64Array;
+  /** The targets, in sample order (for plotting against oofPredictions). */
+  yTrue: Float64Array;
+}
+
+/** Anything with `clone()` that gives a fresh unfitted regressor, or a factory function. */
+export type EstimatorSource = Regressor | (() => Regressor);
+
+function fresh(source: EstimatorSource): Regressor {
+  return typeof source === "function" ? source() : source.clone();
+}
+
+function prepared(name: string, X: XInput, y: YInput): { M: Matrix; Y: Float64Array } {
+  const { X: M } = checkX(name, X, true);
+  const cy = checkY(name, y, M.nRows);
+  if (cy.nOutputs !== 1) throw new ValidationError(`${name}: one target per sample is supported, got ${cy.nOutputs}`);
+  return { M, Y: cy.Y };
+}
+
+/**
+ * K-fold (or group K-fold) cross-validation: a fresh clone is fitted per fold; returns per-fold, mean and
+ * pooled metrics and the out-of-fold predictions.
+ */
+export function crossValidate(source: EstimatorSource, X: XInput, y: YInput, options: CrossValidateOptions = {}): CrossValidationResult {
+  const { M, Y } = prepared("crossValidate", X, y);
+  const n = M.nRows;
+  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(n, options.k ?? 5, options.seed ?? 0));
+  const oof = new Float64Array(n).fill(Number.NaN);
+  const per: RegressionScores[] = [];
+  folds.forEach((f, idx) => {
+    const model = fresh(source).fit(selectRows(M, f.train), Float64Array.from(f.train, (i) => Y[i]));
+    const pred = model.predict(selectRows(M, f.test));
+    const yt = Float64Array.from(f.test, (i) => Y[i]);
+    f.test.forEach((i, k) => (oof[i] = pred[k]));
+    const s = regressionScores(yt, pred);
+    per.push(s);
+    options.onFold?.(idx + 1, folds.length, s);
+  });
+  const covered = oof.every((v) => !Number.isNaN(v));
+  const mask = Array.from(oof, (v) => !Number.isNaN(v));
+  const yCovered = Y.filter((_, i) => mask[i]);
+  const pCovered = oof.filter((_, i) => mask[i]);
+  const avg = (key: "r2" | "mae" | "rmse"): number => per.reduce((s, f) => s + f[key], 0) / per.length;
+  const sd = (key: "r2" | "mae" | "rmse"): number => {
+    const m = avg(key);
+    return Math.sqrt(per.reduce((s, f) => s + (f[key] - m) ** 2, 0) / per.length);
+  };
+  return {
+    folds: per,
+    mean: { r2: avg("r2"), mae: avg("mae"), rmse: avg("rmse"), n: covered ? n : yCovered.length },
+    std: { r2: sd("r2"), mae: sd("mae"), rmse: sd("rmse") },
+    pooled: regressionScores(yCovered, pCovered),
+    oofPredictions: oof,
+    yTrue: Float64Array.from(Y),
+  };
+}
+
+/** One evaluated candidate of a search. */
+export interface SearchCandidate<P> {
+  params: P;
+  result: CrossValidationResult;
+}
+
+/** Options of {@link gridSearch} / {@link randomSearch}. */
+export interface SearchOptions extends CrossValidateOptions {
+  /** Metric to rank by. Default "r2" (higher is better; mae/rmse lower is better). */
+  scoring?: "r2" | "mae" | "rmse";
+}
+
+function rankCandidates<P>(cands: SearchCandidate<P>[], scoring: "r2" | "mae" | "rmse"): SearchCandidate<P>[] {
+  const sign = scoring === "r2" ? -1 : 1;
+  return [...cands].sort((a, b) => sign * (a.result.mean[scoring] - b.result.mean[scoring]));
+}
+
+/**
+ * Exhaustive search over a grid of options, each candidate cross-validated on the same folds.
+ * @param make - builds an estimator from one combination of options
+ * @param grid - option name → list of values
+ * @returns candidates ranked best first (by mean fold score)
+ */
+export function gridSearch<P extends Record<string, unknown>>(
+  make: (params: P) => Regressor,
+  grid: { [K in keyof P]: readonly P[K][] },
+  X: XInput,
+  y: YInput,
+  options: SearchOptions = {},
+): SearchCandidate<P>[] {
+  const keys = Object.keys(grid) as (keyof P)[];
+  for (const k of keys) if (!Array.isArray(grid[k]) || grid[k].length === 0) throw new ValidationError(`gridSearch: grid.${String(k)} must be a non-empty list`);
+  const { M, Y } = prepared("gridSearch", X, y);
+  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(M.nRows, options.k ?? 5, options.seed ?? 0));
+  const combos: P[] = [{} as P];
+  for (const k of keys) {
+    const next: P[] = [];
+    for (const c of combos) for (const v of grid[k]) next.push({ ...c, [k]: v });
+    combos.splice(0, combos.length, ...next);
+  }
+  const cands = combos.map((params) => ({ params, result: crossValidate(() => make(params), M, Y, { ...options, folds }) }));
+  return rankCandidates(cands, options.scoring ?? "r2");
+}
+
+/** A distribution for {@link randomSearch}: a list to choose from, or a (log-)uniform range. */
+export type ParamDistribution = readonly unknown[] | { uniform: [number, number] } | { logUniform: [number, number] } | { intUniform: [number, number] };
+
+/** Random search: `nIter` draws from the distributions (seeded), each cross-validated on the same folds. */
+export function randomSearch<P extends Record<string, unknown>>(
+  make: (params: P) => Regressor,
+  distributions: { [K in keyof P]: ParamDistribution },
+  X: XInput,
+  y: YInput,
+  options: SearchOptions & { nIter?: number } = {},
+): SearchCandidate<P>[] {
+  const { M, Y } = prepared("randomSearch", X, y);
+  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(M.nRows, options.k ?? 5, options.seed ?? 0));
+  const rng = new Rng((options.seed ?? 0) + 1);
+  const draw = (d: ParamDistribution): unknown => {
+    if (Array.isArray(d)) return d[rng.nextInt(d.length)];
+    const o = d as Record<string, [number, number]>;
+    if (o.uniform) return o.uniform[0] + rng.nextFloat() * (o.uniform[1] - o.uniform[0]);
+    if (o.logUniform) return Math.exp(Math.log(o.logUniform[0]) + rng.nextFloat() * (Math.log(o.logUniform[1]) - Math.log(o.logUniform[0])));
+    if (o.intUniform) return o.intUniform[0] + rng.nextInt(o.intUniform[1] - o.intUniform[0] + 1);
+    throw new ValidationError(`randomSearch: unknown distribution ${JSON.stringify(d)} (use a list, {uniform}, {logUniform} or {intUniform})`);
+  };
+  const cands: SearchCandidate<P>[] = [];
+  for (let it = 0; it < (options.nIter ?? 10); it++) {
+    const params = {} as P;
+    for (const k of Object.keys(distributions) as (keyof P)[]) params[k] = draw(distributions[k]) as P[keyof P];
+    cands.push({ params, result: crossValidate(() => make(params), M, Y, { ...options, folds }) });
+  }
+  return rankCandidates(cands, options.scoring ?? "r2");
+}
+
+/** One point of a learning curve. */
+export interface LearningCurvePoint {
+  trainSize: number;
+  trainR2: number;
+  testR2: number;
+  testR2Std: number;
+  testMae: number;
+  testMaeStd: number;
+}
+
+/**
+ * Learning curve: for each training-set fraction, fits on that share of every training fold (seeded subsample)
+ * and scores on the fold's test set.
+ * @param fractions - shares of the training folds, in (0, 1]. Default [0.1, 0.25, 0.5, 0.75, 1].
+ */
+export function learningCurve(source: EstimatorSource, X: XInput, y: YInput, options: CrossValidateOptions & { fractions?: readonly number[] } = {}): LearningCurvePoint[] {
+  const { M, Y } = prepared("learningCurve", X, y);
+  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(M.nRows, options.k ?? 5, options.seed ?? 0));
+  const fractions = options.fractions ?? [0.1, 0.25, 0.5, 0.75, 1];
+  const rng = new Rng(options.seed ?? 0);
+  return fractions.map((frac) => {
+    if (!(frac > 0 && frac <= 1)) throw new ValidationError(`learningCurve: fractions must be in (0, 1], got ${frac}`);
+    const tr: number[] = [];
+    const te: number[] = [];
+    const tm: number[] = [];
+    let size = 0;
+    for (const f of folds) {
+      const perm = rng.shuffle(Int32Array.from(f.train));
+      const m = Math.max(2, Math.round(frac * perm.length));
+      const sub = perm.slice(0, m).sort();
+      size += m;
+      const model = fresh(source).fit(selectRows(M, sub), Float64Array.from(sub, (i) => Y[i]));
+      tr.push(r2(Float64Array.from(sub, (i) => Y[i]), model.predict(selectRows(M, sub))));
+      const p = model.predict(selectRows(M, f.test));
+      const yt = Float64Array.from(f.test, (i) => Y[i]);
+      te.push(r2(yt, p));
+      tm.push(mae(yt, p));
+    }
+    const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+    const std = (a: number[]): number => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / a.length);
+    return { trainSize: Math.round(size / folds.length), trainR2: mean(tr), testR2: mean(te), testR2Std: std(te), testMae: mean(tm), testMaeStd: std(tm) };
+  });
+}

@@ -1,0 +1,141 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { RidgeRegressor, ElasticNetRegressor } from "../../lib/src/models/linear";
+import { groupKFold, crossValidate, gridSearch, randomSearch, learningCurve, trainTestSplit } from "../../lib/src/models/cross-validation";
+import { BayesianModelAveraging } from "../../lib/src/models/model-averaging";
+import { GaussianProcessRegressor } from "../../lib/src/models/gaussian-process";
+import { NotFittedError, ValidationError } from "../../lib/src/models/errors";
+import { hasPythonModules, runPythonJson } from "../helpers/python";
+
+function data(n: number, p: number, noise = 0.1): { X: number[][]; y: number[] } {
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: p }, (_, d) => ((i * (d + 2) * 0.7548776662) % 1) * (1 + d) - 0.5);
+    X.push(row);
+    y.push(2 * row[0] - 1.5 * row[1] + 0.3 * (row[2] ?? 0) + noise * Math.sin(13 * i) + 4);
+  }
+  return { X, y };
+}
+
+describe("linear baselines", () => {
+  test("ridge recovers exact coefficients of a noiseless linear model as alpha → 0", () => {
+    const { X, y } = data(50, 3, 0);
+    const m = new RidgeRegressor({ alpha: 1e-10, standardize: false }).fit(X, y);
+    assert.ok(Math.abs(m.coef[0] - 2) < 1e-6 && Math.abs(m.coef[1] + 1.5) < 1e-6 && Math.abs(m.coef[2] - 0.3) < 1e-6, `${m.coef}`);
+    const p = m.predict([[0.1, 0.2, 0.3]]);
+    assert.ok(Math.abs(p[0] - (0.2 - 0.3 + 0.09 + 4)) < 1e-6);
+  });
+
+  test("ridge and elastic net agree with scikit-learn (StandardScaler + Ridge / ElasticNet) to 1e-6", (t) => {
+    if (!hasPythonModules("sklearn")) return t.skip("python3-sklearn is not installed");
+    const { X, y } = data(120, 5, 0.3);
+    const script = `
+import sys, json, numpy as np
+from sklearn.linear_model import Ridge, ElasticNet
+from sklearn.preprocessing import StandardScaler
+d = json.load(sys.stdin); X = np.array(d["X"]); y = np.array(d["y"])
+Z = StandardScaler().fit_transform(X)
+r = Ridge(alpha=3.0).fit(Z, y)
+e = ElasticNet(alpha=0.05, l1_ratio=0.7, tol=1e-12, max_iter=100000).fit(Z, y)
+print(json.dumps({"ridge": r.coef_.tolist(), "ridge_b": r.intercept_, "en": e.coef_.tolist(), "en_b": e.intercept_}))
+`;
+    const ref = runPythonJson<{ ridge: number[]; ridge_b: number; en: number[]; en_b: number }>(script, { X, y });
+    const r = new RidgeRegressor({ alpha: 3 }).fit(X, y);
+    r.coef.forEach((c, j) => assert.ok(Math.abs(c - ref.ridge[j]) < 1e-6, `ridge coef ${j}: ${c} vs ${ref.ridge[j]}`));
+    assert.ok(Math.abs(r.intercept - ref.ridge_b) < 1e-9);
+    const e = new ElasticNetRegressor({ alpha: 0.05, l1Ratio: 0.7, tol: 1e-12 }).fit(X, y);
+    e.coef.forEach((c, j) => assert.ok(Math.abs(c - ref.en[j]) < 1e-6, `elastic net coef ${j}: ${c} vs ${ref.en[j]}`));
+  });
+
+  test("the lasso (l1Ratio 1) sets irrelevant coefficients exactly to zero", () => {
+    const { X, y } = data(200, 6, 0.05);
+    const m = new ElasticNetRegressor({ alpha: 0.05, l1Ratio: 1 }).fit(X, y);
+    assert.ok(m.coef.slice(3).every((c) => c === 0), `${m.coef}`);
+    assert.ok(m.coef[0] > 0 && m.coef[1] < 0);
+  });
+
+  test("bad input and options are clear errors; JSON round trip is exact", () => {
+    assert.throws(() => new RidgeRegressor({ alpha: -1 }), /alpha must be/);
+    assert.throws(() => new ElasticNetRegressor({ l1Ratio: 2 }), /l1Ratio/);
+    assert.throws(() => new RidgeRegressor().predict([[1]]), NotFittedError);
+    assert.throws(() => new RidgeRegressor().fit([[1, 2], [3]], [1, 2]), /ragged/);
+    assert.throws(() => new RidgeRegressor({ alpha: 0, standardize: false }).fit([[1, 1], [2, 2], [3, 3]], [1, 2, 3]), /singular/);
+    const { X, y } = data(30, 3);
+    const m = new ElasticNetRegressor({ alpha: 0.01 }).fit(X, y);
+    const back = ElasticNetRegressor.fromJSON(JSON.stringify(m.toJSON()));
+    assert.deepEqual(Array.from(back.predict(X)), Array.from(m.predict(X)));
+  });
+});
+
+describe("validation", () => {
+  test("group K-fold never splits a group and balances fold sizes like scikit-learn's GroupKFold", () => {
+    const groups = Array.from({ length: 103 }, (_, i) => `host-${i % 17}`);
+    const folds = groupKFold(groups, 5);
+    const seen = new Set<number>();
+    for (const f of folds) {
+      const testGroups = new Set(Array.from(f.test, (i) => groups[i]));
+      for (const i of f.train) assert.ok(!testGroups.has(groups[i]), "a group is on both sides");
+      for (const i of f.test) seen.add(i);
+      assert.equal(f.train.length + f.test.length, groups.length);
+    }
+    assert.equal(seen.size, groups.length);
+    const sizes = folds.map((f) => f.test.length);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 7, `${sizes}`);
+    assert.throws(() => groupKFold(["a", "a", "b"], 3), /only 2 distinct groups/);
+  });
+
+  test("grouped train/test split keeps groups whole", () => {
+    const groups = Array.from({ length: 50 }, (_, i) => i % 7);
+    const s = trainTestSplit(50, { testFraction: 0.3, seed: 3, groups });
+    const test = new Set(Array.from(s.test, (i) => groups[i]));
+    assert.ok(Array.from(s.train).every((i) => !test.has(groups[i])));
+    assert.ok(s.test.length >= 15);
+  });
+
+  test("crossValidate returns per-fold, mean and pooled metrics with complete out-of-fold predictions", () => {
+    const { X, y } = data(100, 3);
+    const cv = crossValidate(new RidgeRegressor({ alpha: 0.1 }), X, y, { k: 5, seed: 1 });
+    assert.equal(cv.folds.length, 5);
+    assert.ok(cv.oofPredictions.every((v) => Number.isFinite(v)));
+    assert.ok(cv.pooled.r2 > 0.98 && cv.mean.r2 > 0.98, `${cv.pooled.r2}`);
+    assert.equal(cv.pooled.n, 100);
+  });
+
+  test("grid search ranks a well-regularised ridge above an over-regularised one", () => {
+    const { X, y } = data(80, 3);
+    const res = gridSearch((p: { alpha: number }) => new RidgeRegressor(p), { alpha: [1000, 0.01, 10] }, X, y, { k: 4 });
+    assert.equal(res[0].params.alpha, 0.01);
+    assert.equal(res.length, 3);
+    const rs = randomSearch((p: { alpha: number }) => new RidgeRegressor(p), { alpha: { logUniform: [1e-3, 1e3] } }, X, y, { k: 4, nIter: 5, seed: 2 });
+    assert.equal(rs.length, 5);
+    assert.ok(rs[0].result.mean.r2 >= rs[4].result.mean.r2);
+  });
+
+  test("learning curve: test R² improves with more training data for a GP", () => {
+    const { X, y } = data(80, 3, 0.05);
+    const lc = learningCurve(() => new GaussianProcessRegressor({ nRestarts: 0 }), X, y, { k: 4, fractions: [0.1, 1] });
+    assert.equal(lc.length, 2);
+    assert.ok(lc[1].testR2 > lc[0].testR2, `${lc[0].testR2} -> ${lc[1].testR2}`);
+    assert.ok(lc[1].trainSize > lc[0].trainSize);
+  });
+});
+
+describe("Bayesian model averaging", () => {
+  test("puts most weight on the model that predicts held-out data best and widens std where models disagree", () => {
+    const { X, y } = data(90, 3, 0.05);
+    const bma = new BayesianModelAveraging({ models: { good: new RidgeRegressor({ alpha: 0.01 }), poor: new RidgeRegressor({ alpha: 1e4 }) }, k: 5 }).fit(X, y);
+    assert.ok(bma.weights.good > 0.99, JSON.stringify(bma.weights));
+    const tempered = new BayesianModelAveraging({ models: { good: new RidgeRegressor({ alpha: 0.01 }), poor: new RidgeRegressor({ alpha: 1e4 }) }, weighting: "pseudo-bma-mean" }).fit(X, y);
+    assert.ok(tempered.weights.poor > bma.weights.poor && tempered.weights.good > tempered.weights.poor);
+    const { mean, std, perModel } = tempered.predictWithStd(X.slice(0, 3));
+    for (let i = 0; i < 3; i++) {
+      const w = tempered.weights;
+      assert.ok(Math.abs(mean[i] - (w.good * perModel.good[i] + w.poor * perModel.poor[i])) < 1e-12);
+      assert.ok(std[i] >= Math.min(...tempered.models.map((m) => m.residualStd)) - 1e-12);
+    }
+    assert.throws(() => new BayesianModelAveraging({ models: { only: new RidgeRegressor() } }), /at least two/);
+    assert.throws(() => new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor() } }).predict([[1, 2, 3]]), NotFittedError);
+    assert.throws(() => new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor() }, prior: { c: 1 } }), ValidationError);
+  });
+});
