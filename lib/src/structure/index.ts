@@ -19,3 +19,15 @@ export {
   type CifBlock, type CifItem, type CifValue, type CifReadOptions, type SymOp,
 } from "./cif";
 export { neighbors, neighborsBruteForce, coordinationNumbers, type NeighborList, type NeighborOptions, type CutoffCnOptions } from "./neighbors";
+export {
+  voronoiCells, voronoiCoordination, VORONOI_CITATIONS,
+  type VoronoiCell, type VoronoiFace, type VoronoiOptions, type VoronoiCnOptions, type VoronoiCoordination,
+} from "./voronoi";
+export {
+  bondLengths, distortion, convexHullVolume, volumeChange, DISTORTION_CITATIONS,
+  type BondLengthOptions, type BondLengthResult, type Polyhedron, type Distortion, type VolumeChangeOptions, type VolumeChangeResult,
+} from "./polyhedra";
+export {
+  densityFeatures, bondLengthFeatures, coordinationFeatures, multipleFeaturizer, DENSITY_FEATURES,
+  type StructureFeaturizer, type DensityFeature, type DensityFeaturesOptions, type VoronoiFeaturizerOptions,
+} from "./featurizers";
