@@ -2,6 +2,7 @@
 // missing or older than the lockfile, builds the battery-mi library when its sources changed, and
 // registers the TypeScript kernel inside the project (.jupyter/). Nothing is written outside the project.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,17 +38,34 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** npm install when node_modules is missing or older than package.json / the lockfile. */
+/**
+ * Fingerprint of what npm installs: the dependency sections of both package.json files, the overrides, and the
+ * lockfile. Script edits do not change it, so they never trigger a reinstall.
+ */
+function dependencyFingerprint() {
+  const pick = (file) => {
+    const p = JSON.parse(fs.readFileSync(file, "utf8"));
+    const keys = ["dependencies", "devDependencies", "optionalDependencies", "overrides", "workspaces", "allowScripts"];
+    return JSON.stringify(keys.map((k) => p[k] ?? null));
+  };
+  const lock = fs.existsSync(path.join(ROOT, "package-lock.json")) ? fs.readFileSync(path.join(ROOT, "package-lock.json")) : "";
+  return createHash("sha256")
+    .update(pick(path.join(ROOT, "package.json")))
+    .update(pick(path.join(ROOT, "lib", "package.json")))
+    .update(lock)
+    .digest("hex");
+}
+
+/** npm install when node_modules is missing or was installed for other dependencies than package.json lists. */
 export function ensureDependencies() {
-  const marker = path.join(ROOT, "node_modules", ".package-lock.json");
-  const wanted = Math.max(
-    mtime(path.join(ROOT, "package-lock.json")),
-    mtime(path.join(ROOT, "package.json")),
-    mtime(path.join(ROOT, "lib", "package.json")),
-  );
-  if (mtime(marker) >= wanted && fs.existsSync(path.join(ROOT, "node_modules", "tslab"))) return;
+  const stamp = path.join(ROOT, "node_modules", ".battery-mi-deps");
+  const want = dependencyFingerprint();
+  const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, "utf8").trim() : "";
+  if (have === want && fs.existsSync(path.join(ROOT, "node_modules", "tslab"))) return;
   console.log("[setup] installing npm dependencies (npm install) ...");
   run("npm", ["install", "--no-audit", "--no-fund"], "npm install");
+  // npm may rewrite the lockfile (e.g. on a newer npm); fingerprint what is there now.
+  fs.writeFileSync(stamp, dependencyFingerprint() + "\n");
 }
 
 /** tsc build of lib/ to lib/dist when any source is newer than the last build. */
