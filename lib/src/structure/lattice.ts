@@ -73,6 +73,10 @@ export class Lattice {
       if (!Number.isFinite(v) || v <= 0) throw new StructureError(`lattice parameter ${k} must be a positive finite number, got ${v}`);
       if ((k === "alpha" || k === "beta" || k === "gamma") && v >= 180) throw new StructureError(`angle ${k} must be < 180°, got ${v}`);
     }
+    if (alpha + beta + gamma >= 360 || alpha >= beta + gamma || beta >= alpha + gamma || gamma >= alpha + beta) {
+      throw new StructureError(
+        `angles α=${alpha}°, β=${beta}°, γ=${gamma}° do not form a cell: each must be smaller than the sum of the other two and their sum below 360°`);
+    }
     const ca = Math.cos(alpha * DEG), cb = Math.cos(beta * DEG), cg = Math.cos(gamma * DEG);
     const sa = Math.sin(alpha * DEG), sb = Math.sin(beta * DEG);
     const val = Math.max(-1, Math.min(1, (ca * cb - cg) / (sa * sb)));
