@@ -7,6 +7,7 @@
  * - {@link loadDataset}: a danfojs DataFrame with units in the column names (`"Capacity [A.h]"`), for showing,
  *   grouping and exploring in notebooks.
  * - {@link loadTable}: the same data as typed columns (`Float64Array` / `string[]`) for numeric code.
+ * - {@link formatTable}: a table or DataFrame as aligned text with full column names (units included).
  *
  * Every load verifies the file's checksum first (cached per process by size and modification time), and
  * reads the CSV strictly: a malformed row is an error naming file, line and column, never a silent NaN.
@@ -49,6 +50,7 @@ export {
   type DatasetSource,
 } from "./manifest";
 export { clearVerificationCache, sha256File, type FileStatus, type FileVerification } from "./verify";
+export { formatTable, type FormatTableOptions, type Tabular } from "./format";
 
 /** One line of {@link listDatasets}. */
 export interface DatasetSummary {
