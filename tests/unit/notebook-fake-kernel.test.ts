@@ -3,6 +3,7 @@
 // heartbeat silence, kernel death, outputs shaping, and tslab's 200 ms abort window.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +11,7 @@ import {
   executeNotebookObject,
   findKernelSpec,
   KernelClient,
+  runExecuteCli,
   type CodeCell,
   type KernelSpec,
   type Notebook,
@@ -31,10 +33,15 @@ function register(name: string, interruptMode: "signal" | "message"): KernelSpec
 const bySignal = register("fake-signal", "signal");
 const byMessage = register("fake-message", "message");
 
+/** True when the process no longer runs (a zombie waiting for its reaper counts as gone). */
 function gone(pid: number | undefined): boolean {
   try {
     process.kill(pid!, 0);
-    return false;
+  } catch {
+    return true;
+  }
+  try {
+    return /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return true;
   }
@@ -174,4 +181,69 @@ test("display updates reach a display shown by an earlier cell", async () => {
   const cells = r.notebook!.cells as CodeCell[];
   assert.deepEqual(cells[0]!.outputs[0]!.output_type === "display_data" && cells[0]!.outputs[0]!.data, { "text/plain": "100%" });
   assert.deepEqual(cells[1]!.outputs, [{ output_type: "stream", name: "stdout", text: "done\n" }]);
+});
+
+test("npm run execute's command line: summary table, executed copies, exit code 1 when a notebook fails", async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nb-cli-"));
+  const saved = process.env.JUPYTER_PATH;
+  process.env.JUPYTER_PATH = dataDir;
+  try {
+    fs.writeFileSync(path.join(work, "a-fine.ipynb"), JSON.stringify(notebook("fake-signal", ["print hello"])));
+    fs.copyFileSync(path.join(__dirname, "..", "fixtures", "notebooks", "invalid-json.ipynb"), path.join(work, "b-broken.ipynb"));
+    const lines: string[] = [];
+    const { code, results } = await runExecuteCli(["--timeout", "10", "--out", "out", "a-fine.ipynb", "b-broken.ipynb"], {
+      root: work,
+      cwd: work,
+      log: (l) => lines.push(l),
+    });
+    const text = lines.join("\n");
+    assert.equal(code, 1);
+    assert.deepEqual(results.map((r) => r.status), ["ok", "invalid-notebook"]);
+    assert.match(text, /per-cell timeout 10 s/);
+    assert.match(text, /b-broken\.ipynb: invalid JSON at line 7, column 2/);
+    assert.match(text, /\na-fine\.ipynb\s+1\/1\s+\d+\.\d\s+ok\nb-broken\.ipynb\s+0\/0\s+\d+\.\d\s+invalid\n2 notebooks, 1 failed/);
+    const copy = JSON.parse(fs.readFileSync(path.join(work, "out", "a-fine.ipynb"), "utf8"));
+    assert.deepEqual(copy.cells[0].outputs, [{ output_type: "stream", name: "stdout", text: ["hello\n"] }]);
+    assert.equal(fs.existsSync(path.join(work, "out", "b-broken.ipynb")), false);
+    const usage = await runExecuteCli(["--timeout", "0"], { root: work, log: (l) => lines.push(l) });
+    assert.equal(usage.code, 2);
+  } finally {
+    if (saved === undefined) delete process.env.JUPYTER_PATH;
+    else process.env.JUPYTER_PATH = saved;
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test("Ctrl-C on the runner kills the kernel it started (kernels run in their own process group)", async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nb-sigint-"));
+  try {
+    const pidFile = path.join(work, "kernel.pid");
+    fs.writeFileSync(path.join(work, "slow.ipynb"), JSON.stringify(notebook("fake-signal", ["sleep 60000"])));
+    const lib = path.join(__dirname, "..", "..", "lib", "src", "notebook");
+    const script = `require(${JSON.stringify(lib)}).runExecuteCli([${JSON.stringify(path.join(work, "slow.ipynb"))}], { root: ${JSON.stringify(work)} })`;
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+      cwd: path.join(__dirname, "..", ".."), // where tsx resolves
+      env: { ...process.env, JUPYTER_PATH: dataDir, FAKE_KERNEL_PIDFILE: pidFile },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    const t0 = Date.now();
+    while (!fs.existsSync(pidFile) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(fs.existsSync(pidFile), `the kernel never started:\n${output}`);
+    await new Promise((r) => setTimeout(r, 500));
+    const kernelPid = Number(fs.readFileSync(pidFile, "utf8"));
+    assert.equal(gone(kernelPid), false);
+    child.kill("SIGINT");
+    assert.equal(await exited, 130, output);
+    assert.match(output, /SIGINT, 1 kernel killed/);
+    // The orphaned kernel is reaped by init: give it a moment.
+    const t1 = Date.now();
+    while (!gone(kernelPid) && Date.now() - t1 < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(gone(kernelPid), "kernel survived the runner");
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });

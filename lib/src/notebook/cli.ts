@@ -3,6 +3,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { killAllKernels } from "./kernel";
 import { executeNotebooks, formatFailure, formatSummary, statusLabel, type ExecutionResult } from "./runner";
 
 /** Parsed command line of `npm run execute`. */
@@ -102,17 +103,30 @@ export async function runExecuteCli(
     return { code: 0, results: [] };
   }
   const rel = (f: string) => path.relative(options.root, f) || f;
+  // Kernels live in their own process groups: on Ctrl-C or SIGTERM kill them before leaving.
+  const onSignal = (sig: NodeJS.Signals) => {
+    const n = killAllKernels();
+    log(`\nexecute: ${sig}, ${n} kernel${n === 1 ? "" : "s"} killed`);
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const s of signals) process.on(s, onSignal);
   log(`execute: ${files.length} notebook${files.length === 1 ? "" : "s"}, per-cell timeout ${args.timeoutSeconds} s, executed copies in ${rel(args.outputDir)}/`);
-  const results = await executeNotebooks(files, {
-    timeoutSeconds: args.timeoutSeconds,
-    outputDir: args.outputDir,
-    allowErrors: args.allowErrors,
-    onResult: (r) => {
-      const cells = `${r.executedCells}/${r.codeCells} cells`;
-      log(`${r.status === "ok" ? "ok  " : "FAIL"} ${rel(r.path)}  ${cells}  ${(r.durationMs / 1000).toFixed(1)} s  ${statusLabel(r.status)}`);
-      if (r.status !== "ok") log(formatFailure(r).replace(r.path, rel(r.path)) + "\n");
-    },
-  });
+  let results: ExecutionResult[];
+  try {
+    results = await executeNotebooks(files, {
+      timeoutSeconds: args.timeoutSeconds,
+      outputDir: args.outputDir,
+      allowErrors: args.allowErrors,
+      onResult: (r) => {
+        const cells = `${r.executedCells}/${r.codeCells} cells`;
+        log(`${r.status === "ok" ? "ok  " : "FAIL"} ${rel(r.path)}  ${cells}  ${(r.durationMs / 1000).toFixed(1)} s  ${statusLabel(r.status)}`);
+        if (r.status !== "ok") log(formatFailure(r).replace(r.path, rel(r.path)) + "\n");
+      },
+    });
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
   log("\n" + formatSummary(results));
   return { code: results.some((r) => r.status !== "ok") ? 1 : 0, results };
 }

@@ -56,6 +56,7 @@ export {
   findFreePorts,
   KernelClient,
   KernelDiedError,
+  killAllKernels,
   type ConnectionInfo,
   type ExecuteOutcome,
   type ExecuteRequestOptions,

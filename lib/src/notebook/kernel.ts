@@ -130,6 +130,20 @@ export async function findFreePorts(n: number, ip = "127.0.0.1"): Promise<number
   }
 }
 
+/**
+ * Kills (SIGKILL, synchronously) every kernel this process started and has not shut down. For signal
+ * handlers of command-line tools: kernels run in their own process group, so a Ctrl-C does not reach
+ * them by itself. Returns how many were killed.
+ */
+export function killAllKernels(): number {
+  let n = 0;
+  for (const k of liveKernels) {
+    k.killSync();
+    n++;
+  }
+  return n;
+}
+
 /** Live kernels of this process, killed on exit so no kernel outlives its runner. */
 const liveKernels = new Set<KernelClient>();
 let exitHookInstalled = false;
