@@ -354,7 +354,10 @@ export class Composition {
    * @param amounts element → amount, as pairs (order kept) or a record; symbols are validated
    * @param info where the composition came from
    */
-  constructor(amounts: Iterable<readonly [string, number]> | Readonly<Record<string, number>>, info: CompositionSource = {}) {
+  constructor(
+    amounts: ReadonlyArray<readonly [string, number]> | Iterable<readonly [string, number]> | Readonly<Record<string, number>>,
+    info: CompositionSource = {},
+  ) {
     const pairs: [string, number][] = Symbol.iterator in Object(amounts)
       ? [...(amounts as Iterable<readonly [string, number]>)].map(([s, a]) => [s, a])
       : Object.entries(amounts as Record<string, number>);
