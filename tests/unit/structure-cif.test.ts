@@ -4,6 +4,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { CifError, parseCif, parseCifBlocks, parseSymop, readCif, parseSpeciesLabel } from "../../lib/src/structure";
 import { FIXTURES_DIR, OBELIX_DIR, missingDataReason } from "../reference/structure/datasets";
+import refsJson from "../reference/structure/structure_refs.json";
+import { neighbors } from "../../lib/src/structure";
+
+const obelixRefs = (refsJson as unknown as { cutoff: number; obelix: Record<string, { nsites: number; pairs: number; natoms: number; ordered: boolean }> });
 
 const fixture = (name: string) => path.join(FIXTURES_DIR, name);
 
@@ -108,7 +112,7 @@ test("a space group given by name only (no operations) is refused with a clear r
   expectCifError(() => parseCif(text), { line: 8, reason: /lists no symmetry operations/ });
 });
 
-test("all 321 OBELiX CIFs parse (randomized pymatgen-written CIFs with partial occupancies)", (t) => {
+test("all 321 OBELiX CIFs parse, each with pymatgen's number of sites, atoms (occupancy sum) and 3 Å neighbour pairs", (t) => {
   const reason = missingDataReason(OBELIX_DIR);
   if (reason) return t.skip(reason);
   const files = readdirSync(OBELIX_DIR).filter((f) => f.endsWith(".cif"));
@@ -120,6 +124,11 @@ test("all 321 OBELiX CIFs parse (randomized pymatgen-written CIFs with partial o
       const [s] = readCif(path.join(OBELIX_DIR, f));
       if (!s!.isOrdered) disordered++;
       sites += s!.numSites;
+      const ref = obelixRefs.obelix[f]!;
+      assert.equal(s!.numSites, ref.nsites, `${f}: number of sites`);
+      assert.ok(Math.abs(s!.numAtoms - ref.natoms) < 1e-6, `${f}: ${s!.numAtoms} atoms vs pymatgen ${ref.natoms}`);
+      assert.equal(s!.isOrdered, ref.ordered, `${f}: ordered`);
+      assert.equal(neighbors(s!, obelixRefs.cutoff).index.length, ref.pairs, `${f}: neighbour pairs within ${obelixRefs.cutoff} Å`);
     } catch (e) {
       assert.ok(e instanceof CifError, `${f}: non-CifError ${String(e)}`);
       failures.push((e as Error).message);

@@ -5,7 +5,8 @@ and scipy. Run with /usr/bin/python3 from the repository root or this folder:
     /usr/bin/python3 tests/reference/structure/gen_structure_refs.py
 
 Writes structure_refs.json beside this script. Inputs: ../shared/datasets-src/crystal-structures/canonical/*.cif
-(resolved relative to the repository root)."""
+and ../shared/datasets-src/solid-electrolyte-conductivity/obelix_cifs/*.cif (resolved relative to the repository
+root). Takes about a minute (pymatgen parses the 321 OBELiX CIFs)."""
 import json, math, os, sys, warnings
 import numpy as np
 import pymatgen
@@ -127,6 +128,19 @@ def main():
         vch, vdis = per(ch, el), per(dis, el)
         vc[f"{ch}|{dis}"] = {"normalizeBy": el, "vChargedPerFu": vch, "vDischargedPerFu": vdis, "deltaVPercent": (vch - vdis) / vdis * 100}
     out["volumeChange"] = vc
+    # OBELiX: number of sites and of neighbour pairs within CUTOFF for every CIF (pymatgen CifParser, conventional cell)
+    obx = os.path.join(REPO, "..", "shared", "datasets-src", "solid-electrolyte-conductivity", "obelix_cifs")
+    ob = {}
+    for fname in sorted(os.listdir(obx)):
+        if not fname.endswith(".cif"):
+            continue
+        try:
+            s = Structure.from_file(os.path.join(obx, fname))
+            ob[fname] = {"nsites": len(s), "pairs": int(sum(len(n) for n in s.get_all_neighbors(CUTOFF))),
+                         "natoms": float(s.composition.num_atoms), "ordered": s.is_ordered}
+        except Exception as e:  # noqa
+            ob[fname] = {"error": str(e)}
+    out["obelix"] = ob
     with open(os.path.join(HERE, "structure_refs.json"), "w") as f:
         json.dump(out, f, indent=1)
 
