@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -96,4 +97,10 @@ test("validateManifest rejects an entry with the field at fault named", () => {
   twoTables.datasets[0].files[1].role = "table";
   twoTables.datasets[0].files[1].rows = 1;
   assert.throws(() => validateManifest(twoTables), /exactly one file with role "table", found 2/);
+});
+
+test("scripts/add-dataset.mjs check agrees that the manifest matches datasets/", () => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "add-dataset.mjs"), "check"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /manifest\.json matches datasets\//);
 });
