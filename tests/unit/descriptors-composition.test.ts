@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import refs from "../reference/descriptors/composition_refs.json";
-import { Composition, FormulaError, UnknownElementError, parseFormula } from "../../lib/src/descriptors";
+import { Composition, FormulaError, OxidationStateError, UnknownElementError, parseFormula } from "../../lib/src/descriptors";
 
 interface RefCase {
   formula: string;
@@ -169,4 +169,17 @@ test("pymatgen conventions: polyanion brackets, peroxide special formula, non-in
   assert.equal(parseFormula("Li2O2").reducedFormula, "Li2O2");
   assert.equal(parseFormula("O4").reducedFormula, "O2");
   assert.equal(parseFormula("LiNi0.8Co0.1Mn0.1O2").reducedFormula, "Li1Mn0.1Co0.1Ni0.8O2");
+});
+
+test("non-integer formulas are scaled to the smallest integer formula before charge balancing", () => {
+  // NCM811 → Li10Ni8CoMnO20; with Co3+ and Mn4+ fixed, charge neutrality forces Ni to 23/8
+  const g = parseFormula("NCM811").oxiStateGuesses({ oxiStatesOverride: { Ni: [2, 3, 4], Co: [3], Mn: [4] } });
+  assert.deepEqual(g[0]!.states, { Li: 1, Ni: 2.875, Co: 3, Mn: 4, O: -2 });
+});
+
+test("a formula with too many oxidation-state combinations fails with advice instead of hanging", () => {
+  assert.throws(
+    () => parseFormula("LiNi0.3333Co0.3333Mn0.3334O2").oxiStateGuesses(),
+    (e: unknown) => e instanceof OxidationStateError && /3333 sites/.test(e.message) && /oxiStatesOverride/.test(e.message),
+  );
 });

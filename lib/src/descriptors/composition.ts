@@ -480,6 +480,13 @@ export class Composition {
    * Charge-balanced oxidation-state assignments, most probable first (pymatgen's `oxi_state_guesses`
    * scoring; non-integer amounts are scaled to the smallest integer formula first — see oxidation.ts).
    * Empty when none exists. The default-option result is cached.
+   *
+   * The ICSD prior knows nothing about structure: for fractional layered oxides it can pick chemically odd
+   * answers (pymatgen gives NCM811 → Mn7+, Ni2.5+ too). Constrain the states you know, e.g.
+   * `oxiStateGuesses({ oxiStatesOverride: { Co: [3], Mn: [4] } })` → Ni 2.875.
+   *
+   * @throws OxidationStateError when the site combinations exceed `maxCombinations` (e.g. amounts with
+   *   four decimals make thousands of sites)
    */
   oxiStateGuesses(options?: OxidationGuessOptions): OxidationStateGuess[] {
     if (options === undefined) {

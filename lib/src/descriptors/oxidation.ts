@@ -101,7 +101,7 @@ function elementSums(symbol: string, oxids: readonly number[], n: number, limit:
   if (n === 0) {
     sums.push(0);
     score.set(0, 0);
-    return sums.length ? { sums, score } : { sums, score };
+    return { sums, score };
   }
   const count = binomial(n + k - 1, k - 1);
   if (count > limit) {
