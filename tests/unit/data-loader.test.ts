@@ -11,6 +11,7 @@ import {
   citation,
   clearVerificationCache,
   datasetInfo,
+  danfo,
   datasetsDir,
   listDatasets,
   loadDataset,
@@ -125,14 +126,15 @@ test("loadTable selects columns by display or source name, and can key by source
   assert.match(datasetError(() => numericColumn(loadTable(NAME), "Battery"), "UNKNOWN_COLUMN").message, /holds text/);
 });
 
-test("loadDataset returns a 636-row DataFrame with unit-named columns and dtypes from the manifest", async () => {
-  const df = await loadDataset(NAME);
+test("loadDataset returns a 636-row DataFrame with unit-named columns and dtypes from the manifest", () => {
+  const df = loadDataset(NAME);
   assert.deepEqual(df.shape, [636, 8]);
   assert.deepEqual(df.columns, DISPLAY);
   assert.deepEqual(df.dtypes, ["string", "int32", "float32", "int32", "float32", "float32", "float32", "float32"]);
   const q = df.column("Capacity [A.h]").values as number[];
   assert.equal(q[0], 1.8564874208181574);
   assert.equal(df.column("Battery").values[0], "B0005");
+  assert.ok(df instanceof danfo().DataFrame, "a DataFrame of the danfojs module that danfo() hands out");
 });
 
 test("verifyDatasets reports every file ok on a clean checkout", () => {

@@ -39,7 +39,7 @@ function cell(v: unknown, digits: number): { text: string; numeric: boolean } {
  *
  * @example
  * ```ts
- * console.log(formatTable(await loadDataset("nasa-pcoe-capacity"), { maxRows: 5 }));
+ * console.log(formatTable(loadDataset("nasa-pcoe-capacity"), { maxRows: 5 }));
  * console.log(formatTable(df.describe(), { digits: 4 }));
  * ```
  */

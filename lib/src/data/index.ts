@@ -19,7 +19,7 @@
  * @example
  * ```ts
  * import { loadDataset, loadTable, numericColumn } from "battery-mi/data";
- * const df = await loadDataset("nasa-pcoe-capacity");
+ * const df = loadDataset("nasa-pcoe-capacity");
  * df.head().print();
  * const t = loadTable("nasa-pcoe-capacity");
  * const capacity = numericColumn(t, "Capacity [A.h]"); // Float64Array(636)
@@ -223,18 +223,18 @@ export function loadTable(name: string, options: LoadOptions = {}): Table {
 /**
  * Loads a dataset as a danfojs DataFrame whose column names carry units, PyBaMM style (`"Capacity [A.h]"`,
  * `"Min voltage [V]"`, `"Max temperature [degC]"`); integer columns get dtype `int32`, other numbers
- * `float32` (danfojs' name — values stay JavaScript doubles), text `string`. Async because danfojs is loaded
- * on first use.
+ * `float32` (danfojs' name — values stay JavaScript doubles), text `string`. danfojs-node itself is loaded on
+ * the first call (about 2 s), not when battery-mi/data is imported.
  *
  * @example
  * ```ts
- * const df = await loadDataset("nasa-pcoe-capacity");
+ * const df = loadDataset("nasa-pcoe-capacity");
  * df.head().print();
  * df.describe().print();
  * ```
  * @throws the errors of {@link loadTable}.
  */
-export async function loadDataset(name: string, options: LoadOptions = {}): Promise<DataFrame> {
+export function loadDataset(name: string, options: LoadOptions = {}): DataFrame {
   checkOptionKeys(options as Record<string, unknown>, ["columns", "sourceNames", "verify"], "loadDataset");
   return toDataFrame(loadTable(name, options));
 }
