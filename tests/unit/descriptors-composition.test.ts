@@ -85,6 +85,8 @@ test("hydrates with ·, . and * separators add the water", () => {
     assert.deepEqual(parseFormula(f).amounts(), [["Na", 2], ["S", 1], ["O", 14], ["H", 20]], f);
   }
   assert.deepEqual(parseFormula("CuSO4.H2O").amounts(), [["Cu", 1], ["S", 1], ["O", 5], ["H", 2]]);
+  // "4.5H2O" is read as ·5H2O (a "." followed by nH2O separates a hydrate), not as O4.5
+  assert.deepEqual(parseFormula("CuSO4.5H2O").amounts(), [["Cu", 1], ["S", 1], ["O", 9], ["H", 10]]);
   // a "." between digits without nH2O after it stays a decimal point
   assert.deepEqual(parseFormula("Li0.5CoO2").amounts(), [["Li", 0.5], ["Co", 1], ["O", 2]]);
 });
