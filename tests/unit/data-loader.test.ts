@@ -111,6 +111,8 @@ test("loadTable gives 636 rows of typed columns; B0005 discharge 1 has the publi
   for (const x of q) assert.ok(x > 1 && x < 2.1, `capacity ${x} within a 2 Ah cell's range`);
   const sizes = Object.fromEntries([...splitTable(t, "Battery")].map(([b, g]) => [b, g.nRows]));
   assert.deepEqual(sizes, { B0005: 168, B0006: 168, B0007: 168, B0018: 132 });
+  assert.match(datasetError(() => splitTable(t, "Discharge index"), "UNKNOWN_COLUMN").message, /is numeric; split by a text column \("Battery"\)/);
+  assert.deepEqual(Array.from(numericColumn(splitTable(t, "Battery").get("B0018") as typeof t, "Discharge index").subarray(0, 3)), [1, 2, 3]);
 });
 
 test("loadTable selects columns by display or source name, and can key by source names", () => {

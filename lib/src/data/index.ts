@@ -309,7 +309,15 @@ function getColumn(table: Table, name: string): Float64Array | string[] {
  * @throws {@link DatasetError} `UNKNOWN_COLUMN` when `by` is not a text column of the table.
  */
 export function splitTable(table: Table, by: string): Map<string, Table> {
-  const keys = stringColumn(table, by);
+  const col = getColumn(table, by);
+  if (col instanceof Float64Array) {
+    const text = Object.keys(table.columns).filter((n) => !(table.columns[n] instanceof Float64Array));
+    throw new DatasetError(
+      "UNKNOWN_COLUMN",
+      `splitTable: column "${by}" of dataset "${table.dataset}" is numeric; split by a text column (${text.map((n) => `"${n}"`).join(", ") || "none in this table"})`,
+    );
+  }
+  const keys = col;
   const groups = new Map<string, number[]>();
   for (let r = 0; r < table.nRows; r++) {
     const g = groups.get(keys[r]);
