@@ -43,10 +43,15 @@ test("loadTf picks an allowed backend (wasm when tfjs-node is absent), reports i
     assert.equal(rt.backend, "wasm");
     assert.equal(rt.info.skipped[0]?.backend, "tensorflow");
     assert.match(rt.info.skipped[0]?.reason ?? "", /not installed/);
-    assert.match(lines[0], /^battery-mi: tfjs backend = wasm \((SIMD|no SIMD), 1 thread\), \d+ kernels delegated to cpu/);
-    assert.ok(rt.info.delegatedKernels.includes("UnsortedSegmentSum"));
+    const nDelegated = rt.info.delegatedKernels.length;
     assert.ok(rt.info.delegatedKernels.includes("Conv2DBackpropFilter"));
-    assert.match(lines[0], new RegExp(`${rt.info.delegatedKernels.length} kernels delegated`));
+    assert.deepEqual(rt.info.jsKernels, ["UnsortedSegmentSum"]);
+    assert.equal(
+      lines[0].split("; not used")[0],
+      `battery-mi: tfjs backend = wasm (${rt.info.simd ? "SIMD" : "no SIMD"}, 1 thread), ${nDelegated + 1} missing kernels ` +
+        `added (${nDelegated} delegated to cpu, 1 in JS: UnsortedSegmentSum)`,
+    );
+    assert.match(lines[0], /; not used: tensorflow \(@tensorflow\/tfjs-node is not installed/);
   }
 });
 

@@ -1,7 +1,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { loadTf, withBackend, missingKernels, delegatedKernels, delegateMissingKernels } from "../../lib/src/nn";
+import { loadTf, withBackend, missingKernels, delegatedKernels, jsKernels, delegateMissingKernels } from "../../lib/src/nn";
 
 let onWasm = false;
 
@@ -28,17 +28,20 @@ test("after loadTf every kernel the cpu backend has is available on wasm (none l
   if (!onWasm) return t.skip("the loader did not pick wasm here");
   assert.deepEqual(missingKernels("wasm", "cpu"), []);
   const delegated = delegatedKernels("wasm");
-  for (const k of ["UnsortedSegmentSum", "Conv2DBackpropFilter", "Einsum", "FFT", "RaggedGather", "StaticRegexReplace"]) {
+  for (const k of ["Conv2DBackpropFilter", "Einsum", "FFT", "RaggedGather", "StaticRegexReplace"]) {
     assert.ok(delegated.includes(k), `${k} delegated (got ${delegated.join(", ")})`);
   }
-  t.diagnostic(`${delegated.length} delegated: ${delegated.join(", ")}`);
+  assert.deepEqual(jsKernels("wasm"), ["UnsortedSegmentSum"]);
+  assert.ok(!delegated.includes("UnsortedSegmentSum"));
+  t.diagnostic(`${delegated.length} delegated to cpu: ${delegated.join(", ")}; in JS: ${jsKernels("wasm").join(", ")}`);
 });
 
 test("delegating again registers nothing new (idempotent)", (t) => {
   if (!onWasm) return t.skip("the loader did not pick wasm here");
   const report = delegateMissingKernels("wasm", "cpu");
   assert.deepEqual(report.registered, []);
-  assert.deepEqual(report.alreadyDelegated, delegatedKernels("wasm"));
+  assert.deepEqual(report.registeredJs, []);
+  assert.deepEqual(report.alreadyDelegated, [...delegatedKernels("wasm"), ...jsKernels("wasm")].sort());
 });
 
 test("unsortedSegmentSum on wasm equals cpu (values and dtype) for float32 and int32 data, with numSegments passed through", async (t) => {
@@ -55,6 +58,38 @@ test("unsortedSegmentSum on wasm equals cpu (values and dtype) for float32 and i
   assert.deepEqual(w.f, [[12, 14.25], [0, 0], [6.5, 8], [0, 0], [7, 8], [0, 0]]);
   assert.deepEqual({ ...w, backend: "" }, { ...c, backend: "" });
   assert.equal(w.fd, "float32");
+});
+
+test("the JS UnsortedSegmentSum matches tfjs's cpu kernel bit for bit on 3-D data; ids out of range are skipped", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const x = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.sin(i * 1.7) * 1e3 + 1 / (i + 3));
+  const run = () =>
+    tf.tidy(() => {
+      const ids = tf.tensor1d([0, 3, -1, 3, 7, 1], "int32"); // -1 and 7 are outside [0, 4)
+      const r = tf.unsortedSegmentSum(tf.tensor3d(x, [6, 2, 2]), ids, 4);
+      return { shape: r.shape, dtype: r.dtype, bits: Array.from(new Uint32Array((r.dataSync() as Float32Array).slice().buffer)) };
+    });
+  const [w, c] = await both(run);
+  assert.deepEqual(w.shape, [4, 2, 2]);
+  assert.deepEqual(w, c);
+  const zeroRow = w.bits.slice(8, 12); // segment 2 has no members
+  assert.deepEqual(zeroRow, [0, 0, 0, 0]);
+});
+
+test("the JS UnsortedSegmentSum is one pass: 3000 segments over 6000×8 values take well under 5 s on wasm", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  // tfjs's cpu kernel builds a full mask per segment: 3000 × 48000 element operations, minutes on this machine.
+  await withBackend("wasm", () => {
+    const ids = tf.tensor1d(Int32Array.from({ length: 6000 }, (_, i) => (i * 7919) % 3000), "int32");
+    const x = tf.ones([6000, 8]);
+    const t0 = performance.now();
+    const s = tf.unsortedSegmentSum(x, ids, 3000);
+    const total = s.sum().dataSync()[0];
+    const ms = performance.now() - t0;
+    assert.equal(total, 48000);
+    assert.ok(ms < 5000, `${ms.toFixed(0)} ms`);
+    tf.dispose([ids, x, s]);
+  });
 });
 
 test("variadic and multi-output kernels (einsum, raggedRange, raggedGather) match cpu", async (t) => {

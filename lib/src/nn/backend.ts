@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { delegateMissingKernels, delegatedKernels, patchComplexReads, silenceCpuNodeBanner } from "./delegate";
+import { delegateMissingKernels, delegatedKernels, jsKernels, patchComplexReads, silenceCpuNodeBanner } from "./delegate";
 
 /** The tfjs module type: what `loadTf()` hands out as `tf`. */
 export type Tf = typeof tf;
@@ -64,11 +64,19 @@ export interface TfInfo {
   threads: number | null;
   /** Kernels wasm lacks that run on the cpu backend instead, sorted (empty for other backends). */
   delegatedKernels: string[];
+  /**
+   * Kernels wasm lacks that this library implements in JavaScript instead of delegating, sorted (empty for
+   * other backends): `UnsortedSegmentSum`, whose cpu version is O(segments × size).
+   */
+  jsKernels: string[];
   /** Faster backends that were tried first and why they were not used. */
   skipped: SkippedBackend[];
   /** Version of @tensorflow/tfjs-core in use. */
   tfjsVersion: string;
-  /** The one-line report, e.g. "battery-mi: tfjs backend = wasm (SIMD, 1 thread), 16 kernels delegated to cpu". */
+  /**
+   * The one-line report, e.g. "battery-mi: tfjs backend = wasm (SIMD, 1 thread), 16 missing kernels added
+   * (15 delegated to cpu, 1 in JS: UnsortedSegmentSum); not used: tensorflow (...)".
+   */
   summary: string;
 }
 
@@ -224,7 +232,9 @@ function describe(info: Omit<TfInfo, "summary">): string {
   let line = `battery-mi: tfjs backend = ${info.backend}`;
   if (info.backend === "wasm") {
     line += ` (${info.simd ? "SIMD" : "no SIMD"}, ${info.threads ?? 1} thread${info.threads === 1 ? "" : "s"})`;
-    line += `, ${info.delegatedKernels.length} kernels delegated to cpu`;
+    const n = info.delegatedKernels.length + info.jsKernels.length;
+    line += `, ${n} missing kernels added (${info.delegatedKernels.length} delegated to cpu`;
+    line += info.jsKernels.length > 0 ? `, ${info.jsKernels.length} in JS: ${info.jsKernels.join(", ")})` : ")";
   }
   if (info.requestedBy === "option") line += `; forced by loadTf({ backend: "${info.requested}" })`;
   if (info.requestedBy === "env") line += `; forced by ${TF_BACKEND_ENV}=${info.requested}`;
@@ -252,6 +262,7 @@ async function createRuntime(
       simd: backend === "wasm" ? (attempt.simd ?? null) : null,
       threads: backend === "wasm" ? (attempt.threads ?? null) : null,
       delegatedKernels: backend === "wasm" ? delegatedKernels("wasm") : [],
+      jsKernels: backend === "wasm" ? jsKernels("wasm") : [],
       skipped,
       tfjsVersion: tf.version_core,
     };
@@ -327,7 +338,7 @@ export function loadTf(options: LoadTfOptions = {}): Promise<TfRuntime> {
  * @example
  * ```ts
  * await loadTf();
- * tfInfo()?.delegatedKernels; // ["Complex", ..., "UnsortedSegmentSum"] on wasm
+ * tfInfo()?.delegatedKernels; // ["Complex", ..., "StaticRegexReplace"] on wasm; tfInfo()?.jsKernels: ["UnsortedSegmentSum"]
  * ```
  */
 export function tfInfo(): TfInfo | undefined {

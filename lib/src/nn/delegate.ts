@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import * as tf from "@tensorflow/tfjs";
+import { JS_KERNELS } from "./js-kernels";
 
 type DataId = object;
 type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
@@ -41,14 +42,27 @@ export interface DelegationReport {
   target: string;
   /** Backend that runs them, e.g. `"cpu"`. */
   source: string;
-  /** Kernel names newly registered on `target` by this call, sorted. */
+  /** Kernel names newly registered on `target` by this call to run on `source`, sorted. */
   registered: string[];
-  /** Kernel names delegated by an earlier call (this module's own registrations), sorted. */
+  /** Kernel names newly registered on `target` by this call with a JavaScript implementation, sorted. */
+  registeredJs: string[];
+  /** Kernel names added by an earlier call (this module's own registrations, either kind), sorted. */
   alreadyDelegated: string[];
+}
+
+/** Options of {@link delegateMissingKernels}. */
+export interface DelegationOptions {
+  /**
+   * Use this library's JavaScript kernels (see `js-kernels.ts`: `UnsortedSegmentSum` in one pass) instead of
+   * the source backend's where one exists. Default true: tfjs's cpu `UnsortedSegmentSum` is
+   * O(segments × size), which makes gather gradients (embeddings, GNNs) slow.
+   */
+  preferJs?: boolean;
 }
 
 /** Kernels registered by this module, per target backend, so repeated calls are idempotent. */
 const delegatedByTarget = new Map<string, Set<string>>();
+const jsByTarget = new Map<string, Set<string>>();
 
 /**
  * Names of the kernels `source` implements and `target` does not (as registered in tfjs's global kernel
@@ -68,14 +82,21 @@ export function missingKernels(target: string, source: string): string[] {
     .sort();
 }
 
-/** Names of the kernels this module delegated on `target` so far, sorted. */
+/** Names of the kernels this module delegated on `target` to another backend so far, sorted. */
 export function delegatedKernels(target: string): string[] {
   return [...(delegatedByTarget.get(target) ?? [])].sort();
 }
 
+/** Names of the kernels this module added on `target` as JavaScript implementations so far, sorted. */
+export function jsKernels(target: string): string[] {
+  return [...(jsByTarget.get(target) ?? [])].sort();
+}
+
 /**
  * Registers on backend `target` every kernel that backend `source` has and `target` lacks, each running on
- * `source` through a copy of its inputs. Idempotent: a second call registers nothing new.
+ * `source` through a copy of its inputs — except kernels this library implements in JavaScript
+ * (`UnsortedSegmentSum`), which run directly on `target`'s data unless `preferJs` is false. Idempotent: a
+ * second call registers nothing new.
  *
  * Supported dtypes: float32, int32, bool, string, and complex64 (which the wasm backend cannot hold
  * natively: delegated kernels store it in the wasm heap as interleaved float32 pairs, tfjs's own layout
@@ -90,17 +111,30 @@ export function delegatedKernels(target: string): string[] {
  * @example
  * ```ts
  * const report = delegateMissingKernels("wasm", "cpu");
- * report.registered.includes("UnsortedSegmentSum"); // true on tfjs 4.22
+ * report.registered.includes("Conv2DBackpropFilter"); // true on tfjs 4.22
+ * report.registeredJs; // ["UnsortedSegmentSum"]
  * ```
  */
-export function delegateMissingKernels(target: string, source: string): DelegationReport {
-  let done = delegatedByTarget.get(target);
-  if (done === undefined) {
-    done = new Set<string>();
-    delegatedByTarget.set(target, done);
-  }
+export function delegateMissingKernels(
+  target: string,
+  source: string,
+  options: DelegationOptions = {},
+): DelegationReport {
+  const done = delegatedByTarget.get(target) ?? new Set<string>();
+  const doneJs = jsByTarget.get(target) ?? new Set<string>();
+  delegatedByTarget.set(target, done);
+  jsByTarget.set(target, doneJs);
+  const before = [...done, ...doneJs].sort();
   const registered: string[] = [];
+  const registeredJs: string[] = [];
   for (const kernelName of missingKernels(target, source)) {
+    const js = (options.preferJs ?? true) ? JS_KERNELS[kernelName] : undefined;
+    if (js !== undefined) {
+      tf.registerKernel({ kernelName, backendName: target, kernelFunc: js });
+      doneJs.add(kernelName);
+      registeredJs.push(kernelName);
+      continue;
+    }
     const sourceKernel = tf.getKernel(kernelName, source);
     if (sourceKernel === undefined) continue;
     tf.registerKernel({
@@ -112,12 +146,7 @@ export function delegateMissingKernels(target: string, source: string): Delegati
     done.add(kernelName);
     registered.push(kernelName);
   }
-  return {
-    target,
-    source,
-    registered,
-    alreadyDelegated: [...done].filter((k) => !registered.includes(k)).sort(),
-  };
+  return { target, source, registered, registeredJs, alreadyDelegated: before };
 }
 
 function findSourceBackend(source: string, kernelName: string): DelegationBackend {

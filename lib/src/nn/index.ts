@@ -28,7 +28,7 @@ export {
   TF_BACKEND_ENV,
 } from "./backend";
 export type { Tf, TfBackendName, TfBackendRequest, LoadTfOptions, TfInfo, TfRuntime, SkippedBackend } from "./backend";
-export { delegateMissingKernels, delegatedKernels, missingKernels } from "./delegate";
-export type { DelegationReport } from "./delegate";
+export { delegateMissingKernels, delegatedKernels, jsKernels, missingKernels } from "./delegate";
+export type { DelegationReport, DelegationOptions } from "./delegate";
 export { saveModel, loadLayersModel, readModelArtifacts, MODEL_JSON, WEIGHTS_BIN } from "./io";
 export type { SaveModelOptions, LoadModelOptions } from "./io";

@@ -1,0 +1,246 @@
+/**
+ * `npm run bench:tf`: times the same tfjs workloads on each available backend in one run (cpu, wasm, and
+ * tensorflow when @tensorflow/tfjs-node loads) and prints a table with the wasm speed-up over cpu.
+ *
+ * Workloads: a 512×512 matMul; an MLP 132→64→64→2 trained on 2000 rows for 20 epochs; an LSTM and a GRU
+ * trained on short sequences; a GNN-style training loop (gather, per-edge messages, segment sum), whose
+ * `UnsortedSegmentSum` runs tfjs's cpu kernel on cpu and this library's one-pass JS kernel on wasm. Data
+ * and initial weights are seeded, so every backend does the same arithmetic.
+ *
+ * Run: `npm run bench:tf` (builds lib first) or `node lib/dist/nn/bench-backends.js [--quick]`.
+ *
+ * @packageDocumentation
+ */
+import * as os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { loadTf, probeBackend, withBackend, type TfBackendName } from "./backend";
+
+/** One benchmark workload. */
+export interface BenchTask {
+  /** Name shown in the table. */
+  name: string;
+  /** What the time measures, e.g. "median of 10 runs" or "20 epochs". */
+  unit: string;
+  /** Runs the workload once on the active backend and returns the elapsed milliseconds. */
+  run: () => Promise<number>;
+}
+
+/** Timings of one task, per backend (ms), as printed. */
+export interface BenchRow {
+  /** Task name. */
+  task: string;
+  /** What the time measures. */
+  unit: string;
+  /** Milliseconds per backend; a backend that was not run is absent. */
+  ms: Partial<Record<TfBackendName, number>>;
+}
+
+/** Options of {@link runBackendBench}. */
+export interface BackendBenchOptions {
+  /** Smaller workloads (a quarter of the rows / epochs) for a quick check. Default false. */
+  quick?: boolean;
+  /** Backends to time; default: cpu, wasm and tensorflow when each is available. */
+  backends?: TfBackendName[];
+  /** Progress lines (default: console.log; `false` for silence). */
+  log?: ((line: string) => void) | false;
+}
+
+function seeded(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function init(seed: number): ReturnType<typeof tf.initializers.glorotUniform> {
+  return tf.initializers.glorotUniform({ seed });
+}
+
+/** The workloads, sized by `quick`. */
+export function benchTasks(quick = false): BenchTask[] {
+  const f = quick ? 4 : 1;
+  const matMul: BenchTask = {
+    name: "matMul 512×512",
+    unit: "median of 10",
+    run: async () => {
+      const a = tf.tensor2d(seeded(512 * 512, 1), [512, 512]);
+      const b = tf.tensor2d(seeded(512 * 512, 2), [512, 512]);
+      tf.tidy(() => tf.matMul(a, b).dataSync()); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        tf.tidy(() => tf.matMul(a, b).dataSync());
+        times.push(performance.now() - t0);
+      }
+      tf.dispose([a, b]);
+      return median(times);
+    },
+  };
+
+  const fitTask = (name: string, unit: string, build: () => { model: tf.LayersModel; xs: tf.Tensor; ys: tf.Tensor; epochs: number; batchSize: number }): BenchTask => ({
+    name,
+    unit,
+    run: async () => {
+      const { model, xs, ys, epochs, batchSize } = build();
+      // One warm-up batch so kernel set-up and memory growth are not timed.
+      await model.trainOnBatch(xs.slice(0, batchSize), ys.slice(0, batchSize));
+      const t0 = performance.now();
+      await model.fit(xs, ys, { epochs, batchSize, shuffle: false, verbose: 0 });
+      const ms = performance.now() - t0;
+      tf.dispose([xs, ys]);
+      model.optimizer.dispose();
+      model.dispose();
+      return ms;
+    },
+  });
+
+  const rows = 2000 / f;
+  const mlpEpochs = 20 / f;
+  const mlp = fitTask(`MLP 132→64→64→2, ${rows} rows`, `${mlpEpochs} epochs, batch 32`, () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 64, activation: "relu", inputShape: [132], kernelInitializer: init(11) }),
+        tf.layers.dense({ units: 64, activation: "relu", kernelInitializer: init(12) }),
+        tf.layers.dense({ units: 2, kernelInitializer: init(13) }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: "meanSquaredError" });
+    return {
+      model,
+      xs: tf.tensor2d(seeded(rows * 132, 3), [rows, 132]),
+      ys: tf.tensor2d(seeded(rows * 2, 4), [rows, 2]),
+      epochs: mlpEpochs,
+      batchSize: 32,
+    };
+  });
+
+  const seqs = 512 / f;
+  const steps = 20;
+  const feats = 8;
+  const rnnEpochs = 5;
+  const rnn = (kind: "lstm" | "gru"): BenchTask =>
+    fitTask(`${kind.toUpperCase()}(32), ${seqs} seq × ${steps} steps × ${feats}`, `${rnnEpochs} epochs, batch 32`, () => {
+      const cfg = { units: 32, inputShape: [steps, feats], kernelInitializer: init(21), recurrentInitializer: tf.initializers.orthogonal({ seed: 22 }) };
+      const model = tf.sequential({
+        layers: [kind === "lstm" ? tf.layers.lstm(cfg) : tf.layers.gru(cfg), tf.layers.dense({ units: 1, kernelInitializer: init(23) })],
+      });
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: "meanSquaredError" });
+      return {
+        model,
+        xs: tf.tensor3d(seeded(seqs * steps * feats, 5), [seqs, steps, feats]),
+        ys: tf.tensor2d(seeded(seqs, 6), [seqs, 1]),
+        epochs: rnnEpochs,
+        batchSize: 32,
+      };
+    });
+
+  // Kept small: on the cpu backend tfjs's own UnsortedSegmentSum is O(nodes × edges) per call.
+  const nNodes = 200 / (quick ? 2 : 1);
+  const nEdges = 1200 / (quick ? 2 : 1);
+  const gnnSteps = 20;
+  const gnn: BenchTask = {
+    name: `GNN message passing, ${nNodes} nodes, ${nEdges} edges`,
+    unit: `${gnnSteps} Adam steps`,
+    run: async () => {
+      const dim = 32;
+      const emb = tf.variable(tf.tensor2d(seeded(20 * dim, 31, 0.3), [20, dim]));
+      const w = tf.variable(tf.tensor2d(seeded(2 * dim * dim, 32, 0.2), [2 * dim, dim]));
+      const wOut = tf.variable(tf.tensor2d(seeded(dim, 33, 0.2), [dim, 1]));
+      const types = tf.tensor1d(Int32Array.from({ length: nNodes }, (_, i) => (i * 7) % 20), "int32");
+      const src = tf.tensor1d(Int32Array.from({ length: nEdges }, (_, e) => (e * 13) % nNodes), "int32");
+      const dst = tf.tensor1d(Int32Array.from({ length: nEdges }, (_, e) => (e * 29 + 5) % nNodes), "int32");
+      const y = tf.tensor2d(seeded(nNodes, 34), [nNodes, 1]);
+      const opt = tf.train.adam(1e-3);
+      const step = () =>
+        opt.minimize(() => {
+          const h = tf.gather(emb, types);
+          const msg = tf.relu(tf.concat([tf.gather(h, src), tf.gather(h, dst)], 1).matMul(w));
+          const pred = tf.tanh(tf.unsortedSegmentSum(msg, dst, nNodes)).matMul(wOut);
+          return tf.losses.meanSquaredError(y, pred) as tf.Scalar;
+        }, true, [emb, w, wOut]);
+      step()?.dispose(); // warm-up
+      const t0 = performance.now();
+      for (let i = 0; i < gnnSteps; i++) {
+        const loss = step();
+        loss?.dataSync();
+        loss?.dispose();
+      }
+      const ms = performance.now() - t0;
+      opt.dispose();
+      tf.dispose([emb, w, wOut, types, src, dst, y]);
+      return ms;
+    },
+  };
+  return [matMul, mlp, rnn("lstm"), rnn("gru"), gnn];
+}
+
+/** Runs every task on every backend (tasks outermost, so backends alternate) and returns the timings. */
+export async function runBackendBench(options: BackendBenchOptions = {}): Promise<BenchRow[]> {
+  const log = options.log === false ? () => undefined : (options.log ?? ((l: string) => console.log(l)));
+  await loadTf({ log: options.log === false ? false : log });
+  let backends = options.backends;
+  if (backends === undefined) {
+    backends = [];
+    for (const b of ["cpu", "wasm", "tensorflow"] as TfBackendName[]) {
+      const p = await probeBackend(b);
+      if (p.ok) backends.push(b);
+      else log(`bench: ${b} not timed (${p.reason})`);
+    }
+  }
+  const rows: BenchRow[] = [];
+  for (const task of benchTasks(options.quick ?? false)) {
+    const row: BenchRow = { task: task.name, unit: task.unit, ms: {} };
+    for (const b of backends) {
+      row.ms[b] = await withBackend(b, task.run);
+      log(`bench: ${task.name} on ${b}: ${row.ms[b]!.toFixed(1)} ms`);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A plain-text table of the timings with the wasm speed-up over cpu (cpu ms / wasm ms). */
+export function formatBenchTable(rows: BenchRow[]): string {
+  const backends = (["cpu", "wasm", "tensorflow"] as TfBackendName[]).filter((b) => rows.some((r) => r.ms[b] !== undefined));
+  const header = ["workload", "measure", ...backends.map((b) => `${b} ms`), "wasm speed-up (cpu/wasm)"];
+  const body = rows.map((r) => {
+    const cpu = r.ms.cpu;
+    const wasm = r.ms.wasm;
+    const ratio = cpu !== undefined && wasm !== undefined && wasm > 0 ? `${(cpu / wasm).toFixed(2)}×` : "–";
+    return [r.task, r.unit, ...backends.map((b) => (r.ms[b] !== undefined ? r.ms[b]!.toFixed(1) : "–")), ratio];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const fmt = (cells: string[]) =>
+    "| " + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
+  const sep = "|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|";
+  return [fmt(header), sep, ...body.map(fmt)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  const cpus = os.cpus();
+  console.log(
+    `bench:tf — tfjs ${tf.version_core}, Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ` +
+      `load average ${os.loadavg()[0].toFixed(2)}${quick ? ", --quick sizes" : ""}`,
+  );
+  const started = performance.now();
+  const rows = await runBackendBench({ quick });
+  console.log("\n" + formatBenchTable(rows));
+  console.log(`\nbench:tf finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}
