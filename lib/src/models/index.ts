@@ -14,6 +14,8 @@ import { EstimatorJSON, Regressor } from "./base";
 import { GradientBoostingRegressor } from "./boosting";
 import { ValidationError } from "./errors";
 import { RandomForestRegressor } from "./forest";
+import { ElasticNetRegressor, RidgeRegressor } from "./linear";
+import { GaussianProcessRegressor } from "./gaussian-process";
 
 export type { EstimatorJSON, Regressor } from "./base";
 export { NotFittedError, ValidationError } from "./errors";
@@ -41,6 +43,38 @@ export function loadModel(json: EstimatorJSON | string): Regressor {
   switch (j.type) {
     case "RandomForestRegressor": return RandomForestRegressor.fromJSON(j);
     case "GradientBoostingRegressor": return GradientBoostingRegressor.fromJSON(j);
-    default: throw new ValidationError(`loadModel: unknown model type ${JSON.stringify(j.type)} (known: RandomForestRegressor, GradientBoostingRegressor)`);
+    case "RidgeRegressor": return RidgeRegressor.fromJSON(j);
+    case "ElasticNetRegressor": return ElasticNetRegressor.fromJSON(j);
+    case "GaussianProcessRegressor": return GaussianProcessRegressor.fromJSON(j);
+    default: throw new ValidationError(`loadModel: unknown model type ${JSON.stringify(j.type)} (known: RandomForestRegressor, GradientBoostingRegressor, RidgeRegressor, ElasticNetRegressor, GaussianProcessRegressor; MLPRegressor loads asynchronously with MLPRegressor.fromJSON)`);
   }
 }
+
+// Linear baselines, Gaussian processes, neural networks, validation and model averaging.
+export { RidgeRegressor, ElasticNetRegressor, ridge, elasticNet } from "./linear";
+export type { LinearOptions, ElasticNetOptions } from "./linear";
+export { GaussianProcessRegressor, gaussianProcess } from "./gaussian-process";
+export type { GaussianProcessOptions, GpKernelName, GpPredictOptions, GpPrediction } from "./gaussian-process";
+export { MLPRegressor, mlpRegressor } from "./mlp";
+export type { MLPOptions } from "./mlp";
+export {
+  regressionScores,
+  trainTestSplit,
+  groupKFold,
+  crossValidate,
+  gridSearch,
+  randomSearch,
+  learningCurve,
+} from "./cross-validation";
+export type {
+  RegressionScores,
+  CrossValidateOptions,
+  CrossValidationResult,
+  EstimatorSource,
+  SearchCandidate,
+  SearchOptions,
+  ParamDistribution,
+  LearningCurvePoint,
+} from "./cross-validation";
+export { BayesianModelAveraging, bayesianModelAveraging } from "./model-averaging";
+export type { ModelAveragingOptions, AveragedModelInfo } from "./model-averaging";
