@@ -197,8 +197,9 @@ export class KernelClient {
   private readonly connectionDir: string;
   /** The connection file (in a private temp folder, deleted by {@link KernelClient.shutdown}). */
   readonly connectionFile: string;
-  private readonly shell = new zmq.Dealer({ linger: 0 });
-  private readonly control = new zmq.Dealer({ linger: 0 });
+  // sendTimeout: a send never waits forever, even if the kernel vanished before connecting.
+  private readonly shell = new zmq.Dealer({ linger: 0, sendTimeout: 10_000 });
+  private readonly control = new zmq.Dealer({ linger: 0, sendTimeout: 10_000 });
   private readonly iopub = new zmq.Subscriber({ linger: 0 });
   private hb: zmq.Request | undefined;
   private readonly replies = new Map<string, (m: JupyterMessage) => void>();

@@ -206,11 +206,24 @@ export async function executeNotebookObject(source: Notebook, file: string, opti
       options.onCell?.({ notebook: file, phase: "start", cellIndex: index, cellId: cell.id });
       // tslab aborts every request arriving within 200 ms of an error (DESIGN.md §2): wait it out.
       if (lastWasError) await new Promise((r) => setTimeout(r, 250));
-      const outcome = await kernel.execute(code, {
-        timeoutMs,
-        interruptGraceMs: (options.interruptGraceSeconds ?? 3) * 1000,
-        displays,
-      });
+      let outcome: ExecuteOutcome;
+      try {
+        outcome = await kernel.execute(code, {
+          timeoutMs,
+          interruptGraceMs: (options.interruptGraceSeconds ?? 3) * 1000,
+          displays,
+        });
+      } catch (e) {
+        // Only transport failures land here (a send that timed out); report them as the cell's failure.
+        const message = `${file}: ${cellLabel(index, cell.id)}: cannot talk to the kernel: ${(e as Error).message}`;
+        result.cells.push({ index, id: cell.id, status: kernel.isAlive() ? "error" : "died", executionCount: null, durationMs: 0, stderr: "" });
+        result.executedCells++;
+        if (result.failure === undefined) {
+          result.status = kernel.isAlive() ? "error" : "kernel-died";
+          result.failure = { status: result.status, message, cellIndex: index, cellId: cell.id, source: code };
+        }
+        break;
+      }
       const codeCell = cell as CodeCell;
       codeCell.outputs = outcome.outputs;
       codeCell.execution_count = outcome.executionCount;
