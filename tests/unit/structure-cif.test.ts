@@ -5,7 +5,8 @@ import path from "node:path";
 import { CifError, parseCif, parseCifBlocks, parseSymop, readCif, parseSpeciesLabel } from "../../lib/src/structure";
 import { FIXTURES_DIR, OBELIX_DIR, missingDataReason } from "../reference/structure/datasets";
 import refsJson from "../reference/structure/structure_refs.json";
-import { neighbors } from "../../lib/src/structure";
+import { neighbors, spaceGroupOperations } from "../../lib/src/structure";
+import opsJson from "../reference/structure/spacegroup_ops.json";
 
 const obelixRefs = (refsJson as unknown as { cutoff: number; obelix: Record<string, { nsites: number; pairs: number; natoms: number; ordered: boolean }> });
 
@@ -106,10 +107,28 @@ test("text without any data_ block and a value without a tag are CifErrors", () 
   expectCifError(() => parseCif("data_x\n_cell_length_a 3 4\n"), { line: 2, column: 18, reason: /value '4' without a tag/ });
 });
 
-test("a space group given by name only (no operations) is refused with a clear reason, not silently treated as P1", () => {
-  const text = "data_x\n_cell_length_a 8\n_cell_length_b 8\n_cell_length_c 8\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n" +
-    "_symmetry_space_group_name_H-M 'F d -3 m'\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nLi 0 0 0\n";
-  expectCifError(() => parseCif(text), { line: 8, reason: /lists no symmetry operations/ });
+test("a space group given by name only is expanded from pymatgen's tables with a warning; an unknown symbol is refused", () => {
+  const head = "data_x\n_cell_length_a 8.248\n_cell_length_b 8.248\n_cell_length_c 8.248\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n";
+  const atoms = "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nLi 0 0 0\nMn 0.625 0.625 0.625\nO 0.386 0.386 0.386\n";
+  const [spinel] = parseCif(head + "_symmetry_space_group_name_H-M 'F d -3 m'\n" + atoms);
+  assert.equal(spinel!.formula(), "Li8 Mn16 O32");
+  assert.match(spinel!.warnings[0]!, /192 generated from the space-group symbol 'F d -3 m'/);
+  expectCifError(() => parseCif(head + "_symmetry_space_group_name_H-M 'Q 9'\n" + atoms), { line: 8, reason: /not one of the Hermann–Mauguin symbols/ });
+  expectCifError(() => parseCif(head + "_symmetry_Int_Tables_number 227\n" + atoms), { line: 8, reason: /only the space-group number 227/ });
+});
+
+test("operations generated for all 241 space-group symbols equal pymatgen's SpaceGroup(symbol).symmetry_ops", () => {
+  const key = (r: ArrayLike<number>, t: ArrayLike<number>) =>
+    Array.from(r).join(",") + "|" + Array.from(t).map((x) => { const y = x - Math.floor(x); return (Math.abs(y - 1) < 1e-6 ? 0 : y).toFixed(4); }).join(",");
+  const ref = (opsJson as { ops: Record<string, string[]> }).ops;
+  assert.equal(Object.keys(ref).length, 241);
+  for (const [sym, xyz] of Object.entries(ref)) {
+    const ours = spaceGroupOperations(sym);
+    assert.ok(ours, `symbol ${sym} not found`);
+    const a = ours!.ops.map((o) => key(o.rotation, o.translation)).sort();
+    const b = xyz.map((x) => parseSymop({ text: x, line: 0, column: 0, quoted: true })).map((o) => key(o.rotation, o.translation)).sort();
+    assert.deepEqual(a, b, `operations of ${sym}`);
+  }
 });
 
 test("all 321 OBELiX CIFs parse, each with pymatgen's number of sites, atoms (occupancy sum) and 3 Å neighbour pairs", (t) => {

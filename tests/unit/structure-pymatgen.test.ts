@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CifError, bondLengths, densityFeatures, distortion, neighbors, readCif, voronoiCoordination, volumeChange, type Structure,
+  bondLengths, densityFeatures, distortion, neighbors, readCif, voronoiCoordination, volumeChange, type Structure,
 } from "../../lib/src/structure";
 import refsJson from "../reference/structure/structure_refs.json";
 import { canonicalCif, missingDataReason } from "../reference/structure/datasets";
@@ -52,15 +52,6 @@ const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math
 
 for (const [name, r] of Object.entries(refs.structures)) {
   if (r.error) continue;
-  if (name === "LiMn2O4_spinel_Fd-3m_minimal.cif") {
-    test(`${name}: refused with a CifError (space group by name only; pymatgen expands it to ${r.nsites} sites from its tables)`, (t) => {
-      if (skip) return t.skip(skip);
-      assert.throws(() => load(name), (e: unknown) => e instanceof CifError && /lists no symmetry operations/.test(e.message));
-      // The same structure written out in P1 parses to the same number of sites as pymatgen's expansion.
-      assert.equal(load("LiMn2O4_spinel_Fd-3m_expandedP1.cif").numSites, r.nsites);
-    });
-    continue;
-  }
   test(`${name}: ${r.nsites} sites, lattice, volume and density match pymatgen (1e-4), composition and species per site`, (t) => {
     if (skip) return t.skip(skip);
     const s = load(name);

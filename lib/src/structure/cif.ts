@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isElementSymbol } from "./elements";
 import { CifError } from "./errors";
+import { spaceGroupOperations } from "./spacegroups";
 import { Lattice } from "./lattice";
 import { Structure, type Site, type SpeciesOccupancy } from "./structure";
 
@@ -285,16 +286,25 @@ export function structureFromBlock(b: CifBlock, options: CifReadOptions = {}): S
 
   const opsItem = item(b, "_symmetry_equiv_pos_as_xyz", "_space_group_symop_operation_xyz", "_space_group_symop.operation_xyz");
   let ops: SymOp[];
+  let generatedFrom: string | undefined;
   if (opsItem) {
     ops = opsItem.values.map((v) => parseSymop(v, src));
   } else {
     const sym = (spaceGroupSymbol ?? "").replace(/\s+/g, "").toUpperCase();
-    if (sym === "" || sym === "P1" || sgNum === 1) {
+    const generated = sym === "" ? undefined : spaceGroupOperations(spaceGroupSymbol!);
+    if (sym === "P1" || (sym === "" && (sgNum === null || sgNum === 1))) {
       ops = [parseSymop({ text: "x,y,z", line: b.line, column: 1, quoted: true })];
+    } else if (generated) {
+      ops = generated.ops;
+      generatedFrom = generated.key;
+    } else if (sym === "") {
+      throw new CifError(
+        `block ${where} gives only the space-group number ${sgNum} and no symmetry operations; add _symmetry_equiv_pos_as_xyz or a Hermann–Mauguin symbol`,
+        sgNumItem!.line, sgNumItem!.column, src);
     } else {
       throw new CifError(
-        `block ${where} names space group '${spaceGroupSymbol}' but lists no symmetry operations; this reader needs them explicitly ` +
-          `(_symmetry_equiv_pos_as_xyz or _space_group_symop_operation_xyz) — it has no built-in space-group tables`,
+        `block ${where} names space group '${spaceGroupSymbol}' but lists no symmetry operations, and the symbol is not one of the ` +
+          `Hermann–Mauguin symbols this reader knows (e.g. 'Fd-3m', 'P 42/n m c', 'C2/c'); add _symmetry_equiv_pos_as_xyz or _space_group_symop_operation_xyz`,
         sgSymbolItem!.line, sgSymbolItem!.column, src);
     }
   }
@@ -326,6 +336,9 @@ export function structureFromBlock(b: CifBlock, options: CifReadOptions = {}): S
   }
 
   const warnings: string[] = [];
+  if (generatedFrom !== undefined) {
+    warnings.push(`no symmetry operations listed; ${ops.length} generated from the space-group symbol '${spaceGroupSymbol}' (${generatedFrom}, pymatgen's standard setting)`);
+  }
   const third = (x: number) => {
     if (!snap) return x;
     for (const f of [1 / 3, 2 / 3]) if (Math.abs(1 - x / f) < 1e-4) return f;
@@ -428,7 +441,8 @@ export function structureFromBlock(b: CifBlock, options: CifReadOptions = {}): S
  * Parses CIF text into structures, one per data block that has cell and atom-site data (blocks without
  * `_atom_site_fract_x` and without a cell are skipped, e.g. a publication block).
  *
- * Symmetry operations come from `_symmetry_equiv_pos_as_xyz` or `_space_group_symop_operation_xyz`; each site is
+ * Symmetry operations come from `_symmetry_equiv_pos_as_xyz` or `_space_group_symop_operation_xyz` (when neither is
+ * present, from the Hermann–Mauguin symbol in pymatgen's standard setting, with a warning); each site is
  * expanded over them, copies within `siteTolerance` (periodic) are dropped, and sites from different labels that
  * coincide are merged into one disordered site (occupancies added). Species come from `_atom_site_type_symbol`
  * (else the label); oxidation states from `_atom_type_oxidation_number` or a symbol like `Co3+`.

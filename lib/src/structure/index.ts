@@ -31,3 +31,4 @@ export {
   densityFeatures, bondLengthFeatures, coordinationFeatures, multipleFeaturizer, DENSITY_FEATURES,
   type StructureFeaturizer, type DensityFeature, type DensityFeaturesOptions, type VoronoiFeaturizerOptions,
 } from "./featurizers";
+export { spaceGroupOperations } from "./spacegroups";
