@@ -1,0 +1,136 @@
+/**
+ * The teaching twin of the composed models (DESIGN.md §4.5, like PyBaMM's `BasicSPM`): the Single Particle Model
+ * for a constant-current discharge in one readable file. No banded Jacobians, no adaptive steps, no events
+ * machinery: two spheres, a finite-volume diffusion equation in each, backward Euler with a tridiagonal solve,
+ * and Butler–Volmer turned inside out to give the voltage.
+ *
+ * The composed {@link spm} in models.ts solves the same equations with the adaptive BDF solver; a unit test
+ * checks the two agree.
+ */
+import { ParameterValues, FARADAY as F, GAS_CONSTANT as R, OcpFunction, ExchangeCurrentFunction, ParticleDiffusivityFunction } from "./parameters";
+
+/** Options of {@link basicSpm}. */
+export interface BasicSpmOptions {
+  /** Applied current [A] (> 0 discharges). Default: the set's "Current function [A]". */
+  current?: number;
+  /** Radial cells per particle (default 20). */
+  cells?: number;
+  /** Time step [s] (default 10). */
+  dt?: number;
+  /** Stop at this voltage [V] (default: the set's lower cut-off) or after `maxTime`. */
+  cutoff?: number;
+  /** Longest simulated time [s] (default 3 hours at 1C-equivalent: 3·3600). */
+  maxTime?: number;
+}
+
+/** Output of {@link basicSpm}: columns with units in the names. */
+export interface BasicSpmResult {
+  "Time [s]": Float64Array;
+  "Voltage [V]": Float64Array;
+  "Discharge capacity [A.h]": Float64Array;
+  "Negative particle surface stoichiometry": Float64Array;
+  "Positive particle surface stoichiometry": Float64Array;
+}
+
+/**
+ * Solves the SPM for a constant current with backward Euler steps of fixed size.
+ *
+ * The equations (PyBaMM's conventions, I > 0 on discharge):
+ *   ∂c/∂t = (1/r²) ∂/∂r (r² D ∂c/∂r),  ∂c/∂r = 0 at r = 0,  −D ∂c/∂r = j/F at r = R,
+ *   j_n = I/(A a_n L_n),  j_p = −I/(A a_p L_p),  a = 3 ε_s / R,
+ *   V = U_p(c_p,surf) − U_n(c_n,surf) + (2RT/F)·[asinh(j_p/2j0_p) − asinh(j_n/2j0_n)].
+ *
+ * @example
+ * const out = basicSpm(parameterValues("Chen2020"));
+ * out["Discharge capacity [A.h]"].at(-1); // ≈ 4.9 A.h at 1C
+ */
+export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): BasicSpmResult {
+  const I = opts.current ?? params.number("Current function [A]");
+  const N = opts.cells ?? 20;
+  const dt = opts.dt ?? 10;
+  const vCut = opts.cutoff ?? params.number("Lower voltage cut-off [V]");
+  const tMax = opts.maxTime ?? 3 * 3600;
+  const T = params.number("Ambient temperature [K]");
+  const area = params.number("Electrode width [m]") * params.number("Electrode height [m]");
+
+  // One electrode's constants and its particle, discretised into N spherical shells of equal thickness.
+  const electrode = (side: "Negative" | "Positive", domain: "negative" | "positive", sign: number) => {
+    const radius = params.number(`${side} particle radius [m]`);
+    const epsS = params.number(`${side} electrode active material volume fraction`);
+    const L = params.number(`${side} electrode thickness [m]`);
+    const cmax = params.number(`Maximum concentration in ${domain} electrode [mol.m-3]`);
+    const a = (3 * epsS) / radius;
+    return {
+      cmax,
+      D: params.fn<ParticleDiffusivityFunction>(`${side} particle diffusivity [m2.s-1]`),
+      U: params.fn<OcpFunction>(`${side} electrode OCP [V]`),
+      j0: params.fn<ExchangeCurrentFunction>(`${side} electrode exchange-current density [A.m-2]`),
+      j: (sign * I) / (area * a * L), // interfacial current density [A.m-2]
+      radius,
+      c: new Float64Array(N).fill(params.number(`Initial concentration in ${domain} electrode [mol.m-3]`)),
+    };
+  };
+  const neg = electrode("Negative", "negative", +1);
+  const pos = electrode("Positive", "positive", -1);
+  const ce = params.number("Initial concentration in electrolyte [mol.m-3]");
+
+  // One backward-Euler step of the particle: (V_i/dt)(c_i − c_i_old) = r²_{i−½} D (c_{i−1} − c_i)/dr − r²_{i+½} D (c_i − c_{i+1})/dr,
+  // with the flux j/F leaving through the outer face. The matrix is tridiagonal: solved by the Thomas algorithm.
+  const lower = new Float64Array(N);
+  const diag = new Float64Array(N);
+  const upper = new Float64Array(N);
+  const rhs = new Float64Array(N);
+  const step = (p: typeof neg): void => {
+    const dr = p.radius / N;
+    for (let i = 0; i < N; i++) {
+      const rIn = i * dr;
+      const rOut = (i + 1) * dr;
+      const vol = (rOut ** 3 - rIn ** 3) / 3;
+      const kIn = i > 0 ? (rIn * rIn * p.D((0.5 * (p.c[i - 1] + p.c[i])) / p.cmax, T)) / dr : 0;
+      const kOut = i < N - 1 ? (rOut * rOut * p.D((0.5 * (p.c[i] + p.c[i + 1])) / p.cmax, T)) / dr : 0;
+      lower[i] = -kIn;
+      upper[i] = -kOut;
+      diag[i] = vol / dt + kIn + kOut;
+      rhs[i] = (vol / dt) * p.c[i] - (i === N - 1 ? (rOut * rOut * p.j) / F : 0);
+    }
+    for (let i = 1; i < N; i++) {
+      const m = lower[i] / diag[i - 1];
+      diag[i] -= m * upper[i - 1];
+      rhs[i] -= m * rhs[i - 1];
+    }
+    p.c[N - 1] = rhs[N - 1] / diag[N - 1];
+    for (let i = N - 2; i >= 0; i--) p.c[i] = (rhs[i] - upper[i] * p.c[i + 1]) / diag[i];
+  };
+  // surface concentration: linear extrapolation from the two outer cells (as the composed models)
+  const surface = (p: typeof neg): number => 1.5 * p.c[N - 1] - 0.5 * p.c[N - 2];
+  const voltage = (): number => {
+    const csn = surface(neg);
+    const csp = surface(pos);
+    const etaN = ((2 * R * T) / F) * Math.asinh(neg.j / (2 * neg.j0(ce, csn, neg.cmax, T)));
+    const etaP = ((2 * R * T) / F) * Math.asinh(pos.j / (2 * pos.j0(ce, csp, pos.cmax, T)));
+    return pos.U(csp / pos.cmax, T) - neg.U(csn / neg.cmax, T) + etaP - etaN;
+  };
+
+  const t: number[] = [0];
+  const v: number[] = [voltage()];
+  const xs: number[] = [surface(neg) / neg.cmax];
+  const ys: number[] = [surface(pos) / pos.cmax];
+  while (t[t.length - 1] < tMax) {
+    step(neg);
+    step(pos);
+    const V = voltage();
+    if (!Number.isFinite(V)) throw new Error(`basicSpm: voltage is not finite at t = ${t[t.length - 1] + dt} s (surface stoichiometries ${xs[xs.length - 1]}, ${ys[ys.length - 1]}); use a smaller dt`);
+    t.push(t[t.length - 1] + dt);
+    v.push(V);
+    xs.push(surface(neg) / neg.cmax);
+    ys.push(surface(pos) / pos.cmax);
+    if (I > 0 ? V <= vCut : V >= vCut) break;
+  }
+  return {
+    "Time [s]": Float64Array.from(t),
+    "Voltage [V]": Float64Array.from(v),
+    "Discharge capacity [A.h]": Float64Array.from(t, (s) => (I * s) / 3600),
+    "Negative particle surface stoichiometry": Float64Array.from(xs),
+    "Positive particle surface stoichiometry": Float64Array.from(ys),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * battery-mi/simulate — physics-based lithium-ion cell simulation (the chapter's §2.5.4, PyBaMM's part):
+ * parameter sets (Chen2020, Marquis2019, Ecker2015), SPM / SPMe / DFN on finite volumes with an implicit
+ * adaptive solver, PyBaMM-style experiments and named outputs.
+ *
+ * @example
+ * import { parameterValues, dfn, simulate } from "battery-mi/simulate";
+ * const sol = simulate(dfn(parameterValues("Chen2020")), "Discharge at 1C until 2.5 V");
+ * sol.get("Voltage [V]");
+ */
+export { pchip } from "./interp";
+export type { Interpolant1D } from "./interp";
+export {
+  ParameterValues,
+  parameterValues,
+  PARAMETER_SETS,
+  UnknownParameterError,
+  editDistance,
+  nearestNames,
+  exchangeCurrentDensity,
+  GAS_CONSTANT,
+  FARADAY,
+  chen2020GraphiteOcpFit,
+  chen2020NmcOcpFit,
+  chen2020GraphiteOcpTable,
+  chen2020NmcOcpTable,
+  nyman2008Conductivity,
+  nyman2008Diffusivity,
+  marquis2019GraphiteOcp,
+  marquis2019LiCoO2Ocp,
+  marquis2019ElectrolyteConductivity,
+  marquis2019ElectrolyteDiffusivity,
+  ecker2015GraphiteOcp,
+  ecker2015NcoOcp,
+  ecker2015GraphiteOcpMeasured,
+  ecker2015NcoOcpMeasured,
+  ecker2015ElectrolyteConductivity,
+  ecker2015ElectrolyteDiffusivity,
+} from "./parameters";
+export type {
+  ParameterSetName,
+  ParameterSetOptions,
+  ParameterValue,
+  OcpFunction,
+  ParticleDiffusivityFunction,
+  ExchangeCurrentFunction,
+  ElectrolyteFunction,
+} from "./parameters";
+export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData } from "./models";
+export type { CellModel, Mesh, ModelName, ModelOptions } from "./models";
+export { Experiment, parseStep, ExperimentSyntaxError } from "./experiment";
+export type { ExperimentStep, ExperimentOptions } from "./experiment";
+export { simulate, Solution } from "./simulation";
+export type { SimulateOptions, CycleSummary, SolveStats, Protocol } from "./simulation";
+export { Integrator, SolverError } from "./solver";
+export type { DaeSystem, Control, StepEvent, SolverOptions } from "./solver";
+export { BandedMatrix } from "./banded";
+export { basicSpm } from "./basic-spm";
+export type { BasicSpmOptions, BasicSpmResult } from "./basic-spm";
+export { ecker1C, ecker5C, graphiteLGM50OcpChen2020, nmcLGM50OcpChen2020, graphiteOcpEcker2015, ncoOcpEcker2015 } from "./data/tables";
+export type { Table2 } from "./data/tables";

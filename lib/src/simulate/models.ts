@@ -1,0 +1,841 @@
+/**
+ * The composed cell models SPM, SPMe and DFN, discretised by finite volumes (conservative, flux-based) into a
+ * {@link DaeSystem} for the implicit solver. Equations follow PyBaMM's conventions
+ * (datasets-src/pybamm-parameters/conventions.md): I > 0 discharges, symmetric Butler–Volmer
+ * j = 2·j0·sinh(F·η/(2RT)), spherical particles with −D ∂c/∂r = j/F at r = R, Bruggeman transport efficiency,
+ * concentrated-solution electrolyte (DFN), isothermal at the ambient temperature.
+ */
+import { DaeSystem } from "./solver";
+import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction } from "./parameters";
+
+/** Numbers of finite-volume cells (PyBaMM's defaults: 20 everywhere). */
+export interface Mesh {
+  /** Cells through the negative electrode. */
+  xn: number;
+  /** Cells through the separator. */
+  xs: number;
+  /** Cells through the positive electrode. */
+  xp: number;
+  /** Radial cells in a negative particle. */
+  rn: number;
+  /** Radial cells in a positive particle. */
+  rp: number;
+}
+
+/** PyBaMM's default mesh (conventions §8). */
+export const DEFAULT_MESH: Readonly<Mesh> = { xn: 20, xs: 20, xp: 20, rn: 20, rp: 20 };
+
+/** Options shared by the model factories. */
+export interface ModelOptions {
+  /** Mesh (missing fields take {@link DEFAULT_MESH}). */
+  mesh?: Partial<Mesh>;
+}
+
+/** The OCP barrier term g(s) of PyBaMM v26.7 (≈ 1 V at s = 0, ≈ 1 mV at s = 0.001). */
+function barrier(s: number): number {
+  const a = 205.0568621937484;
+  const b = 6910.192179565431;
+  const c = -7.7e-4;
+  const z = -b * (s - c);
+  return z > 30 ? a * z : a * Math.log1p(Math.exp(z));
+}
+
+/** OCP with PyBaMM's clipping and barrier term. */
+export function ocpWithBarrier(U: OcpFunction, sto: number, T: number): number {
+  const s = Math.min(Math.max(sto, 1e-10), 1 - 1e-10);
+  return U(s, T) + barrier(sto) - barrier(1 - sto);
+}
+
+/** One electrode's derived constants. */
+export interface ElectrodeData {
+  /** Thickness [m]. */
+  L: number;
+  /** Particle radius [m]. */
+  Rp: number;
+  /** Maximum concentration [mol.m-3]. */
+  cmax: number;
+  /** Initial concentration [mol.m-3]. */
+  c0: number;
+  /** Porosity. */
+  eps: number;
+  /** Active material volume fraction. */
+  epsS: number;
+  /** Specific surface area 3ε_s/R [m-1]. */
+  a: number;
+  /** Electrolyte transport efficiency ε^b. */
+  Be: number;
+  /** Effective electronic conductivity σ(1 − ε)^b_s [S.m-1]. */
+  sigmaEff: number;
+  U: OcpFunction;
+  D: ParticleDiffusivityFunction;
+  j0: ExchangeCurrentFunction;
+}
+
+/** Derived cell constants shared by the models. */
+export class CellData {
+  readonly params: ParameterValues;
+  /** Temperature [K] (isothermal: ambient). */
+  readonly T: number;
+  /** Current-collector area [m2]. */
+  readonly area: number;
+  readonly neg: ElectrodeData;
+  readonly pos: ElectrodeData;
+  /** Separator thickness [m], porosity and transport efficiency. */
+  readonly Ls: number;
+  readonly epsSep: number;
+  readonly BeSep: number;
+  readonly ce0: number;
+  readonly tplus: number;
+  readonly tdf: number;
+  readonly De: ElectrolyteFunction;
+  readonly kappa: ElectrolyteFunction;
+  readonly contactResistance: number;
+
+  constructor(p: ParameterValues) {
+    this.params = p;
+    this.T = p.number("Ambient temperature [K]");
+    this.area = p.number("Electrode width [m]") * p.number("Electrode height [m]") * p.number("Number of electrodes connected in parallel to make a cell");
+    const el = (side: "Negative" | "Positive", domain: "negative" | "positive"): ElectrodeData => {
+      const eps = p.number(`${side} electrode porosity`);
+      const epsS = p.number(`${side} electrode active material volume fraction`);
+      const Rp = p.number(`${side} particle radius [m]`);
+      return {
+        L: p.number(`${side} electrode thickness [m]`),
+        Rp,
+        cmax: p.number(`Maximum concentration in ${domain} electrode [mol.m-3]`),
+        c0: p.number(`Initial concentration in ${domain} electrode [mol.m-3]`),
+        eps,
+        epsS,
+        a: (3 * epsS) / Rp,
+        Be: Math.pow(eps, p.number(`${side} electrode Bruggeman coefficient (electrolyte)`)),
+        sigmaEff: p.number(`${side} electrode conductivity [S.m-1]`) * Math.pow(1 - eps, p.number(`${side} electrode Bruggeman coefficient (electrode)`)),
+        U: p.fn<OcpFunction>(`${side} electrode OCP [V]`),
+        D: p.fn<ParticleDiffusivityFunction>(`${side} particle diffusivity [m2.s-1]`),
+        j0: p.fn<ExchangeCurrentFunction>(`${side} electrode exchange-current density [A.m-2]`),
+      };
+    };
+    this.neg = el("Negative", "negative");
+    this.pos = el("Positive", "positive");
+    this.Ls = p.number("Separator thickness [m]");
+    this.epsSep = p.number("Separator porosity");
+    this.BeSep = Math.pow(this.epsSep, p.number("Separator Bruggeman coefficient (electrolyte)"));
+    this.ce0 = p.number("Initial concentration in electrolyte [mol.m-3]");
+    this.tplus = p.number("Cation transference number");
+    this.tdf = p.number("Thermodynamic factor");
+    this.De = p.fn<ElectrolyteFunction>("Electrolyte diffusivity [m2.s-1]");
+    this.kappa = p.fn<ElectrolyteFunction>("Electrolyte conductivity [S.m-1]");
+    this.contactResistance = p.has("Contact resistance [Ohm]") ? p.number("Contact resistance [Ohm]") : 0;
+  }
+}
+
+/** Uniform finite-volume mesh of a sphere of radius R with N cells. */
+export class SphereMesh {
+  readonly N: number;
+  readonly R: number;
+  readonly dr: number;
+  /** r² at the N − 1 interior faces. */
+  readonly faceArea: Float64Array;
+  /** Cell volumes / 4π: (r_{i+1/2}³ − r_{i−1/2}³)/3. */
+  readonly vol: Float64Array;
+  constructor(N: number, R: number) {
+    if (!(Number.isInteger(N) && N >= 3)) throw new Error(`Particle mesh needs an integer number of cells ≥ 3, got ${N}`);
+    this.N = N;
+    this.R = R;
+    this.dr = R / N;
+    this.faceArea = new Float64Array(N - 1);
+    this.vol = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      const r0 = i * this.dr;
+      const r1 = (i + 1) * this.dr;
+      this.vol[i] = (r1 * r1 * r1 - r0 * r0 * r0) / 3;
+      if (i < N - 1) this.faceArea[i] = r1 * r1;
+    }
+  }
+
+  /**
+   * Writes dc/dt for the particle stored at y[off … off+N−1] (centre first) with interfacial current density
+   * j [A.m-2] (> 0: lithium leaves). Conservative: Σ vol·dc/dt = −R²·j/F exactly.
+   */
+  rhs(y: Float64Array, off: number, out: Float64Array, j: number, D: ParticleDiffusivityFunction, cmax: number, T: number): void {
+    const N = this.N;
+    const dr = this.dr;
+    let fluxIn = 0; // r²·N at the inner face of cell i (outward flux N = −D ∂c/∂r)
+    for (let i = 0; i < N; i++) {
+      let fluxOut: number;
+      if (i < N - 1) {
+        const cA = y[off + i];
+        const cB = y[off + i + 1];
+        const Dface = D((0.5 * (cA + cB)) / cmax, T);
+        fluxOut = (-this.faceArea[i] * Dface * (cB - cA)) / dr;
+      } else {
+        fluxOut = (this.R * this.R * j) / F;
+      }
+      out[off + i] = -(fluxOut - fluxIn) / this.vol[i];
+      fluxIn = fluxOut;
+    }
+  }
+
+  /** Surface concentration by linear extrapolation of the two outer cells (as PyBaMM's finite volumes). */
+  surface(y: Float64Array, off: number): number {
+    const N = this.N;
+    return 1.5 * y[off + N - 1] - 0.5 * y[off + N - 2];
+  }
+
+  /** Volume-averaged concentration. */
+  average(y: Float64Array, off: number): number {
+    let s = 0;
+    for (let i = 0; i < this.N; i++) s += this.vol[i] * y[off + i];
+    return (3 * s) / (this.R * this.R * this.R);
+  }
+}
+
+/** Through-cell mesh: cells of the negative electrode, separator and positive electrode. */
+export class CellMesh {
+  readonly nx: number;
+  readonly nn: number;
+  readonly ns: number;
+  readonly np: number;
+  /** Cell widths [m]. */
+  readonly dx: Float64Array;
+  /** Cell centres [m]. */
+  readonly x: Float64Array;
+  /** Domain of each cell: 0 negative, 1 separator, 2 positive. */
+  readonly domain: Uint8Array;
+  constructor(cell: CellData, mesh: Mesh) {
+    for (const k of ["xn", "xs", "xp"] as const) if (!(Number.isInteger(mesh[k]) && mesh[k] >= 2)) throw new Error(`mesh.${k} must be an integer ≥ 2, got ${mesh[k]}`);
+    this.nn = mesh.xn;
+    this.ns = mesh.xs;
+    this.np = mesh.xp;
+    this.nx = mesh.xn + mesh.xs + mesh.xp;
+    this.dx = new Float64Array(this.nx);
+    this.x = new Float64Array(this.nx);
+    this.domain = new Uint8Array(this.nx);
+    let x0 = 0;
+    let k = 0;
+    for (const [n, L, d] of [
+      [mesh.xn, cell.neg.L, 0],
+      [mesh.xs, cell.Ls, 1],
+      [mesh.xp, cell.pos.L, 2],
+    ] as const) {
+      for (let i = 0; i < n; i++, k++) {
+        this.dx[k] = L / n;
+        this.x[k] = x0 + (i + 0.5) * (L / n);
+        this.domain[k] = d;
+      }
+      x0 += L;
+    }
+  }
+}
+
+/** Names of the composed models. */
+export type ModelName = "SPM" | "SPMe" | "DFN";
+
+/** A discretised cell model ready for the solver, with its named outputs. */
+export interface CellModel {
+  /** "SPM", "SPMe" or "DFN". */
+  readonly name: ModelName;
+  /** Papers the model implements. */
+  readonly citations: readonly string[];
+  readonly cell: CellData;
+  readonly system: DaeSystem;
+  /** Initial state (from the parameter set's initial concentrations). */
+  initialState(): Float64Array;
+  /** Sets the particle concentrations to uniform stoichiometries x (negative) and y (positive). */
+  setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void;
+  /** Scalar output variables of a state at current I [A] (units in the names). */
+  scalars(y: Float64Array, current: number): Record<string, number>;
+  /** Profile variables (through-cell or radial) of a state. */
+  profiles(y: Float64Array, current: number): Record<string, Float64Array>;
+  /** Total cyclable lithium (particles + electrolyte) [mol]. */
+  lithium(y: Float64Array): number;
+  /** Short description of a state for error messages. */
+  describe(y: Float64Array, current: number): string;
+}
+
+function fullMesh(m?: Partial<Mesh>): Mesh {
+  const mesh = { ...DEFAULT_MESH, ...(m ?? {}) };
+  for (const [k, v] of Object.entries(mesh)) if (!(Number.isInteger(v) && v >= 2)) throw new Error(`mesh.${k} must be an integer ≥ 2, got ${v}`);
+  return mesh;
+}
+
+const TWO_RT_F = (T: number): number => (2 * R * T) / F;
+
+/** Overpotential from Butler–Volmer inverted for a known interfacial current density. */
+function etaFromJ(j: number, j0: number, T: number): number {
+  return TWO_RT_F(T) * Math.asinh(j / (2 * Math.max(j0, 1e-300)));
+}
+
+/** Electrolyte flux and x-averaged potential drop helpers for SPMe/DFN. */
+class Electrolyte {
+  readonly cell: CellData;
+  readonly mesh: CellMesh;
+  readonly Be: Float64Array;
+  readonly eps: Float64Array;
+  constructor(cell: CellData, mesh: CellMesh) {
+    this.cell = cell;
+    this.mesh = mesh;
+    const nx = mesh.nx;
+    this.Be = new Float64Array(nx);
+    this.eps = new Float64Array(nx);
+    for (let k = 0; k < nx; k++) {
+      const d = mesh.domain[k];
+      this.Be[k] = d === 0 ? cell.neg.Be : d === 1 ? cell.BeSep : cell.pos.Be;
+      this.eps[k] = d === 0 ? cell.neg.eps : d === 1 ? cell.epsSep : cell.pos.eps;
+    }
+  }
+  /** Diffusive fluxes −B·D_e·∂c/∂x at interior faces (harmonic mean), written to flux[0..nx−2]. */
+  fluxes(ce: (k: number) => number, flux: Float64Array): void {
+    const { mesh, cell } = this;
+    const T = cell.T;
+    let prevC = ce(0);
+    let prevRes = (0.5 * mesh.dx[0]) / (this.Be[0] * cell.De(prevC, T));
+    for (let k = 0; k < mesh.nx - 1; k++) {
+      const c = ce(k + 1);
+      const res = (0.5 * mesh.dx[k + 1]) / (this.Be[k + 1] * cell.De(c, T));
+      flux[k] = -(c - prevC) / (prevRes + res);
+      prevC = c;
+      prevRes = res;
+    }
+  }
+  /** Effective conductance at interior faces κ_face/distance (harmonic), written to out[0..nx−2]. */
+  conductances(ce: (k: number) => number, out: Float64Array): void {
+    const { mesh, cell } = this;
+    const T = cell.T;
+    let prevRes = (0.5 * mesh.dx[0]) / (this.Be[0] * cell.kappa(ce(0), T));
+    for (let k = 0; k < mesh.nx - 1; k++) {
+      const res = (0.5 * mesh.dx[k + 1]) / (this.Be[k + 1] * cell.kappa(ce(k + 1), T));
+      out[k] = 1 / (prevRes + res);
+      prevRes = res;
+    }
+  }
+}
+
+const SPM_CITATIONS = [
+  "S. G. Marquis, V. Sulzer, R. Timms, C. P. Please, S. J. Chapman, J. Electrochem. Soc. 166 (2019) A3693-A3706 (SPM and SPMe)",
+  "V. Sulzer, S. G. Marquis, R. Timms, M. Robinson, S. J. Chapman, J. Open Res. Softw. 9 (2021) 14 (PyBaMM)",
+];
+
+/** Common SPM/SPMe state: [negative particle (rn), positive particle (rp), (SPMe: electrolyte nx)]. */
+class SingleParticleModel implements CellModel {
+  readonly name: ModelName;
+  readonly citations: readonly string[];
+  readonly cell: CellData;
+  readonly system: DaeSystem;
+  readonly pn: SphereMesh;
+  readonly pp: SphereMesh;
+  readonly mesh: CellMesh;
+  readonly withElectrolyte: boolean;
+  private readonly elec: Electrolyte;
+  private readonly flux: Float64Array;
+  private readonly cond: Float64Array;
+  private readonly phiE: Float64Array;
+  readonly offE: number;
+
+  constructor(params: ParameterValues, withElectrolyte: boolean, opts: ModelOptions) {
+    const m = fullMesh(opts.mesh);
+    this.name = withElectrolyte ? "SPMe" : "SPM";
+    this.citations = SPM_CITATIONS;
+    this.withElectrolyte = withElectrolyte;
+    const cell = new CellData(params);
+    this.cell = cell;
+    this.pn = new SphereMesh(m.rn, cell.neg.Rp);
+    this.pp = new SphereMesh(m.rp, cell.pos.Rp);
+    this.mesh = new CellMesh(cell, m);
+    this.elec = new Electrolyte(cell, this.mesh);
+    this.flux = new Float64Array(this.mesh.nx);
+    this.cond = new Float64Array(this.mesh.nx);
+    this.phiE = new Float64Array(this.mesh.nx);
+    this.offE = m.rn + m.rp;
+    const n = this.offE + (withElectrolyte ? this.mesh.nx : 0);
+    const differential = new Uint8Array(n).fill(1);
+    const atol = new Float64Array(n);
+    for (let i = 0; i < m.rn; i++) atol[i] = 1e-6 * cell.neg.cmax;
+    for (let i = 0; i < m.rp; i++) atol[m.rn + i] = 1e-6 * cell.pos.cmax;
+    for (let i = this.offE; i < n; i++) atol[i] = 1e-6 * cell.ce0;
+    const deps: number[] = [m.rn - 2, m.rn - 1, m.rn + m.rp - 2, m.rn + m.rp - 1];
+    if (withElectrolyte) for (let k = 0; k < this.mesh.nx; k++) deps.push(this.offE + k);
+    this.system = {
+      n,
+      ml: 1,
+      mu: 1,
+      differential,
+      atol,
+      voltageDeps: Int32Array.from(deps),
+      rhs: (y, I, out) => this.rhs(y, I, out),
+      voltage: (y, I) => this.voltage(y, I),
+    };
+  }
+
+  /** Interfacial current densities (uniform) in the negative and positive electrode [A.m-2]. */
+  jn(I: number): number {
+    return I / (this.cell.area * this.cell.neg.a * this.cell.neg.L);
+  }
+  jp(I: number): number {
+    return -I / (this.cell.area * this.cell.pos.a * this.cell.pos.L);
+  }
+
+  rhs(y: Float64Array, I: number, out: Float64Array): void {
+    const c = this.cell;
+    this.pn.rhs(y, 0, out, this.jn(I), c.neg.D, c.neg.cmax, c.T);
+    this.pp.rhs(y, this.pn.N, out, this.jp(I), c.pos.D, c.pos.cmax, c.T);
+    if (!this.withElectrolyte) return;
+    const { mesh } = this;
+    const off = this.offE;
+    const flux = this.flux;
+    this.elec.fluxes((k) => y[off + k], flux);
+    const i = I / c.area;
+    const srcN = ((1 - c.tplus) * i) / (c.neg.L * F);
+    const srcP = (-(1 - c.tplus) * i) / (c.pos.L * F);
+    for (let k = 0; k < mesh.nx; k++) {
+      const fin = k > 0 ? flux[k - 1] : 0;
+      const fout = k < mesh.nx - 1 ? flux[k] : 0;
+      const d = mesh.domain[k];
+      const src = d === 0 ? srcN : d === 2 ? srcP : 0;
+      out[off + k] = (-(fout - fin) / mesh.dx[k] + src) / this.elec.eps[k];
+    }
+  }
+
+  /** x-averages of c_e over the negative and positive electrodes. */
+  private ceAverages(y: Float64Array): [number, number] {
+    if (!this.withElectrolyte) return [this.cell.ce0, this.cell.ce0];
+    const { mesh } = this;
+    let sn = 0;
+    let sp = 0;
+    for (let k = 0; k < mesh.nx; k++) {
+      const d = mesh.domain[k];
+      if (d === 0) sn += y[this.offE + k] * mesh.dx[k];
+      else if (d === 2) sp += y[this.offE + k] * mesh.dx[k];
+    }
+    return [sn / this.cell.neg.L, sp / this.cell.pos.L];
+  }
+
+  /** Electrolyte potential profile for uniform reaction (SPMe), φ_e(first cell) = 0; returns Δφ_e = ⟨φ_e⟩_p − ⟨φ_e⟩_n. */
+  private electrolytePotential(y: Float64Array, I: number): number {
+    const { mesh, cell } = this;
+    const off = this.offE;
+    const phi = this.phiE;
+    this.elec.conductances((k) => y[off + k], this.cond);
+    const i = I / cell.area;
+    const Ln = cell.neg.L;
+    const xp0 = cell.neg.L + cell.Ls;
+    const diffusionCoef = 2 * (1 - cell.tplus) * cell.tdf * (R * cell.T) / F;
+    phi[0] = 0;
+    let xf = mesh.dx[0];
+    for (let k = 0; k < mesh.nx - 1; k++) {
+      const ie = xf <= Ln * (1 + 1e-12) ? (i * xf) / Ln : xf >= xp0 * (1 - 1e-12) ? (i * (xp0 + cell.pos.L - xf)) / cell.pos.L : i;
+      phi[k + 1] = phi[k] - ie / this.cond[k] + diffusionCoef * (Math.log(Math.max(y[off + k + 1], 1e-2)) - Math.log(Math.max(y[off + k], 1e-2)));
+      xf += mesh.dx[k + 1];
+    }
+    let an = 0;
+    let ap = 0;
+    for (let k = 0; k < mesh.nx; k++) {
+      if (mesh.domain[k] === 0) an += phi[k] * mesh.dx[k];
+      else if (mesh.domain[k] === 2) ap += phi[k] * mesh.dx[k];
+    }
+    return ap / cell.pos.L - an / cell.neg.L;
+  }
+
+  private parts(y: Float64Array, I: number) {
+    const c = this.cell;
+    const T = c.T;
+    const csn = this.pn.surface(y, 0);
+    const csp = this.pp.surface(y, this.pn.N);
+    const [cen, cep] = this.ceAverages(y);
+    const Un = ocpWithBarrier(c.neg.U, csn / c.neg.cmax, T);
+    const Up = ocpWithBarrier(c.pos.U, csp / c.pos.cmax, T);
+    const j0n = c.neg.j0(cen, csn, c.neg.cmax, T);
+    const j0p = c.pos.j0(cep, csp, c.pos.cmax, T);
+    const etaN = etaFromJ(this.jn(I), j0n, T);
+    const etaP = etaFromJ(this.jp(I), j0p, T);
+    const dPhiE = this.withElectrolyte ? this.electrolytePotential(y, I) : 0;
+    const i = I / c.area;
+    const dPhiS = this.withElectrolyte ? -(i / 3) * (c.pos.L / c.pos.sigmaEff + c.neg.L / c.neg.sigmaEff) : 0;
+    return { csn, csp, Un, Up, etaN, etaP, dPhiE, dPhiS, j0n, j0p };
+  }
+
+  voltage(y: Float64Array, I: number): number {
+    const p = this.parts(y, I);
+    return p.Up - p.Un + p.etaP - p.etaN + p.dPhiE + p.dPhiS - I * this.cell.contactResistance;
+  }
+
+  initialState(): Float64Array {
+    const y = new Float64Array(this.system.n);
+    this.setStoichiometry(y, this.cell.neg.c0 / this.cell.neg.cmax, this.cell.pos.c0 / this.cell.pos.cmax);
+    for (let k = this.offE; k < y.length; k++) y[k] = this.cell.ce0;
+    return y;
+  }
+
+  setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void {
+    for (let i = 0; i < this.pn.N; i++) y[i] = xNeg * this.cell.neg.cmax;
+    for (let i = 0; i < this.pp.N; i++) y[this.pn.N + i] = yPos * this.cell.pos.cmax;
+  }
+
+  scalars(y: Float64Array, I: number): Record<string, number> {
+    const p = this.parts(y, I);
+    const c = this.cell;
+    return {
+      "Negative particle surface concentration [mol.m-3]": p.csn,
+      "Positive particle surface concentration [mol.m-3]": p.csp,
+      "Negative particle surface stoichiometry": p.csn / c.neg.cmax,
+      "Positive particle surface stoichiometry": p.csp / c.pos.cmax,
+      "Average negative particle stoichiometry": this.pn.average(y, 0) / c.neg.cmax,
+      "Average positive particle stoichiometry": this.pp.average(y, this.pn.N) / c.pos.cmax,
+      "Negative electrode open-circuit potential [V]": p.Un,
+      "Positive electrode open-circuit potential [V]": p.Up,
+      "Negative electrode reaction overpotential [V]": p.etaN,
+      "Positive electrode reaction overpotential [V]": p.etaP,
+      "Electrolyte potential drop [V]": p.dPhiE,
+      "Ohmic solid potential drop [V]": p.dPhiS,
+      "Open-circuit voltage [V]": p.Up - p.Un,
+    };
+  }
+
+  profiles(y: Float64Array, I: number): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {
+      "Negative particle concentration [mol.m-3]": y.slice(0, this.pn.N),
+      "Positive particle concentration [mol.m-3]": y.slice(this.pn.N, this.pn.N + this.pp.N),
+    };
+    if (this.withElectrolyte) {
+      out["x [m]"] = Float64Array.from(this.mesh.x);
+      out["Electrolyte concentration [mol.m-3]"] = y.slice(this.offE, this.offE + this.mesh.nx);
+      this.electrolytePotential(y, I);
+      // reference φ_e to the negative electrode: ⟨φ_e⟩_n = −(U_n + η_n) so that φ_s,n averages 0 (as far as SPMe resolves)
+      const p = this.parts(y, I);
+      let an = 0;
+      for (let k = 0; k < this.mesh.nx; k++) if (this.mesh.domain[k] === 0) an += this.phiE[k] * this.mesh.dx[k];
+      const shift = -(p.Un + p.etaN) - an / this.cell.neg.L;
+      out["Electrolyte potential [V]"] = this.phiE.map((v) => v + shift);
+    }
+    return out;
+  }
+
+  lithium(y: Float64Array): number {
+    const c = this.cell;
+    let li = c.neg.epsS * c.neg.L * c.area * this.pn.average(y, 0) + c.pos.epsS * c.pos.L * c.area * this.pp.average(y, this.pn.N);
+    if (this.withElectrolyte) for (let k = 0; k < this.mesh.nx; k++) li += this.elec.eps[k] * this.mesh.dx[k] * c.area * y[this.offE + k];
+    else li += c.ce0 * c.area * (c.neg.eps * c.neg.L + c.epsSep * c.Ls + c.pos.eps * c.pos.L);
+    return li;
+  }
+
+  describe(y: Float64Array, I: number): string {
+    const s = this.scalars(y, I);
+    return `x_surf = ${s["Negative particle surface stoichiometry"].toFixed(5)}, y_surf = ${s["Positive particle surface stoichiometry"].toFixed(5)}, x_avg = ${s["Average negative particle stoichiometry"].toFixed(5)}, y_avg = ${s["Average positive particle stoichiometry"].toFixed(5)}`;
+  }
+}
+
+/**
+ * Single Particle Model (Marquis et al. 2019): one representative particle per electrode, uniform reaction,
+ * no electrolyte or ohmic losses.
+ *
+ * @example
+ * const model = spm(parameterValues("Chen2020"), { mesh: { rn: 30, rp: 30 } });
+ */
+export function spm(params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  return new SingleParticleModel(params, false, opts);
+}
+
+/**
+ * Single Particle Model with electrolyte (Marquis et al. 2019, composite form): SPM plus through-cell electrolyte
+ * diffusion with uniform reaction, electrolyte concentration and ohmic overpotentials, solid ohmic drop.
+ */
+export function spme(params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  return new SingleParticleModel(params, true, opts);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DFN
+
+/**
+ * Doyle–Fuller–Newman model. Per through-cell control volume: a particle (electrodes), c_e, φ_e and (electrodes)
+ * φ_s; state ordered cell by cell so the Jacobian is banded with bandwidth = largest block size.
+ */
+class DfnModel implements CellModel {
+  readonly name: ModelName = "DFN";
+  readonly citations = [
+    "M. Doyle, T. F. Fuller, J. Newman, J. Electrochem. Soc. 140 (1993) 1526-1533",
+    "T. F. Fuller, M. Doyle, J. Newman, J. Electrochem. Soc. 141 (1994) 1-10",
+    "V. Sulzer, S. G. Marquis, R. Timms, M. Robinson, S. J. Chapman, J. Open Res. Softw. 9 (2021) 14 (PyBaMM)",
+  ];
+  readonly cell: CellData;
+  readonly system: DaeSystem;
+  readonly mesh: CellMesh;
+  readonly pn: SphereMesh;
+  readonly pp: SphereMesh;
+  /** Offsets of each cell's block; particle at off, then c_e, φ_e, (φ_s). */
+  readonly offCs: Int32Array;
+  readonly offCe: Int32Array;
+  private readonly elec: Electrolyte;
+  private readonly flux: Float64Array;
+  private readonly cond: Float64Array;
+  private readonly j: Float64Array;
+  /** Scale of the algebraic charge residuals (1C current density / L_n) [A.m-3]. */
+  private readonly chargeScale: number;
+
+  constructor(params: ParameterValues, opts: ModelOptions) {
+    const m = fullMesh(opts.mesh);
+    const cell = new CellData(params);
+    this.cell = cell;
+    this.mesh = new CellMesh(cell, m);
+    this.pn = new SphereMesh(m.rn, cell.neg.Rp);
+    this.pp = new SphereMesh(m.rp, cell.pos.Rp);
+    this.elec = new Electrolyte(cell, this.mesh);
+    const nx = this.mesh.nx;
+    this.offCs = new Int32Array(nx);
+    this.offCe = new Int32Array(nx);
+    this.flux = new Float64Array(nx);
+    this.cond = new Float64Array(nx);
+    this.j = new Float64Array(nx);
+    const nominal = params.has("Nominal cell capacity [A.h]") ? params.number("Nominal cell capacity [A.h]") : 1;
+    this.chargeScale = Math.max(nominal / cell.area / cell.neg.L, 1e-6);
+    let off = 0;
+    let maxBlock = 0;
+    const differential: number[] = [];
+    const atol: number[] = [];
+    for (let k = 0; k < nx; k++) {
+      const d = this.mesh.domain[k];
+      this.offCs[k] = off;
+      const nr = d === 0 ? m.rn : d === 2 ? m.rp : 0;
+      const cmax = d === 0 ? cell.neg.cmax : cell.pos.cmax;
+      for (let i = 0; i < nr; i++) {
+        differential.push(1);
+        atol.push(1e-6 * cmax);
+      }
+      this.offCe[k] = off + nr;
+      differential.push(1, 0);
+      atol.push(1e-6 * cell.ce0, 1e-6);
+      if (d !== 1) {
+        differential.push(0);
+        atol.push(1e-6);
+      }
+      const block = nr + (d === 1 ? 2 : 3);
+      maxBlock = Math.max(maxBlock, block);
+      off += block;
+    }
+    const n = off;
+    const last = n - 1; // φ_s of the last positive cell
+    this.system = {
+      n,
+      // φ_e of cell k depends on c_e of cell k−1, one block plus one entry away
+      ml: maxBlock + 1,
+      mu: maxBlock + 1,
+      differential: Uint8Array.from(differential),
+      atol: Float64Array.from(atol),
+      voltageDeps: Int32Array.from([last]),
+      rhs: (y, I, out) => this.rhs(y, I, out),
+      voltage: (y, I) => this.voltage(y, I),
+    };
+  }
+
+  private electrode(k: number): ElectrodeData {
+    return this.mesh.domain[k] === 0 ? this.cell.neg : this.cell.pos;
+  }
+  private sphere(k: number): SphereMesh {
+    return this.mesh.domain[k] === 0 ? this.pn : this.pp;
+  }
+
+  /** Interfacial current densities j_k [A.m-2] (0 in the separator). */
+  private reactions(y: Float64Array, j: Float64Array): void {
+    const { mesh, cell } = this;
+    const T = cell.T;
+    const c2 = F / (2 * R * T);
+    for (let k = 0; k < mesh.nx; k++) {
+      if (mesh.domain[k] === 1) {
+        j[k] = 0;
+        continue;
+      }
+      const e = this.electrode(k);
+      const cs = this.sphere(k).surface(y, this.offCs[k]);
+      const ce = y[this.offCe[k]];
+      const eta = y[this.offCe[k] + 2] - y[this.offCe[k] + 1] - ocpWithBarrier(e.U, cs / e.cmax, T);
+      j[k] = 2 * e.j0(ce, cs, e.cmax, T) * Math.sinh(c2 * eta);
+    }
+  }
+
+  rhs(y: Float64Array, I: number, out: Float64Array): void {
+    const { mesh, cell, j, flux, cond } = this;
+    const nx = mesh.nx;
+    const T = cell.T;
+    const i = I / cell.area;
+    this.reactions(y, j);
+    const offCe = this.offCe;
+    this.elec.fluxes((k) => y[offCe[k]], flux);
+    this.elec.conductances((k) => y[offCe[k]], cond);
+    const diffusionCoef = 2 * (1 - cell.tplus) * cell.tdf * (R * T) / F;
+    let ieIn = 0;
+    let fin = 0;
+    let isIn = 0;
+    for (let k = 0; k < nx; k++) {
+      const d = mesh.domain[k];
+      const dx = mesh.dx[k];
+      const oe = offCe[k];
+      const a = d === 0 ? cell.neg.a : d === 2 ? cell.pos.a : 0;
+      if (d !== 1) {
+        const e = this.electrode(k);
+        this.sphere(k).rhs(y, this.offCs[k], out, j[k], e.D, e.cmax, T);
+      }
+      // electrolyte mass
+      const fout = k < nx - 1 ? flux[k] : 0;
+      out[oe] = (-(fout - fin) / dx + ((1 - cell.tplus) * a * j[k]) / F) / this.elec.eps[k];
+      fin = fout;
+      // electrolyte charge: ∂i_e/∂x = a j
+      let ieOut = 0;
+      if (k < nx - 1) {
+        const ceA = Math.max(y[oe], 1e-2);
+        const ceB = Math.max(y[offCe[k + 1]], 1e-2);
+        ieOut = -cond[k] * (y[offCe[k + 1] + 1] - y[oe + 1]) + cond[k] * diffusionCoef * (Math.log(ceB) - Math.log(ceA));
+      }
+      out[oe + 1] = ((ieOut - ieIn) / dx - a * j[k]) / this.chargeScale;
+      ieIn = ieOut;
+      // solid charge: ∂i_s/∂x = −a j
+      if (d !== 1) {
+        const e = this.electrode(k);
+        let isOut: number;
+        if (d === 0) {
+          if (k === 0) isIn = (-e.sigmaEff * (y[oe + 2] - 0)) / (0.5 * dx);
+          isOut = k + 1 < nx && mesh.domain[k + 1] === 0 ? (-e.sigmaEff * (y[offCe[k + 1] + 2] - y[oe + 2])) / dx : 0;
+        } else {
+          if (mesh.domain[k - 1] !== 2) isIn = 0;
+          isOut = k === nx - 1 ? i : (-e.sigmaEff * (y[offCe[k + 1] + 2] - y[oe + 2])) / dx;
+        }
+        out[oe + 2] = ((isOut - isIn) / dx + a * j[k]) / this.chargeScale;
+        isIn = isOut;
+      }
+    }
+  }
+
+  voltage(y: Float64Array, I: number): number {
+    const nx = this.mesh.nx;
+    const i = I / this.cell.area;
+    const phiLast = y[this.offCe[nx - 1] + 2];
+    return phiLast - (i * 0.5 * this.mesh.dx[nx - 1]) / this.cell.pos.sigmaEff - I * this.cell.contactResistance;
+  }
+
+  initialState(): Float64Array {
+    const y = new Float64Array(this.system.n);
+    const c = this.cell;
+    const x0 = c.neg.c0 / c.neg.cmax;
+    const y0 = c.pos.c0 / c.pos.cmax;
+    this.setStoichiometry(y, x0, y0);
+    const Un = ocpWithBarrier(c.neg.U, x0, c.T);
+    const Up = ocpWithBarrier(c.pos.U, y0, c.T);
+    for (let k = 0; k < this.mesh.nx; k++) {
+      const oe = this.offCe[k];
+      y[oe] = c.ce0;
+      y[oe + 1] = -Un;
+      if (this.mesh.domain[k] === 0) y[oe + 2] = 0;
+      else if (this.mesh.domain[k] === 2) y[oe + 2] = Up - Un;
+    }
+    return y;
+  }
+
+  setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void {
+    for (let k = 0; k < this.mesh.nx; k++) {
+      const d = this.mesh.domain[k];
+      if (d === 1) continue;
+      const v = d === 0 ? xNeg * this.cell.neg.cmax : yPos * this.cell.pos.cmax;
+      const N = this.sphere(k).N;
+      for (let i = 0; i < N; i++) y[this.offCs[k] + i] = v;
+    }
+  }
+
+  private averageStoich(y: Float64Array, dom: 0 | 2, surface: boolean): number {
+    let s = 0;
+    let L = 0;
+    for (let k = 0; k < this.mesh.nx; k++) {
+      if (this.mesh.domain[k] !== dom) continue;
+      const sp = this.sphere(k);
+      s += (surface ? sp.surface(y, this.offCs[k]) : sp.average(y, this.offCs[k])) * this.mesh.dx[k];
+      L += this.mesh.dx[k];
+    }
+    return s / L / (dom === 0 ? this.cell.neg.cmax : this.cell.pos.cmax);
+  }
+
+  scalars(y: Float64Array, I: number): Record<string, number> {
+    const c = this.cell;
+    const xs = this.averageStoich(y, 0, true);
+    const ys = this.averageStoich(y, 2, true);
+    const nx = this.mesh.nx;
+    return {
+      "Negative particle surface concentration [mol.m-3]": xs * c.neg.cmax,
+      "Positive particle surface concentration [mol.m-3]": ys * c.pos.cmax,
+      "Negative particle surface stoichiometry": xs,
+      "Positive particle surface stoichiometry": ys,
+      "Average negative particle stoichiometry": this.averageStoich(y, 0, false),
+      "Average positive particle stoichiometry": this.averageStoich(y, 2, false),
+      "Open-circuit voltage [V]": ocpWithBarrier(c.pos.U, ys, c.T) - ocpWithBarrier(c.neg.U, xs, c.T),
+      // φ_s − φ_e at the negative electrode/separator interface (below 0 V: lithium plating is favoured)
+      "Negative electrode surface potential difference at separator interface [V]": y[this.offCe[this.mesh.nn - 1] + 2] - y[this.offCe[this.mesh.nn - 1] + 1],
+      "Electrolyte potential drop [V]": y[this.offCe[nx - 1] + 1] - y[this.offCe[0] + 1],
+    };
+  }
+
+  profiles(y: Float64Array, _I: number): Record<string, Float64Array> {
+    const nx = this.mesh.nx;
+    const ce = new Float64Array(nx);
+    const phie = new Float64Array(nx);
+    const phis = new Float64Array(nx).fill(NaN);
+    const csurf = new Float64Array(nx).fill(NaN);
+    const j = new Float64Array(nx);
+    this.reactions(y, j);
+    for (let k = 0; k < nx; k++) {
+      ce[k] = y[this.offCe[k]];
+      phie[k] = y[this.offCe[k] + 1];
+      if (this.mesh.domain[k] !== 1) {
+        phis[k] = y[this.offCe[k] + 2];
+        csurf[k] = this.sphere(k).surface(y, this.offCs[k]);
+      }
+    }
+    return {
+      "x [m]": Float64Array.from(this.mesh.x),
+      "Electrolyte concentration [mol.m-3]": ce,
+      "Electrolyte potential [V]": phie,
+      "Electrode potential [V]": phis,
+      "Particle surface concentration [mol.m-3]": csurf,
+      "Interfacial current density [A.m-2]": j,
+    };
+  }
+
+  lithium(y: Float64Array): number {
+    const c = this.cell;
+    let li = 0;
+    for (let k = 0; k < this.mesh.nx; k++) {
+      const d = this.mesh.domain[k];
+      const dx = this.mesh.dx[k];
+      li += this.elec.eps[k] * dx * y[this.offCe[k]];
+      if (d !== 1) li += this.electrode(k).epsS * dx * this.sphere(k).average(y, this.offCs[k]);
+    }
+    return li * c.area;
+  }
+
+  describe(y: Float64Array, I: number): string {
+    const s = this.scalars(y, I);
+    let cmin = Infinity;
+    for (let k = 0; k < this.mesh.nx; k++) cmin = Math.min(cmin, y[this.offCe[k]]);
+    return `x_surf(avg) = ${s["Negative particle surface stoichiometry"].toFixed(5)}, y_surf(avg) = ${s["Positive particle surface stoichiometry"].toFixed(5)}, min c_e = ${cmin.toFixed(2)} mol.m-3`;
+  }
+}
+
+/**
+ * Doyle–Fuller–Newman model (pseudo-two-dimensional): electrolyte transport with concentrated-solution theory,
+ * solid and electrolyte potentials, Butler–Volmer in each control volume, a particle per control volume.
+ *
+ * @example
+ * const model = dfn(parameterValues("Chen2020"));
+ */
+export function dfn(params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  return new DfnModel(params, opts);
+}
+
+/** A model by name. */
+export function createModel(name: ModelName, params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  switch (name) {
+    case "SPM":
+      return spm(params, opts);
+    case "SPMe":
+      return spme(params, opts);
+    case "DFN":
+      return dfn(params, opts);
+    default:
+      throw new Error(`Unknown model "${name as string}". Valid models: SPM, SPMe, DFN`);
+  }
+}

@@ -1,0 +1,522 @@
+/**
+ * Parameter sets named AuthorYear (`Chen2020`, `Marquis2019`, `Ecker2015`), looked up by PyBaMM's names with
+ * units in the name. The numbers are facts from the papers and PyBaMM's parameter files as recorded in
+ * datasets-src/pybamm-parameters (PyBaMM commit 7c9f5bd8, BSD-3-Clause); no PyBaMM code was copied.
+ */
+import { pchip } from "./interp";
+import { graphiteLGM50OcpChen2020, nmcLGM50OcpChen2020, graphiteOcpEcker2015, ncoOcpEcker2015 } from "./data/tables";
+
+/** Molar gas constant R [J.mol-1.K-1] (CODATA 2018, as PyBaMM). */
+export const GAS_CONSTANT = 8.314462618;
+/** Faraday constant F [C.mol-1] (CODATA 2018, as PyBaMM). */
+export const FARADAY = 96485.33212;
+
+/** Open-circuit potential U(sto, T) [V] of a stoichiometry (surface concentration / maximum) and temperature [K]. */
+export type OcpFunction = (sto: number, T: number) => number;
+/** Particle diffusivity D(sto, T) [m2.s-1]. */
+export type ParticleDiffusivityFunction = (sto: number, T: number) => number;
+/** Exchange-current density j0(c_e [mol.m-3], c_s,surf [mol.m-3], c_s,max [mol.m-3], T [K]) [A.m-2]. */
+export type ExchangeCurrentFunction = (ce: number, cs: number, csMax: number, T: number) => number;
+/** Electrolyte property f(c_e [mol.m-3], T [K]) (diffusivity [m2.s-1] or conductivity [S.m-1]). */
+export type ElectrolyteFunction = (ce: number, T: number) => number;
+
+/** A parameter value: a number, or one of the typed functions. */
+export type ParameterValue = number | OcpFunction | ExchangeCurrentFunction | ElectrolyteFunction;
+
+/** Names of the parameter sets shipped with the library. */
+export type ParameterSetName = "Chen2020" | "Marquis2019" | "Ecker2015";
+
+/** Levenshtein edit distance (case-insensitive), for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const prev = new Array<number>(b.length + 1);
+  const cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    for (let j = 0; j <= b.length; j++) prev[j] = cur[j];
+  }
+  return prev[b.length];
+}
+
+/** The `count` names nearest to `name` by edit distance. */
+export function nearestNames(name: string, candidates: Iterable<string>, count = 3): string[] {
+  return [...candidates]
+    .map((c) => ({ c, d: editDistance(name, c) }))
+    .sort((p, q) => p.d - q.d || p.c.localeCompare(q.c))
+    .slice(0, count)
+    .map((p) => p.c);
+}
+
+/** Raised when a parameter name is not in a set; the message lists the nearest valid names. */
+export class UnknownParameterError extends Error {
+  /** Nearest valid names, best first. */
+  readonly suggestions: string[];
+  constructor(name: string, setName: string, suggestions: string[]) {
+    super(`Unknown parameter "${name}" in parameter set ${setName}. Did you mean: ${suggestions.map((s) => `"${s}"`).join(", ")}?`);
+    this.name = "UnknownParameterError";
+    this.suggestions = suggestions;
+  }
+}
+
+/**
+ * A set of parameter values keyed by PyBaMM's names (units in the name, e.g.
+ * `"Negative particle diffusivity [m2.s-1]"`). Immutable: {@link ParameterValues.update} returns a copy.
+ *
+ * @example
+ * const p = parameterValues("Chen2020");
+ * p.number("Nominal cell capacity [A.h]"); // 5
+ * const D = p.fn<ParticleDiffusivityFunction>("Negative particle diffusivity [m2.s-1]");
+ * p.update({ "Current function [A]": 2.5 });
+ */
+export class ParameterValues {
+  /** Name of the set (e.g. "Chen2020", or "Chen2020 (modified)" after update). */
+  readonly setName: string;
+  /** Papers the values come from. */
+  readonly citations: readonly string[];
+  private readonly values: ReadonlyMap<string, ParameterValue>;
+
+  constructor(setName: string, values: Record<string, ParameterValue>, citations: readonly string[] = []) {
+    this.setName = setName;
+    this.citations = citations;
+    const m = new Map<string, ParameterValue>();
+    for (const [k, v] of Object.entries(values)) {
+      if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`Parameter "${k}" in ${setName} is not a finite number (${v})`);
+      m.set(k, v);
+    }
+    this.values = m;
+  }
+
+  /** All parameter names, sorted. */
+  names(): string[] {
+    return [...this.values.keys()].sort();
+  }
+
+  /** True if the set defines `name`. */
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  /** The value of `name` (number or function); unknown names throw {@link UnknownParameterError}. */
+  get(name: string): ParameterValue {
+    const v = this.values.get(name);
+    if (v === undefined) throw new UnknownParameterError(name, this.setName, nearestNames(name, this.values.keys()));
+    return v;
+  }
+
+  /** A numeric parameter; throws if it is a function. */
+  number(name: string): number {
+    const v = this.get(name);
+    if (typeof v !== "number") throw new Error(`Parameter "${name}" in ${this.setName} is a function, not a number`);
+    return v;
+  }
+
+  /** A function-valued parameter, or a number lifted to a constant function. */
+  fn<F extends (...args: number[]) => number>(name: string): F {
+    const v = this.get(name);
+    if (typeof v === "number") return ((..._args: number[]) => v) as F;
+    return v as F;
+  }
+
+  /**
+   * A copy with some values replaced. Names must already exist unless `allowNew` is true
+   * (so a typo fails with suggestions instead of being silently ignored).
+   */
+  update(changes: Record<string, ParameterValue>, allowNew = false): ParameterValues {
+    const next: Record<string, ParameterValue> = {};
+    for (const [k, v] of this.values) next[k] = v;
+    for (const [k, v] of Object.entries(changes)) {
+      if (!allowNew && !this.values.has(k)) throw new UnknownParameterError(k, this.setName, nearestNames(k, this.values.keys()));
+      next[k] = v;
+    }
+    const name = this.setName.endsWith("(modified)") ? this.setName : `${this.setName} (modified)`;
+    return new ParameterValues(name, next, this.citations);
+  }
+
+  /** Plain object copy of all values. */
+  toObject(): Record<string, ParameterValue> {
+    return Object.fromEntries(this.values);
+  }
+}
+
+const arrhenius = (E: number, Tref: number, T: number): number => Math.exp((E / GAS_CONSTANT) * (1 / Tref - 1 / T));
+
+/** j0 = m_ref · exp[(E_r/R)(1/T_ref − 1/T)] · c_e^0.5 · c_s^0.5 · (c_max − c_s)^0.5 (all three sets use this form). */
+export function exchangeCurrentDensity(mRef: number, Er: number, Tref: number): ExchangeCurrentFunction {
+  return (ce, cs, csMax, T) =>
+    mRef * arrhenius(Er, Tref, T) * Math.sqrt(Math.max(ce, 0)) * Math.sqrt(Math.max(cs, 0)) * Math.sqrt(Math.max(csMax - cs, 0));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chen2020 (LG M50 21700; graphite–SiOx | NMC811)
+
+/** Chen2020 graphite–SiOx OCP, analytic fit used by PyBaMM since v21.08 [V]. */
+export const chen2020GraphiteOcpFit: OcpFunction = (x) =>
+  1.9793 * Math.exp(-39.3631 * x) + 0.2482 - 0.0909 * Math.tanh(29.8538 * (x - 0.1234)) - 0.04478 * Math.tanh(14.9159 * (x - 0.2769)) - 0.0205 * Math.tanh(30.4444 * (x - 0.6103));
+/** Chen2020 NMC811 OCP, analytic fit used by PyBaMM since v21.08 [V]. */
+export const chen2020NmcOcpFit: OcpFunction = (y) =>
+  -0.809 * y + 4.4875 - 0.0428 * Math.tanh(18.5138 * (y - 0.5542)) - 17.7326 * Math.tanh(15.789 * (y - 0.3117)) + 17.5842 * Math.tanh(15.9308 * (y - 0.312));
+
+const chenGraphiteTable = pchip(graphiteLGM50OcpChen2020.x, graphiteLGM50OcpChen2020.y);
+const chenNmcTable = pchip(nmcLGM50OcpChen2020.x, nmcLGM50OcpChen2020.y);
+/** Chen2020 graphite–SiOx OCP from the measured table (PCHIP) [V]. */
+export const chen2020GraphiteOcpTable: OcpFunction = (x) => chenGraphiteTable(x);
+/** Chen2020 NMC811 OCP from the measured table (PCHIP; linear extrapolation below y = 0.2488) [V]. */
+export const chen2020NmcOcpTable: OcpFunction = (y) => chenNmcTable(y);
+
+/** Nyman 2008 electrolyte conductivity (LiPF6 in EC:EMC 3:7) [S.m-1]. */
+export const nyman2008Conductivity: ElectrolyteFunction = (ce) => {
+  const c = Math.max(ce, 10) / 1000;
+  return 0.1297 * c * c * c - 2.51 * Math.pow(c, 1.5) + 3.329 * c;
+};
+/** Nyman 2008 electrolyte diffusivity [m2.s-1]. */
+export const nyman2008Diffusivity: ElectrolyteFunction = (ce) => {
+  const c = Math.max(ce, 10) / 1000;
+  return 8.794e-11 * c * c - 3.972e-10 * c + 4.862e-10;
+};
+
+/** Options of {@link parameterValues}. */
+export interface ParameterSetOptions {
+  /**
+   * Chen2020 only: `"table"` (default) interpolates the measured OCP tables with PCHIP (PyBaMM ≤ v0.4);
+   * `"fit"` uses the analytic fits PyBaMM has used since v21.08.
+   */
+  chen2020Ocp?: "table" | "fit";
+}
+
+const commonCell = {
+  "Number of electrodes connected in parallel to make a cell": 1,
+  "Number of cells connected in series to make a battery": 1,
+  "Contact resistance [Ohm]": 0,
+};
+
+function chen2020(opts: ParameterSetOptions): ParameterValues {
+  const fit = opts.chen2020Ocp === "fit";
+  return new ParameterValues(
+    "Chen2020",
+    {
+      ...commonCell,
+      "Nominal cell capacity [A.h]": 5.0,
+      "Current function [A]": 5.0,
+      "Lower voltage cut-off [V]": 2.5,
+      "Upper voltage cut-off [V]": 4.2,
+      "Open-circuit voltage at 0% SOC [V]": 2.5,
+      "Open-circuit voltage at 100% SOC [V]": 4.2,
+      "Negative electrode thickness [m]": 85.2e-6,
+      "Separator thickness [m]": 12e-6,
+      "Positive electrode thickness [m]": 75.6e-6,
+      "Negative current collector thickness [m]": 12e-6,
+      "Positive current collector thickness [m]": 16e-6,
+      "Electrode height [m]": 0.065,
+      "Electrode width [m]": 1.58,
+      "Cell cooling surface area [m2]": 0.00531,
+      "Cell volume [m3]": 2.42e-5,
+      "Negative current collector conductivity [S.m-1]": 5.8411e7,
+      "Positive current collector conductivity [S.m-1]": 3.6914e7,
+      "Reference temperature [K]": 298.15,
+      "Ambient temperature [K]": 298.15,
+      "Initial temperature [K]": 298.15,
+      "Total heat transfer coefficient [W.m-2.K-1]": 10,
+      "Negative particle radius [m]": 5.86e-6,
+      "Negative particle diffusivity [m2.s-1]": 3.3e-14,
+      "Maximum concentration in negative electrode [mol.m-3]": 33133,
+      "Initial concentration in negative electrode [mol.m-3]": 29866,
+      "Negative electrode porosity": 0.25,
+      "Negative electrode active material volume fraction": 0.75,
+      "Negative electrode conductivity [S.m-1]": 215,
+      "Negative electrode Bruggeman coefficient (electrolyte)": 1.5,
+      "Negative electrode Bruggeman coefficient (electrode)": 0,
+      "Negative electrode charge transfer coefficient": 0.5,
+      "Negative electrode double-layer capacity [F.m-2]": 0.2,
+      "Negative electrode exchange-current density [A.m-2]": exchangeCurrentDensity(6.48e-7, 35000, 298.15),
+      "Negative electrode OCP [V]": fit ? chen2020GraphiteOcpFit : chen2020GraphiteOcpTable,
+      "Negative electrode OCP entropic change [V.K-1]": 0,
+      "Negative electrode density [kg.m-3]": 1657,
+      "Negative electrode specific heat capacity [J.kg-1.K-1]": 700,
+      "Negative electrode thermal conductivity [W.m-1.K-1]": 1.7,
+      "Positive particle radius [m]": 5.22e-6,
+      "Positive particle diffusivity [m2.s-1]": 4e-15,
+      "Maximum concentration in positive electrode [mol.m-3]": 63104,
+      "Initial concentration in positive electrode [mol.m-3]": 17038,
+      "Positive electrode porosity": 0.335,
+      "Positive electrode active material volume fraction": 0.665,
+      "Positive electrode conductivity [S.m-1]": 0.18,
+      "Positive electrode Bruggeman coefficient (electrolyte)": 1.5,
+      "Positive electrode Bruggeman coefficient (electrode)": 0,
+      "Positive electrode charge transfer coefficient": 0.5,
+      "Positive electrode double-layer capacity [F.m-2]": 0.2,
+      "Positive electrode exchange-current density [A.m-2]": exchangeCurrentDensity(3.42e-6, 17800, 298.15),
+      "Positive electrode OCP [V]": fit ? chen2020NmcOcpFit : chen2020NmcOcpTable,
+      "Positive electrode OCP entropic change [V.K-1]": 0,
+      "Positive electrode density [kg.m-3]": 3262,
+      "Positive electrode specific heat capacity [J.kg-1.K-1]": 700,
+      "Positive electrode thermal conductivity [W.m-1.K-1]": 2.1,
+      "Separator porosity": 0.47,
+      "Separator Bruggeman coefficient (electrolyte)": 1.5,
+      "Separator density [kg.m-3]": 397,
+      "Separator specific heat capacity [J.kg-1.K-1]": 700,
+      "Separator thermal conductivity [W.m-1.K-1]": 0.16,
+      "Initial concentration in electrolyte [mol.m-3]": 1000,
+      "Cation transference number": 0.2594,
+      "Thermodynamic factor": 1.0,
+      "Electrolyte diffusivity [m2.s-1]": nyman2008Diffusivity,
+      "Electrolyte conductivity [S.m-1]": nyman2008Conductivity,
+    },
+    [
+      "C.-H. Chen, F. Brosa Planella, K. O'Regan, D. Gastol, W. D. Widanage, E. Kendrick, J. Electrochem. Soc. 167 (2020) 080534, doi:10.1149/1945-7111/ab9050",
+      "A. Nyman, M. Behm, G. Lindbergh, Electrochim. Acta 53 (2008) 6356-6365, doi:10.1016/j.electacta.2008.04.023",
+    ],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Marquis2019 (Kokam SLPB78205130H; graphite MCMB 2528 | LiCoO2) — PyBaMM's default set
+
+/** Marquis2019 graphite (MCMB 2528) OCP, Dualfoil fit [V]. */
+export const marquis2019GraphiteOcp: OcpFunction = (x) =>
+  0.194 +
+  1.5 * Math.exp(-120.0 * x) +
+  0.0351 * Math.tanh((x - 0.286) / 0.083) -
+  0.0045 * Math.tanh((x - 0.849) / 0.119) -
+  0.035 * Math.tanh((x - 0.9233) / 0.05) -
+  0.0147 * Math.tanh((x - 0.5) / 0.034) -
+  0.102 * Math.tanh((x - 0.194) / 0.142) -
+  0.022 * Math.tanh((x - 0.9) / 0.0164) -
+  0.011 * Math.tanh((x - 0.124) / 0.0226) +
+  0.0155 * Math.tanh((x - 0.105) / 0.029);
+
+/** Marquis2019 LiCoO2 OCP, Dualfoil fit (stretch s = 1.062·y) [V]. */
+export const marquis2019LiCoO2Ocp: OcpFunction = (y) => {
+  const s = 1.062 * y;
+  return (
+    2.16216 +
+    0.07645 * Math.tanh(30.834 - 54.4806 * s) +
+    2.1581 * Math.tanh(52.294 - 50.294 * s) -
+    0.14169 * Math.tanh(11.0923 - 19.8543 * s) +
+    0.2051 * Math.tanh(1.4684 - 5.4888 * s) +
+    0.2531 * Math.tanh((-s + 0.56478) / 0.1316) -
+    0.02167 * Math.tanh((s - 0.525) / 0.006)
+  );
+};
+
+/** Capiglia 1999 / Dualfoil electrolyte diffusivity used by Marquis2019 [m2.s-1]. */
+export const marquis2019ElectrolyteDiffusivity: ElectrolyteFunction = (ce, T) => 5.34e-10 * Math.exp((-0.65 * Math.max(ce, 10)) / 1000) * arrhenius(37040, 298.15, T);
+/** Capiglia 1999 / Dualfoil electrolyte conductivity used by Marquis2019 [S.m-1]. */
+export const marquis2019ElectrolyteConductivity: ElectrolyteFunction = (ce, T) => {
+  const c = Math.max(ce, 10) / 1000;
+  return (0.0911 + 1.9101 * c - 1.052 * c * c + 0.1554 * c * c * c) * arrhenius(34700, 298.15, T);
+};
+
+function marquis2019(): ParameterValues {
+  return new ParameterValues(
+    "Marquis2019",
+    {
+      ...commonCell,
+      "Nominal cell capacity [A.h]": 0.680616,
+      "Current function [A]": 0.680616,
+      "Lower voltage cut-off [V]": 3.105,
+      "Upper voltage cut-off [V]": 4.1,
+      "Open-circuit voltage at 0% SOC [V]": 3.105,
+      "Open-circuit voltage at 100% SOC [V]": 4.1,
+      "Negative current collector thickness [m]": 2.5e-5,
+      "Negative electrode thickness [m]": 1.0e-4,
+      "Separator thickness [m]": 2.5e-5,
+      "Positive electrode thickness [m]": 1.0e-4,
+      "Positive current collector thickness [m]": 2.5e-5,
+      "Electrode height [m]": 0.137,
+      "Electrode width [m]": 0.207,
+      "Cell cooling surface area [m2]": 0.0569,
+      "Cell volume [m3]": 7.8e-6,
+      "Negative current collector conductivity [S.m-1]": 5.96e7,
+      "Positive current collector conductivity [S.m-1]": 3.55e7,
+      "Reference temperature [K]": 298.15,
+      "Ambient temperature [K]": 298.15,
+      "Initial temperature [K]": 298.15,
+      "Total heat transfer coefficient [W.m-2.K-1]": 10,
+      "Negative electrode conductivity [S.m-1]": 100,
+      "Maximum concentration in negative electrode [mol.m-3]": 24983.2619938437,
+      "Negative particle diffusivity [m2.s-1]": ((_x: number, T: number) => 3.9e-14 * arrhenius(42770, 298.15, T)) as ParticleDiffusivityFunction,
+      "Negative electrode OCP [V]": marquis2019GraphiteOcp,
+      "Negative electrode porosity": 0.3,
+      "Negative electrode active material volume fraction": 0.6,
+      "Negative particle radius [m]": 1.0e-5,
+      "Negative electrode Bruggeman coefficient (electrolyte)": 1.5,
+      "Negative electrode Bruggeman coefficient (electrode)": 1.5,
+      "Negative electrode charge transfer coefficient": 0.5,
+      "Negative electrode double-layer capacity [F.m-2]": 0.2,
+      "Negative electrode exchange-current density [A.m-2]": exchangeCurrentDensity(2.0e-5, 37480, 298.15),
+      "Negative electrode density [kg.m-3]": 1657,
+      "Negative electrode specific heat capacity [J.kg-1.K-1]": 700,
+      "Negative electrode thermal conductivity [W.m-1.K-1]": 1.7,
+      "Initial concentration in negative electrode [mol.m-3]": 19986.609595075,
+      "Positive electrode conductivity [S.m-1]": 10,
+      "Maximum concentration in positive electrode [mol.m-3]": 51217.9257309275,
+      "Positive particle diffusivity [m2.s-1]": ((_y: number, T: number) => 1.0e-13 * arrhenius(18550, 298.15, T)) as ParticleDiffusivityFunction,
+      "Positive electrode OCP [V]": marquis2019LiCoO2Ocp,
+      "Positive electrode porosity": 0.3,
+      "Positive electrode active material volume fraction": 0.5,
+      "Positive particle radius [m]": 1.0e-5,
+      "Positive electrode Bruggeman coefficient (electrolyte)": 1.5,
+      "Positive electrode Bruggeman coefficient (electrode)": 1.5,
+      "Positive electrode charge transfer coefficient": 0.5,
+      "Positive electrode double-layer capacity [F.m-2]": 0.2,
+      "Positive electrode exchange-current density [A.m-2]": exchangeCurrentDensity(6.0e-7, 39570, 298.15),
+      "Positive electrode density [kg.m-3]": 3262,
+      "Positive electrode specific heat capacity [J.kg-1.K-1]": 700,
+      "Positive electrode thermal conductivity [W.m-1.K-1]": 2.1,
+      "Initial concentration in positive electrode [mol.m-3]": 30730.7554385565,
+      "Separator porosity": 1.0,
+      "Separator Bruggeman coefficient (electrolyte)": 1.5,
+      "Separator density [kg.m-3]": 397,
+      "Separator specific heat capacity [J.kg-1.K-1]": 700,
+      "Separator thermal conductivity [W.m-1.K-1]": 0.16,
+      "Initial concentration in electrolyte [mol.m-3]": 1000,
+      "Cation transference number": 0.4,
+      "Thermodynamic factor": 1.0,
+      "Electrolyte diffusivity [m2.s-1]": marquis2019ElectrolyteDiffusivity,
+      "Electrolyte conductivity [S.m-1]": marquis2019ElectrolyteConductivity,
+      "Negative electrode OCP entropic change [V.K-1]": 0,
+      "Positive electrode OCP entropic change [V.K-1]": 0,
+    },
+    [
+      "S. G. Marquis, V. Sulzer, R. Timms, C. P. Please, S. J. Chapman, J. Electrochem. Soc. 166 (2019) A3693-A3706, doi:10.1149/2.0341915jes",
+      "C. Capiglia et al., J. Power Sources 81 (1999) 859-862",
+    ],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ecker2015 (one layer of the Kokam SLPB 75106100 7.5 A.h cell; graphite | NCO)
+
+/** Ecker2015 graphite OCP, analytic fit PyBaMM simulates with [V]. */
+export const ecker2015GraphiteOcp: OcpFunction = (x) => {
+  const a = 0.716502, b = 369.028, c = 0.12193, d = 35.6478, e = 0.0530947, g = 0.0169644, h = 27.1365, i = 0.312832, j = 0.0199313;
+  const k = 28.5697, m = 0.614221, n = 0.931153, o = 36.328, p = 1.10743, q = 0.140031, r = 0.0189193, s = 21.1967, t = 0.196176;
+  return a * Math.exp(-b * x) + c * Math.exp(-d * (x - e)) - r * Math.tanh(s * (x - t)) - g * Math.tanh(h * (x - i)) - j * Math.tanh(k * (x - m)) - n * Math.exp(o * (x - p)) + q;
+};
+/** Ecker2015 NCO OCP, analytic fit PyBaMM simulates with [V]. */
+export const ecker2015NcoOcp: OcpFunction = (y) => {
+  const a = -2.35211, c = 0.0747061, d = 31.886, e = 0.0219921, g = 0.640243, h = 5.48623, i = 0.439245, j = 3.82383, k = 4.12167;
+  const m = 0.176187, n = 0.0542123, o = 18.2919, p = 0.762272, q = 4.23285, r = -6.34984, s = 2.66395, t = 0.174352;
+  return a * y - c * Math.tanh(d * (y - e)) - r * Math.tanh(s * (y - t)) - g * Math.tanh(h * (y - i)) - j * Math.tanh(k * (y - m)) - n * Math.tanh(o * (y - p)) + q;
+};
+const eckerGraphiteTable = pchip(graphiteOcpEcker2015.x, graphiteOcpEcker2015.y);
+const eckerNcoTable = pchip(ncoOcpEcker2015.x, ncoOcpEcker2015.y);
+/** Ecker2015 measured graphite OCP table (PCHIP) [V]; PyBaMM attaches it only as "Measured ..." (not simulated). */
+export const ecker2015GraphiteOcpMeasured: OcpFunction = (x) => eckerGraphiteTable(x);
+/** Ecker2015 measured NCO OCP table (PCHIP) [V]. */
+export const ecker2015NcoOcpMeasured: OcpFunction = (y) => eckerNcoTable(y);
+
+/** Ecker2015 electrolyte conductivity (reference 296 K, E = 17.1 kJ/mol, with the 296/T prefactor) [S.m-1]. */
+export const ecker2015ElectrolyteConductivity: ElectrolyteFunction = (ce, T) => {
+  const c = Math.max(ce, 10) / 1000;
+  return (0.2667 * c * c * c - 1.2983 * c * c + 1.7919 * c + 0.1726) * (296 / T) * arrhenius(17100, 296, T);
+};
+/** Ecker2015 electrolyte diffusivity from the conductivity (Nernst–Einstein, R·T·κ/(F²·c_e)) [m2.s-1]. */
+export const ecker2015ElectrolyteDiffusivity: ElectrolyteFunction = (ce, T) => {
+  const c = Math.max(ce, 10);
+  return (GAS_CONSTANT * T * ecker2015ElectrolyteConductivity(c, T)) / (FARADAY * FARADAY * c);
+};
+
+function ecker2015(): ParameterValues {
+  return new ParameterValues(
+    "Ecker2015",
+    {
+      ...commonCell,
+      "Negative current collector thickness [m]": 1.4e-5,
+      "Negative electrode thickness [m]": 7.4e-5,
+      "Separator thickness [m]": 2.0e-5,
+      "Positive electrode thickness [m]": 5.4e-5,
+      "Positive current collector thickness [m]": 1.5e-5,
+      "Electrode height [m]": 0.101,
+      "Electrode width [m]": 0.085,
+      "Cell cooling surface area [m2]": 0.0172,
+      "Cell volume [m3]": 1.52e-6,
+      "Negative current collector conductivity [S.m-1]": 5.8411e7,
+      "Positive current collector conductivity [S.m-1]": 3.6914e7,
+      "Nominal cell capacity [A.h]": 0.15625,
+      "Current function [A]": 0.15652,
+      "Reference temperature [K]": 296.15,
+      "Ambient temperature [K]": 298.15,
+      "Initial temperature [K]": 298.15,
+      "Total heat transfer coefficient [W.m-2.K-1]": 10,
+      "Lower voltage cut-off [V]": 2.5,
+      "Upper voltage cut-off [V]": 4.2,
+      "Open-circuit voltage at 0% SOC [V]": 2.5,
+      "Open-circuit voltage at 100% SOC [V]": 4.2,
+      "Negative electrode conductivity [S.m-1]": 14,
+      "Maximum concentration in negative electrode [mol.m-3]": 31920,
+      "Negative particle diffusivity [m2.s-1]": ((x: number, T: number) => (8.4e-13 * Math.exp(-11.3 * x) + 8.2e-15) * arrhenius(30300, 296, T)) as ParticleDiffusivityFunction,
+      "Negative electrode OCP [V]": ecker2015GraphiteOcp,
+      "Negative electrode porosity": 0.329,
+      "Negative electrode active material volume fraction": 0.372403,
+      "Negative particle radius [m]": 1.37e-5,
+      "Negative electrode Bruggeman coefficient (electrolyte)": 1.6372789338386007,
+      "Negative electrode Bruggeman coefficient (electrode)": 0,
+      "Negative electrode exchange-current density [A.m-2]": exchangeCurrentDensity(1.070987e-5, 53400, 296.15),
+      "Negative electrode density [kg.m-3]": 1555,
+      "Negative electrode specific heat capacity [J.kg-1.K-1]": 1437,
+      "Negative electrode thermal conductivity [W.m-1.K-1]": 1.58,
+      "Negative electrode OCP entropic change [V.K-1]": 0,
+      "Initial concentration in negative electrode [mol.m-3]": 26120.05,
+      "Positive electrode conductivity [S.m-1]": 68.1,
+      "Maximum concentration in positive electrode [mol.m-3]": 48580,
+      "Positive particle diffusivity [m2.s-1]": ((y: number, T: number) => (3.7e-13 - 3.4e-13 * Math.exp(-12 * (y - 0.62) * (y - 0.62))) * arrhenius(80600, 296.15, T)) as ParticleDiffusivityFunction,
+      "Positive electrode OCP [V]": ecker2015NcoOcp,
+      "Positive electrode porosity": 0.296,
+      "Positive electrode active material volume fraction": 0.40832,
+      "Positive particle radius [m]": 6.5e-6,
+      "Positive electrode Bruggeman coefficient (electrolyte)": 1.5442267190786427,
+      "Positive electrode Bruggeman coefficient (electrode)": 0,
+      "Positive electrode exchange-current density [A.m-2]": exchangeCurrentDensity(2.904208e-6, 43600, 296.15),
+      "Positive electrode density [kg.m-3]": 2895,
+      "Positive electrode specific heat capacity [J.kg-1.K-1]": 1270,
+      "Positive electrode thermal conductivity [W.m-1.K-1]": 1.04,
+      "Positive electrode OCP entropic change [V.K-1]": 0,
+      "Initial concentration in positive electrode [mol.m-3]": 12630.8,
+      "Separator porosity": 0.508,
+      "Separator Bruggeman coefficient (electrolyte)": 1.9804586773134945,
+      "Separator density [kg.m-3]": 1017,
+      "Separator specific heat capacity [J.kg-1.K-1]": 1978,
+      "Separator thermal conductivity [W.m-1.K-1]": 0.34,
+      "Initial concentration in electrolyte [mol.m-3]": 1000,
+      "Cation transference number": 0.26,
+      "Thermodynamic factor": 1.0,
+      "Electrolyte diffusivity [m2.s-1]": ecker2015ElectrolyteDiffusivity,
+      "Electrolyte conductivity [S.m-1]": ecker2015ElectrolyteConductivity,
+    },
+    [
+      "M. Ecker, T. K. D. Tran, P. Dechent, S. Käbitz, A. Warnecke, D. U. Sauer, J. Electrochem. Soc. 162 (2015) A1836-A1848, doi:10.1149/2.0551509jes",
+      "M. Ecker, S. Käbitz, I. Laresgoiti, D. U. Sauer, J. Electrochem. Soc. 162 (2015) A1849-A1857, doi:10.1149/2.0541509jes",
+      "G. Richardson, I. Korotkin, R. Ranom, M. Castle, J. M. Foster, Electrochim. Acta 339 (2020) 135862, doi:10.1016/j.electacta.2020.135862",
+    ],
+  );
+}
+
+/** Names of the shipped parameter sets. */
+export const PARAMETER_SETS: readonly ParameterSetName[] = ["Chen2020", "Marquis2019", "Ecker2015"];
+
+/**
+ * A shipped parameter set by name (PyBaMM's `pybamm.ParameterValues("Chen2020")`).
+ * An unknown name throws with the nearest valid names.
+ *
+ * @example
+ * const p = parameterValues("Marquis2019");
+ * p.number("Current function [A]"); // 0.680616
+ */
+export function parameterValues(name: ParameterSetName | string, opts: ParameterSetOptions = {}): ParameterValues {
+  switch (name) {
+    case "Chen2020":
+      return chen2020(opts);
+    case "Marquis2019":
+      return marquis2019();
+    case "Ecker2015":
+      return ecker2015();
+    default:
+      throw new Error(`Unknown parameter set "${name}". Valid sets: ${PARAMETER_SETS.join(", ")}. Did you mean "${nearestNames(name, PARAMETER_SETS, 1)[0]}"?`);
+  }
+}

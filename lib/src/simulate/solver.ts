@@ -1,0 +1,528 @@
+/**
+ * Implicit DAE integrator for the cell models: variable-step BDF2 (L-stable; backward Euler for the first step
+ * after every discontinuity) with a predictor–corrector (Milne) local-error estimate and adaptive steps,
+ * (modified) Newton iterations on a banded finite-difference Jacobian bordered by the cell current, and events
+ * located on the voltage/current by root finding on the step size.
+ *
+ * The applied current I is always one extra unknown with a control equation g(y, I) = 0:
+ * current control I − I_set, voltage control V(y, I) − V_set (a CV hold solves for the current that keeps V fixed),
+ * power control I·V(y, I) − P_set.
+ */
+import { BandedMatrix } from "./banded";
+
+/** A semi-discretised cell model: M·dy/dt = f(y, I) with M diagonal (1 differential, 0 algebraic). */
+export interface DaeSystem {
+  /** Number of state variables (the current is extra). */
+  readonly n: number;
+  /** Lower/upper bandwidth of ∂f/∂y (entries outside are exactly zero). */
+  readonly ml: number;
+  readonly mu: number;
+  /** 1 for a differential variable, 0 for an algebraic one. */
+  readonly differential: Uint8Array;
+  /** Absolute tolerance per variable (in the variable's own unit). */
+  readonly atol: Float64Array;
+  /** Writes f(y, I) into `out` (time derivative for differential rows, residual for algebraic rows). */
+  rhs(y: Float64Array, current: number, out: Float64Array): void;
+  /** Terminal voltage [V] of a state at current `current` [A]. */
+  voltage(y: Float64Array, current: number): number;
+  /** Indices of y that {@link DaeSystem.voltage} depends on. */
+  readonly voltageDeps: Int32Array;
+}
+
+/** How the cell is driven during a step. */
+export type Control = { kind: "current"; value: number } | { kind: "voltage"; value: number } | { kind: "power"; value: number };
+
+/** A terminating event: stop when `quantity` crosses `value` (first crossing within the step). */
+export interface StepEvent {
+  /** Which quantity. `"abs current"` is |I| [A]. */
+  quantity: "voltage" | "abs current";
+  /** Threshold [V] or [A]. */
+  value: number;
+  /** Name reported in the solution ("Lower voltage cut-off", "Discharge at 1C until 2.5 V", ...). */
+  name: string;
+}
+
+/** Solver settings. */
+export interface SolverOptions {
+  /** Relative tolerance of the local error (default 1e-5). */
+  rtol?: number;
+  /** Multiplies the model's absolute tolerances (default 1). */
+  atolScale?: number;
+  /** Largest step [s] (default 600). */
+  maxStep?: number;
+  /** First step after a discontinuity [s] (default 1e-3). */
+  firstStep?: number;
+  /** Events are located until the voltage is within this distance [V] (default 1e-4, i.e. 0.1 mV). */
+  eventVoltageTolerance?: number;
+  /** Largest number of steps in one experiment step (default 200000). */
+  maxSteps?: number;
+}
+
+/** Raised when Newton fails even at the smallest step; the message names the step, time and state. */
+export class SolverError extends Error {
+  /** Time [s] at which the solver gave up. */
+  readonly time: number;
+  constructor(message: string, time: number) {
+    super(message);
+    this.name = "SolverError";
+    this.time = time;
+  }
+}
+
+/** One accepted point. */
+export interface SolverPoint {
+  t: number;
+  y: Float64Array;
+  current: number;
+  voltage: number;
+}
+
+/** Result of {@link integrateStep}. */
+export interface StepResult {
+  /** Accepted points, starting with the initial state. */
+  points: SolverPoint[];
+  /** Name of the event that ended the step, or "duration" / "max steps". */
+  reason: string;
+  /** Number of right-hand-side evaluations. */
+  rhsEvaluations: number;
+  /** Number of Jacobian evaluations. */
+  jacobians: number;
+}
+
+/** Context for error messages. */
+export interface StepContext {
+  /** Human description of the experiment step. */
+  description: string;
+  /** Describes a state for error messages (e.g. stoichiometries). */
+  describeState?: (y: Float64Array, current: number) => string;
+}
+
+const SQRT_EPS = Math.sqrt(2.220446049250313e-16);
+
+/** Reusable work buffers of one system. */
+export class Integrator {
+  readonly sys: DaeSystem;
+  private readonly n: number;
+  private readonly jac: BandedMatrix; // ∂f/∂y (not factorised)
+  private readonly mat: BandedMatrix; // iteration matrix
+  private readonly dfdI: Float64Array;
+  private readonly dgdy: Float64Array; // values at voltageDeps (for control kinds that need them)
+  private readonly f0: Float64Array;
+  private readonly f1: Float64Array;
+  private readonly ypert: Float64Array;
+  private readonly x1: Float64Array;
+  private readonly x2: Float64Array;
+  private readonly res: Float64Array;
+  private jacFresh = false;
+  private haveJac = false;
+  private matGammaH = NaN;
+  private matControl = "";
+  private dgdI = 1;
+  private schurDen = 1;
+  rhsEvaluations = 0;
+  jacobians = 0;
+
+  constructor(sys: DaeSystem) {
+    this.sys = sys;
+    const n = sys.n;
+    this.n = n;
+    this.jac = new BandedMatrix(n, sys.ml, sys.mu);
+    this.mat = new BandedMatrix(n, sys.ml, sys.mu);
+    this.dfdI = new Float64Array(n);
+    this.dgdy = new Float64Array(sys.voltageDeps.length);
+    this.f0 = new Float64Array(n);
+    this.f1 = new Float64Array(n);
+    this.ypert = new Float64Array(n);
+    this.x1 = new Float64Array(n);
+    this.x2 = new Float64Array(n);
+    this.res = new Float64Array(n);
+  }
+
+  private rhs(y: Float64Array, I: number, out: Float64Array): void {
+    this.rhsEvaluations++;
+    this.sys.rhs(y, I, out);
+  }
+
+  private g(control: Control, y: Float64Array, I: number): number {
+    if (control.kind === "current") return I - control.value;
+    const V = this.sys.voltage(y, I);
+    return control.kind === "voltage" ? V - control.value : I * V - control.value;
+  }
+
+  /** Finite-difference banded Jacobian ∂f/∂y (column groups j ≡ c mod ml+mu+1), ∂f/∂I and the control row. */
+  private evalJacobian(y: Float64Array, I: number, control: Control): void {
+    const { n, sys } = this;
+    const { ml, mu } = sys;
+    this.jacobians++;
+    const jac = this.jac;
+    jac.clear();
+    const f0 = this.f0;
+    const f1 = this.f1;
+    const yp = this.ypert;
+    this.rhs(y, I, f0);
+    const ngroups = Math.min(n, ml + mu + 1);
+    const delta = new Float64Array(n);
+    for (let j = 0; j < n; j++) delta[j] = SQRT_EPS * Math.max(Math.abs(y[j]), sys.atol[j] * 1e3, 1e-8);
+    const W = jac.width;
+    const D = jac.data;
+    for (let c = 0; c < ngroups; c++) {
+      yp.set(y);
+      for (let j = c; j < n; j += ngroups) yp[j] = y[j] + delta[j];
+      this.rhs(yp, I, f1);
+      for (let j = c; j < n; j += ngroups) {
+        const inv = 1 / delta[j];
+        const rlo = Math.max(0, j - mu);
+        const rhi = Math.min(n - 1, j + ml);
+        for (let r = rlo; r <= rhi; r++) D[r * W + (j - r + ml)] = (f1[r] - f0[r]) * inv;
+      }
+    }
+    const dI = SQRT_EPS * Math.max(Math.abs(I), 1e-3);
+    this.rhs(y, I + dI, f1);
+    for (let r = 0; r < n; r++) this.dfdI[r] = (f1[r] - f0[r]) / dI;
+    this.evalControlRow(y, I, control);
+    this.jacFresh = true;
+    this.haveJac = true;
+    this.matGammaH = NaN;
+  }
+
+  private evalControlRow(y: Float64Array, I: number, control: Control): void {
+    const deps = this.sys.voltageDeps;
+    this.matControl = control.kind;
+    if (control.kind === "current") {
+      this.dgdy.fill(0);
+      this.dgdI = 1;
+      return;
+    }
+    const g0 = this.g(control, y, I);
+    const yp = this.ypert;
+    yp.set(y);
+    for (let k = 0; k < deps.length; k++) {
+      const j = deps[k];
+      const d = SQRT_EPS * Math.max(Math.abs(y[j]), this.sys.atol[j] * 1e3, 1e-8);
+      yp[j] = y[j] + d;
+      this.dgdy[k] = (this.g(control, yp, I) - g0) / d;
+      yp[j] = y[j];
+    }
+    const dI = SQRT_EPS * Math.max(Math.abs(I), 1e-3);
+    this.dgdI = (this.g(control, y, I + dI) - g0) / dI;
+  }
+
+  /** Builds and factorises M/(γh) − ∂f/∂y and the Schur complement of the current. Returns false if singular. */
+  private buildMatrix(gammaH: number): boolean {
+    const { n, sys } = this;
+    const mat = this.mat;
+    mat.data.set(this.jac.data);
+    for (let i = 0; i < mat.data.length; i++) mat.data[i] = -mat.data[i];
+    const W = mat.width;
+    const ml = sys.ml;
+    const inv = 1 / gammaH;
+    for (let i = 0; i < n; i++) if (sys.differential[i]) mat.data[i * W + ml] += inv;
+    (mat as unknown as { factored: boolean }).factored = false;
+    if (mat.factor() >= 0) return false;
+    // x2 = A^{-1} B with B = −∂f/∂I
+    const x2 = this.x2;
+    for (let i = 0; i < n; i++) x2[i] = -this.dfdI[i];
+    mat.solve(x2);
+    let cx2 = 0;
+    const deps = sys.voltageDeps;
+    if (this.matControl !== "current") for (let k = 0; k < deps.length; k++) cx2 += this.dgdy[k] * x2[deps[k]];
+    this.schurDen = this.dgdI - cx2;
+    if (!Number.isFinite(this.schurDen) || this.schurDen === 0) return false;
+    this.matGammaH = gammaH;
+    return true;
+  }
+
+  /**
+   * Solves one implicit step: y − ψ = γh·f(y, I) on differential rows, f(y, I) = 0 on algebraic rows, g = 0.
+   * `y` holds the predictor on entry and the solution on success. Returns false on Newton failure.
+   */
+  private newton(y: Float64Array, Iref: { I: number }, psi: Float64Array, gammaH: number, control: Control, rtol: number, atolScale: number, full = false): boolean {
+    const { n, sys } = this;
+    const f = this.f0;
+    const res = this.res;
+    const x1 = this.x1;
+    const x2 = this.x2;
+    const deps = sys.voltageDeps;
+    let prevNorm = Infinity;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!this.haveJac || (attempt === 1 && !this.jacFresh) || this.matControl !== control.kind) this.evalJacobian(y, Iref.I, control);
+      else if (attempt === 1) return false;
+      // keep the factorised iteration matrix while γh changes by less than 30 % (modified Newton still converges)
+      const stale = !(Math.abs(gammaH / this.matGammaH - 1) < 0.3);
+      if (stale && !this.buildMatrix(gammaH)) {
+        if (this.jacFresh) return false;
+        this.evalJacobian(y, Iref.I, control);
+        if (!this.buildMatrix(gammaH)) return false;
+      }
+      let ok = false;
+      prevNorm = Infinity;
+      const maxIt = full ? 40 : 8;
+      for (let it = 0; it < maxIt; it++) {
+        if (full && it > 0) {
+          this.matGammaH = NaN;
+          this.evalJacobian(y, Iref.I, control);
+          if (!this.buildMatrix(gammaH)) return false;
+        }
+        const I = Iref.I;
+        this.rhs(y, I, f);
+        let finite = true;
+        for (let i = 0; i < n; i++) {
+          const r = sys.differential[i] ? (y[i] - psi[i]) / gammaH - f[i] : -f[i];
+          if (!Number.isFinite(r)) finite = false;
+          res[i] = r;
+          x1[i] = r;
+        }
+        const gval = this.g(control, y, I);
+        if (!finite || !Number.isFinite(gval)) break;
+        this.mat.solve(x1);
+        let cx1 = 0;
+        if (control.kind !== "current") for (let k = 0; k < deps.length; k++) cx1 += this.dgdy[k] * x1[deps[k]];
+        const dI = (-gval + cx1) / this.schurDen;
+        let norm = 0;
+        for (let i = 0; i < n; i++) {
+          const d = -x1[i] - x2[i] * dI;
+          y[i] += d;
+          const w = rtol * Math.abs(y[i]) + atolScale * sys.atol[i];
+          const e = d / w;
+          norm = Math.max(norm, Math.abs(e));
+        }
+        Iref.I = I + dI;
+        const wI = rtol * Math.abs(Iref.I) + 1e-9;
+        norm = Math.max(norm, Math.abs(dI) / wI);
+        if (!Number.isFinite(norm)) break;
+        if (norm < 0.05 || (it > 0 && norm < 0.3 && norm * norm / prevNorm < 0.05)) {
+          ok = true;
+          break;
+        }
+        if (!full && it > 0 && norm > 0.9 * prevNorm && it >= 2) break; // diverging or too slow
+        prevNorm = norm;
+      }
+      if (ok) {
+        this.jacFresh = false;
+        return true;
+      }
+      if (this.jacFresh) return false;
+      // retry once with a fresh Jacobian from the original predictor is not possible (y changed): caller retries
+      return false;
+    }
+    return false;
+  }
+
+  /** Forces a new Jacobian at the next Newton solve. */
+  invalidate(): void {
+    this.haveJac = false;
+  }
+
+  /**
+   * Integrates from (t0, y0, I0) under `control` until `tEnd` or the first event.
+   * @throws SolverError when the step size falls below 1e-9 s
+   */
+  integrateStep(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
+    const { n, sys } = this;
+    const rtol = opts.rtol ?? 1e-5;
+    const atolScale = opts.atolScale ?? 1;
+    const maxStep = opts.maxStep ?? 600;
+    const vtol = opts.eventVoltageTolerance ?? 1e-4;
+    const maxSteps = opts.maxSteps ?? 200000;
+    const ev0 = this.rhsEvaluations;
+    const jac0 = this.jacobians;
+    this.invalidate();
+    const points: SolverPoint[] = [];
+    // consistent initial point: solve the algebraic equations and the control with a tiny BE step is avoided —
+    // instead the first point is reported after the first step; the initial point itself uses the given state.
+    const yPrev2 = new Float64Array(n);
+    const yPrev = Float64Array.from(y0);
+    const yNew = new Float64Array(n);
+    const psi = new Float64Array(n);
+    let tPrev = t0;
+    let tPrev2 = t0;
+    let hPrev = 0;
+    let IPrev = I0;
+    let IPrev2 = I0;
+    let nHist = 1; // number of history points available (1 = only yPrev)
+    let h = Math.min(opts.firstStep ?? 1e-3, tEnd - t0);
+    // initial point: make algebraic variables and the current consistent with a very small BE step
+    {
+      const Iref = { I: control.kind === "current" ? control.value : I0 };
+      const hc = 1e-9;
+      yNew.set(yPrev);
+      psi.set(yPrev);
+      if (!this.newton(yNew, Iref, psi, hc, control, rtol, atolScale)) {
+        this.invalidate();
+        yNew.set(yPrev);
+        Iref.I = control.kind === "current" ? control.value : I0;
+        if (!this.newton(yNew, Iref, psi, hc, control, rtol, atolScale, true)) {
+          throw new SolverError(
+            `Solver failed to find a consistent initial state for step "${ctx.description}" at t = ${t0.toFixed(3)} s (${control.kind} control ${control.value}); state: ${ctx.describeState ? ctx.describeState(yPrev, I0) : ""}`,
+            t0,
+          );
+        }
+      }
+      // keep differential variables exactly, take algebraic ones and the current
+      for (let i = 0; i < n; i++) if (!sys.differential[i]) yPrev[i] = yNew[i];
+      IPrev = Iref.I;
+    }
+    const V0 = sys.voltage(yPrev, IPrev);
+    points.push({ t: t0, y: Float64Array.from(yPrev), current: IPrev, voltage: V0 });
+    const evalEvent = (ev: StepEvent, V: number, I: number): number => (ev.quantity === "voltage" ? V - ev.value : Math.abs(I) - ev.value);
+    const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V0, IPrev)));
+    // an event already satisfied at the start ends the step at once
+    for (let k = 0; k < events.length; k++) {
+      if (eventSigns[k] === 0) return { points, reason: events[k].name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
+    }
+    const pred = new Float64Array(n);
+    let reason = "duration";
+    let steps = 0;
+    const Iref = { I: IPrev };
+
+    // takes a trial step of size hh from the current history; returns error norm (or Infinity on failure)
+    const trial = (hh: number): number => {
+      let gammaH: number;
+      if (nHist < 2) {
+        for (let i = 0; i < n; i++) {
+          psi[i] = yPrev[i];
+          pred[i] = yPrev[i];
+        }
+        gammaH = hh;
+        Iref.I = control.kind === "current" ? control.value : IPrev;
+      } else {
+        const w = hh / hPrev;
+        const a1 = ((1 + w) * (1 + w)) / (1 + 2 * w);
+        const a2 = (w * w) / (1 + 2 * w);
+        gammaH = (hh * (1 + w)) / (1 + 2 * w);
+        for (let i = 0; i < n; i++) {
+          psi[i] = a1 * yPrev[i] - a2 * yPrev2[i];
+          pred[i] = yPrev[i] + w * (yPrev[i] - yPrev2[i]);
+        }
+        Iref.I = control.kind === "current" ? control.value : IPrev + w * (IPrev - IPrev2);
+      }
+      yNew.set(pred);
+      const I0p = Iref.I;
+      if (!this.newton(yNew, Iref, psi, gammaH, control, rtol, atolScale)) {
+        // retry with a fresh Jacobian
+        this.invalidate();
+        yNew.set(pred);
+        Iref.I = I0p;
+        if (!this.newton(yNew, Iref, psi, gammaH, control, rtol, atolScale)) return Infinity;
+      }
+      // local error estimate on differential variables (corrector − linear predictor)
+      let err = 0;
+      if (nHist < 2) {
+        // backward Euler: LTE ≈ ½|y1 − y0 − h f(y0)|, approximated by ½|Δy| scaled by how curved the start is;
+        // conservative: ½·|Δy| with the first step kept small
+        for (let i = 0; i < n; i++) {
+          if (!sys.differential[i]) continue;
+          const e = (0.5 * Math.abs(yNew[i] - yPrev[i])) / (rtol * Math.abs(yNew[i]) + atolScale * sys.atol[i]);
+          if (e > err) err = e;
+        }
+        err *= 0.1; // first step: the Δy bound above is an overestimate of the h² term for smooth starts
+      } else {
+        const w = hh / hPrev;
+        const c = (w * (1 + w)) / (1 + 2 * w) / 3; // ≈ BDF2 error constant relative to the linear predictor
+        for (let i = 0; i < n; i++) {
+          if (!sys.differential[i]) continue;
+          const e = (c * Math.abs(yNew[i] - pred[i])) / (rtol * Math.abs(yNew[i]) + atolScale * sys.atol[i]);
+          if (e > err) err = e;
+        }
+      }
+      return err;
+    };
+
+    while (tPrev < tEnd) {
+      if (++steps > maxSteps) {
+        reason = "max steps";
+        break;
+      }
+      h = Math.min(h, maxStep, tEnd - tPrev);
+      if (tEnd - tPrev - h < 1e-9 * Math.max(1, tEnd)) h = tEnd - tPrev;
+      const err = trial(h);
+      if (!(err <= 1)) {
+        const factor = Number.isFinite(err) ? Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)) : 0.25;
+        h *= factor;
+        if (h < 1e-9) {
+          throw new SolverError(
+            `Solver failed in step "${ctx.description}" at t = ${tPrev.toFixed(6)} s: step size fell below 1e-9 s (${Number.isFinite(err) ? "error test" : "Newton iteration"} failed); ` +
+              `current ${IPrev.toPrecision(6)} A, voltage ${sys.voltage(yPrev, IPrev).toFixed(6)} V; state: ${ctx.describeState ? ctx.describeState(yPrev, IPrev) : ""}`,
+            tPrev,
+          );
+        }
+        continue;
+      }
+      let tNew = tPrev + h;
+      let INew = Iref.I;
+      let VNew = sys.voltage(yNew, INew);
+      // events
+      let hit = -1;
+      for (let k = 0; k < events.length; k++) {
+        const s = Math.sign(evalEvent(events[k], VNew, INew));
+        if (s !== eventSigns[k]) {
+          hit = k;
+          break;
+        }
+      }
+      if (hit >= 0) {
+        const ev = events[hit];
+        const s0 = eventSigns[hit];
+        const Vprev = points[points.length - 1].voltage;
+        const Iprev = points[points.length - 1].current;
+        let lo = 0;
+        let hi = h;
+        let flo = evalEvent(ev, Vprev, Iprev);
+        let fhi = evalEvent(ev, VNew, INew);
+        let side = 0;
+        const yHi = Float64Array.from(yNew);
+        let IHi = INew;
+        let VHi = VNew;
+        const tolEv = ev.quantity === "voltage" ? vtol : Math.max(1e-6, 1e-4 * Math.abs(ev.value));
+        for (let it = 0; it < 60 && Math.abs(fhi) > tolEv; it++) {
+          // Illinois false position on the step size
+          let hm = hi - (fhi * (hi - lo)) / (fhi - flo);
+          if (!(hm > lo && hm < hi)) hm = 0.5 * (lo + hi);
+          if (hi - lo < 1e-12 * Math.max(1, tPrev)) break;
+          const e = trial(hm);
+          if (!Number.isFinite(e)) {
+            hm = 0.5 * (lo + hi);
+            if (!Number.isFinite(trial(hm))) break;
+          }
+          const Im = Iref.I;
+          const Vm = sys.voltage(yNew, Im);
+          const fm = evalEvent(ev, Vm, Im);
+          if (Math.sign(fm) === s0) {
+            lo = hm;
+            flo = fm;
+            if (side === -1) fhi *= 0.5;
+            side = -1;
+          } else {
+            hi = hm;
+            fhi = fm;
+            yHi.set(yNew);
+            IHi = Im;
+            VHi = Vm;
+            if (side === 1) flo *= 0.5;
+            side = 1;
+          }
+        }
+        yNew.set(yHi);
+        INew = IHi;
+        VNew = VHi;
+        h = hi;
+        tNew = tPrev + hi;
+        reason = ev.name;
+      }
+      // accept
+      yPrev2.set(yPrev);
+      yPrev.set(yNew);
+      tPrev2 = tPrev;
+      tPrev = tNew;
+      hPrev = tPrev - tPrev2;
+      IPrev2 = IPrev;
+      IPrev = INew;
+      nHist = Math.min(nHist + 1, 2);
+      points.push({ t: tNew, y: Float64Array.from(yNew), current: INew, voltage: VNew });
+      if (hit >= 0) break;
+      const factor = Math.min(2, Math.max(0.2, 0.9 * Math.pow(Math.max(err, 1e-10), -1 / 3)));
+      h = hPrev * factor;
+    }
+    return { points, reason, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
+  }
+}
