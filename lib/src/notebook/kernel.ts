@@ -88,6 +88,7 @@ export interface KernelDeath {
 
 /** The kernel process exited or stopped answering. */
 export class KernelDiedError extends Error {
+  /** Exit code, signal, reason and the kernel's last output. */
   readonly death: KernelDeath;
   constructor(death: KernelDeath, context = "kernel") {
     super(`${context} died: ${death.reason}${death.processOutput ? `\n${death.processOutput}` : ""}`);

@@ -63,6 +63,7 @@ export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | Er
 
 /** nbgrader's cell metadata, schema version 3. */
 export interface NbgraderCellMetadata {
+  /** nbgrader metadata schema version; this project uses 3. */
   schema_version?: number;
   /** A graded cell (tests or a manually graded answer). */
   grade?: boolean;
@@ -83,8 +84,11 @@ export interface NbgraderCellMetadata {
 
 /** Cell metadata fields this project uses; others are kept as they are. */
 export interface CellMetadata {
+  /** Cell tags ("solution", "tests", "answer" for exercises). */
   tags?: string[];
+  /** JupyterLab display state (`source_hidden` collapses solution cells). */
   jupyter?: { source_hidden?: boolean; outputs_hidden?: boolean; [key: string]: unknown };
+  /** nbgrader exercise metadata. */
   nbgrader?: NbgraderCellMetadata;
   [key: string]: unknown;
 }
@@ -110,12 +114,14 @@ export interface CodeCell extends CellBase {
 /** A Markdown cell. */
 export interface MarkdownCell extends CellBase {
   cell_type: "markdown";
+  /** Images pasted into the cell, by file name. */
   attachments?: Record<string, MimeBundle>;
 }
 
 /** A raw cell. */
 export interface RawCell extends CellBase {
   cell_type: "raw";
+  /** Attachments by file name. */
   attachments?: Record<string, MimeBundle>;
 }
 
@@ -124,16 +130,22 @@ export type Cell = CodeCell | MarkdownCell | RawCell;
 
 /** Notebook-level metadata fields this project uses. */
 export interface NotebookMetadata {
+  /** The kernel the notebook is written for; its `name` selects the kernelspec. */
   kernelspec?: { name: string; display_name?: string; language?: string; [key: string]: unknown };
+  /** The language as the kernel described it when the notebook was last executed. */
   language_info?: { name: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** An nbformat 4 notebook. */
 export interface Notebook {
+  /** Major format version (4). */
   nbformat: number;
+  /** Minor format version (≥ 5 for cell ids). */
   nbformat_minor: number;
+  /** Notebook metadata. */
   metadata: NotebookMetadata;
+  /** The cells, in order. */
   cells: Cell[];
 }
 

@@ -13,6 +13,7 @@ export const DELIMITER = Buffer.from("<IDS|MSG>");
 
 /** A message header. */
 export interface MessageHeader {
+  /** Unique id; replies and IOPub messages name it in their parent_header. */
   msg_id: string;
   session: string;
   username: string;
@@ -25,10 +26,13 @@ export interface MessageHeader {
 export interface JupyterMessage<C = Record<string, unknown>> {
   /** ZeroMQ routing prefix (empty on DEALER-side receives; the topic on IOPub). */
   identities: Buffer[];
+  /** This message's header. */
   header: MessageHeader;
   /** Header of the request this message answers ({} for none). */
   parent_header: Partial<MessageHeader>;
+  /** Message metadata. */
   metadata: Record<string, unknown>;
+  /** The message body (depends on msg_type). */
   content: C;
   /** Extra binary buffers. */
   buffers: Buffer[];

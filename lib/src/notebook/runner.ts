@@ -40,10 +40,15 @@ export interface ExecuteOptions {
 
 /** Progress event passed to {@link ExecuteOptions.onCell}. */
 export interface CellEvent {
+  /** The notebook file. */
   notebook: string;
+  /** Before ("start") or after ("end") the cell ran. */
   phase: "start" | "end";
+  /** Index of the cell in `cells`. */
   cellIndex: number;
+  /** The cell's id. */
   cellId: string | undefined;
+  /** The cell's result (phase "end" only). */
   result?: CellResult;
 }
 
@@ -58,7 +63,9 @@ export interface CellResult {
   id: string | undefined;
   /** The kernel's verdict, or "skipped" for an empty cell. */
   status: ExecuteOutcome["status"] | "skipped";
+  /** The kernel's execution count (null when not executed or no reply). */
   executionCount: number | null;
+  /** Wall-clock time of the cell, ms. */
   durationMs: number;
   /** stderr of the cell (tslab's compile and runtime errors). */
   stderr: string;
@@ -68,11 +75,13 @@ export interface CellResult {
 
 /** Where and why a notebook failed. */
 export interface NotebookFailure {
+  /** The notebook's status. */
   status: Exclude<NotebookStatus, "ok">;
   /** One-paragraph explanation. */
   message: string;
-  /** The failing cell, for cell-level failures. */
+  /** Index of the failing cell in `cells`, for cell-level failures. */
   cellIndex?: number;
+  /** Id of the failing cell. */
   cellId?: string | undefined;
   /** The failing cell's source. */
   source?: string;
@@ -86,6 +95,7 @@ export interface ExecutionResult {
   path: string;
   /** Its file name without folder. */
   name: string;
+  /** "ok", or what stopped the notebook. */
   status: NotebookStatus;
   /** Number of code cells in the notebook. */
   codeCells: number;
