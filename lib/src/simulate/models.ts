@@ -750,7 +750,7 @@ class DfnModel implements CellModel {
     return s / L / (dom === 0 ? this.cell.neg.cmax : this.cell.pos.cmax);
   }
 
-  scalars(y: Float64Array, I: number): Record<string, number> {
+  scalars(y: Float64Array, _I: number): Record<string, number> {
     const c = this.cell;
     const xs = this.averageStoich(y, 0, true);
     const ys = this.averageStoich(y, 2, true);
