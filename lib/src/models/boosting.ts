@@ -298,7 +298,15 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     const calcGain = (G: number, H: number): number => { const t = thresholdL1(G, alpha); return (t * t) / (H + lambda); };
     const calcWeight = (G: number, H: number): number => -thresholdL1(G, alpha) / (H + lambda);
     const pool: Float64Array[] = [];
-    const getHist = (): Float64Array => pool.pop() ?? new Float64Array(2 * totalBins);
+    const binsCol = new Uint16Array(n * p); // column-major copy: partitions read one feature for scattered rows
+    for (let i = 0; i < n; i++) for (let f = 0; f < p; f++) binsCol[f * n + i] = bins[i * p + f];
+    const featMissing = new Uint8Array(p);
+    for (let k = 0; k < bins.length; k++) if (bins[k] === MISSING) featMissing[k % p] = 1;
+    const leafNode = new Int32Array(n + 1);
+    const leafStart = new Int32Array(n + 1);
+    const leafEnd = new Int32Array(n + 1);
+    const inSample = new Uint8Array(n);
+    const getHist = (): Float64Array => pool.pop() ?? new Float64Array(2 * totalBins); // pooled histograms are all zero
 
     const trees: BoostedTree[] = [];
     const history: number[] = [];
@@ -337,37 +345,55 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
       // root
       let G0 = 0; let H0 = 0;
       for (let r = 0; r < m; r++) { const i = rows[r]; G0 += g[i]; H0 += h[i]; }
-      const rootHist = getHist();
-      rootHist.fill(0);
-      buildHist(rootHist, rows, 0, m, g, h, bins, p, fs, nf, binOff);
-      type Pending = { id: number; start: number; end: number; G: number; H: number; hist: Float64Array; depth: number };
-      let level: Pending[] = [{ id: newNode(), start: 0, end: m, G: G0, H: H0, hist: rootHist, depth: 0 }];
+      // nodes at maxDepth never split, so they need no histogram (half of a full tree)
+      let rootHist: Float64Array | null = null;
+      if (maxDepth > 0) {
+        rootHist = getHist();
+        buildHist(rootHist, rows, 0, m, g, h, bins, p, fs, nf, binOff);
+      }
+      // dirtyStart/dirtyEnd: the rows whose bins may be non-zero in `hist` (to clear it cheaply when released)
+      type Pending = { id: number; start: number; end: number; G: number; H: number; hist: Float64Array | null; depth: number; dirtyStart: number; dirtyEnd: number };
+      const release = (hist: Float64Array, ds: number, de: number): void => {
+        if ((de - ds) * nf * 2 < totalBins) clearHist(hist, rows, ds, de, bins, p, fs, nf, binOff);
+        else hist.fill(0);
+        pool.push(hist);
+      };
+      let level: Pending[] = [{ id: newNode(), start: 0, end: m, G: G0, H: H0, hist: rootHist, depth: 0, dirtyStart: 0, dirtyEnd: m }];
+      let nLeaves = 0;
       while (level.length > 0) {
         const next: Pending[] = [];
         for (const nd of level) {
           const w = calcWeight(nd.G, nd.H);
           tv[nd.id] = eta * w;
           tc[nd.id] = nd.H;
-          if (nd.depth >= maxDepth) { pool.push(nd.hist); continue; }
+          const hist = nd.hist;
+          if (hist === null) { leafNode[nLeaves] = nd.id; leafStart[nLeaves] = nd.start; leafEnd[nLeaves++] = nd.end; continue; }
           // best split over the sampled features
           const rootGain = calcGain(nd.G, nd.H);
+          // bins this node has no rows in hold 0, or a rounding residue after subtraction: skip both
+          const hEps = 1e-13 * nd.H;
           let bestLoss = -Infinity; let bestF = -1; let bestBin = -1; let bestDL = 0;
           let bGL = 0; let bHL = 0;
-          const hist = nd.hist;
           for (let q = 0; q < nf; q++) {
             const f = fs[q];
             const o0 = binOff[f]; const nb = binOff[f + 1] - o0;
-            let Gf = 0; let Hf = 0;
-            for (let b = 0; b < nb; b++) { Gf += hist[(o0 + b) << 1]; Hf += hist[((o0 + b) << 1) + 1]; }
-            const Gm = nd.G - Gf; const Hm = nd.H - Hf;
+            let Gm = 0; let Hm = 0;
+            if (featMissing[f]) {
+              let Gf = 0; let Hf = 0;
+              for (let b = 0; b < nb; b++) { Gf += hist[(o0 + b) << 1]; Hf += hist[((o0 + b) << 1) + 1]; }
+              Gm = nd.G - Gf; Hm = nd.H - Hf;
+            }
             const hasMissing = Hm > 1e-10 * (nd.H + 1);
-            // forward: missing goes right
+            // forward: missing goes right (empty bins add no new split point and are skipped)
             let GL = 0; let HL = 0;
             const lastB = hasMissing ? nb : nb - 1;
             for (let b = 0; b < lastB; b++) {
-              GL += hist[(o0 + b) << 1]; HL += hist[((o0 + b) << 1) + 1];
-              const GR = nd.G - GL; const HR = nd.H - HL;
-              if (HL < minChildWeight || HR < minChildWeight || HL <= 0 || HR <= 0) continue;
+              const hb = hist[((o0 + b) << 1) + 1];
+              if (hb <= hEps) continue;
+              GL += hist[(o0 + b) << 1]; HL += hb;
+              const HR = nd.H - HL;
+              if (HL < minChildWeight || HR < minChildWeight || HR <= 0) continue;
+              const GR = nd.G - GL;
               const loss = calcGain(GL, HL) + calcGain(GR, HR) - rootGain;
               if (loss > bestLoss) { bestLoss = loss; bestF = f; bestBin = b; bestDL = 0; bGL = GL; bHL = HL; }
             }
@@ -375,20 +401,27 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
               // backward: missing goes left (left = bins 0..b plus missing)
               GL = Gm; HL = Hm;
               for (let b = 0; b < nb - 1; b++) {
-                GL += hist[(o0 + b) << 1]; HL += hist[((o0 + b) << 1) + 1];
-                const GR = nd.G - GL; const HR = nd.H - HL;
-                if (HL < minChildWeight || HR < minChildWeight || HL <= 0 || HR <= 0) continue;
+                const hb = hist[((o0 + b) << 1) + 1];
+                if (hb <= hEps) continue;
+                GL += hist[(o0 + b) << 1]; HL += hb;
+                const HR = nd.H - HL;
+                if (HL < minChildWeight || HR < minChildWeight || HR <= 0) continue;
+                const GR = nd.G - GL;
                 const loss = calcGain(GL, HL) + calcGain(GR, HR) - rootGain;
                 if (loss > bestLoss) { bestLoss = loss; bestF = f; bestBin = b; bestDL = 1; bGL = GL; bHL = HL; }
               }
             }
           }
-          if (bestF < 0 || !(bestLoss > RT_EPS) || bestLoss < gamma) { pool.push(nd.hist); continue; }
+          if (bestF < 0 || !(bestLoss > RT_EPS) || bestLoss < gamma) {
+            release(hist, nd.dirtyStart, nd.dirtyEnd);
+            leafNode[nLeaves] = nd.id; leafStart[nLeaves] = nd.start; leafEnd[nLeaves++] = nd.end;
+            continue;
+          }
           // partition rows of this node: left to the front
           let lo = nd.start; let hi = nd.end - 1;
           while (lo <= hi) {
             const i = rows[lo];
-            const b = bins[i * p + bestF];
+            const b = binsCol[bestF * n + i];
             const goLeft = b === MISSING ? bestDL === 1 : b <= bestBin;
             if (goLeft) lo++;
             else { rows[lo] = rows[hi]; rows[hi] = i; hi--; }
@@ -397,18 +430,20 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
           const lid = newNode(); const rid = newNode();
           tf[nd.id] = bestF; tt[nd.id] = cuts[bestF][bestBin]; tdl[nd.id] = bestDL; tl[nd.id] = lid; tr[nd.id] = rid; tg[nd.id] = bestLoss;
           const nL = mid - nd.start; const nR = nd.end - mid;
-          const small = getHist();
-          small.fill(0);
-          const big = nd.hist;
-          if (nL <= nR) buildHist(small, rows, nd.start, mid, g, h, bins, p, fs, nf, binOff);
-          else buildHist(small, rows, mid, nd.end, g, h, bins, p, fs, nf, binOff);
-          for (let q = 0; q < nf; q++) {
-            const f = fs[q];
-            for (let j = binOff[f] << 1, e = binOff[f + 1] << 1; j < e; j++) big[j] -= small[j];
-          }
-          const left: Pending = { id: lid, start: nd.start, end: mid, G: bGL, H: bHL, hist: nL <= nR ? small : big, depth: nd.depth + 1 };
-          const right: Pending = { id: rid, start: mid, end: nd.end, G: nd.G - bGL, H: nd.H - bHL, hist: nL <= nR ? big : small, depth: nd.depth + 1 };
-          next.push(left, right);
+          let hL: Float64Array | null = null;
+          let hR: Float64Array | null = null;
+          let dL = nd.start; let dLe = mid; let dR = mid; let dRe = nd.end;
+          if (nd.depth + 1 < maxDepth) {
+            // histogram of the smaller child, subtracted row by row from the parent's, which becomes the sibling's
+            const small = getHist();
+            const big = hist;
+            if (nL <= nR) { buildSubtract(small, big, rows, nd.start, mid, g, h, bins, p, fs, nf, binOff); hL = small; hR = big; dR = nd.dirtyStart; dRe = nd.dirtyEnd; }
+            else { buildSubtract(small, big, rows, mid, nd.end, g, h, bins, p, fs, nf, binOff); hL = big; hR = small; dL = nd.dirtyStart; dLe = nd.dirtyEnd; }
+          } else release(hist, nd.dirtyStart, nd.dirtyEnd);
+          next.push(
+            { id: lid, start: nd.start, end: mid, G: bGL, H: bHL, hist: hL, depth: nd.depth + 1, dirtyStart: dL, dirtyEnd: dLe },
+            { id: rid, start: mid, end: nd.end, G: nd.G - bGL, H: nd.H - bHL, hist: hR, depth: nd.depth + 1, dirtyStart: dR, dirtyEnd: dRe },
+          );
         }
         level = next;
       }
@@ -417,18 +452,27 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
         left: Int32Array.from(tl), right: Int32Array.from(tr), value: Float64Array.from(tv), gain: Float64Array.from(tg), cover: Float64Array.from(tc),
       };
       trees.push(tree);
-      // update training predictions by walking the binned data (consistent with the raw thresholds)
-      const { feature, defaultLeft, left, right, value } = tree;
-      const splitBin = new Int32Array(feature.length);
-      for (let node = 0; node < feature.length; node++) if (feature[node] >= 0) splitBin[node] = lowerBound(cuts[feature[node]], tree.threshold[node]);
-      for (let i = 0; i < n; i++) {
-        let node = 0;
-        const bb = i * p;
-        while (feature[node] >= 0) {
-          const b = bins[bb + feature[node]];
-          node = b === MISSING ? (defaultLeft[node] ? left[node] : right[node]) : b <= splitBin[node] ? left[node] : right[node];
+      // update training predictions: sampled rows through their leaf's segment, the others by walking the bins
+      for (let l = 0; l < nLeaves; l++) {
+        const v = tv[leafNode[l]];
+        for (let r = leafStart[l], e = leafEnd[l]; r < e; r++) pred[rows[r]] += v;
+      }
+      if (m < n) {
+        inSample.fill(0);
+        for (let r = 0; r < m; r++) inSample[rows[r]] = 1;
+        const { feature, defaultLeft, left, right, value } = tree;
+        const splitBin = new Int32Array(feature.length);
+        for (let node = 0; node < feature.length; node++) if (feature[node] >= 0) splitBin[node] = lowerBound(cuts[feature[node]], tree.threshold[node]);
+        for (let i = 0; i < n; i++) {
+          if (inSample[i]) continue;
+          let node = 0;
+          const bb = i * p;
+          while (feature[node] >= 0) {
+            const b = bins[bb + feature[node]];
+            node = b === MISSING ? (defaultLeft[node] ? left[node] : right[node]) : b <= splitBin[node] ? left[node] : right[node];
+          }
+          pred[i] += value[node];
         }
-        pred[i] += value[node];
       }
       if (ev && evPred) {
         predictTreeRaw(tree, ev.X.data, p, evPred);
@@ -551,6 +595,33 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
       };
     }
     return gb;
+  }
+}
+
+/** Builds the smaller child's histogram and subtracts the same rows from the parent's, in one pass. */
+function buildSubtract(small: Float64Array, big: Float64Array, rows: Int32Array, start: number, end: number, g: Float64Array, h: Float64Array,
+  bins: Uint16Array, p: number, fs: Int32Array, nf: number, binOff: Int32Array): void {
+  for (let r = start; r < end; r++) {
+    const i = rows[r];
+    const gi = g[i]; const hi = h[i];
+    const bb = i * p;
+    for (let q = 0; q < nf; q++) {
+      const f = nf === p ? q : fs[q];
+      const b = bins[bb + f];
+      if (b !== MISSING) { const o = (binOff[f] + b) << 1; small[o] += gi; small[o + 1] += hi; big[o] -= gi; big[o + 1] -= hi; }
+    }
+  }
+}
+
+/** Zeroes the bins the given rows fall in (cheaper than fill(0) for small nodes). */
+function clearHist(hist: Float64Array, rows: Int32Array, start: number, end: number, bins: Uint16Array, p: number, fs: Int32Array, nf: number, binOff: Int32Array): void {
+  for (let r = start; r < end; r++) {
+    const bb = rows[r] * p;
+    for (let q = 0; q < nf; q++) {
+      const f = nf === p ? q : fs[q];
+      const b = bins[bb + f];
+      if (b !== MISSING) { const o = (binOff[f] + b) << 1; hist[o] = 0; hist[o + 1] = 0; }
+    }
   }
 }
 

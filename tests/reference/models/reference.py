@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Reference fits for battery-mi's models: scikit-learn RandomForestRegressor and xgboost XGBRegressor (hist).
+
+Usage: /usr/bin/python3 reference.py request.json  -> JSON on stdout
+
+request = {"model": "rf" | "xgb", "params": {...keyword arguments...},
+           "X": [[...], ...] (null for NaN), "y": [...],
+           "folds": [[test indices], ...]   # out-of-fold predictions over these folds
+           "repeat": 1}                     # timing: fit/predict repeated, best time kept
+response = {"oof": [...], "fitSeconds": [...], "predictSeconds": [...],   # wall time per fold (best of repeat)
+            "fitCpuSeconds": [...], "predictCpuSeconds": [...],         # process CPU time per fold
+            "versions": {...},
+            "full": [...] | null}               # predictions on all rows for an empty fold (timing)
+Single-threaded on purpose (n_jobs=1 / nthread=1) so timings compare with one JavaScript thread.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def make(model, params):
+    if model == "rf":
+        from sklearn.ensemble import RandomForestRegressor
+        return RandomForestRegressor(n_jobs=1, **params)
+    if model == "xgb":
+        import xgboost
+        return xgboost.XGBRegressor(tree_method="hist", nthread=1, **params)
+    raise ValueError(f"unknown model {model}")
+
+
+def main():
+    req = json.load(open(sys.argv[1]))
+    X = np.array([[np.nan if v is None else v for v in row] for row in req["X"]], dtype=float)
+    y = np.array(req["y"], dtype=float)
+    n = len(y)
+    oof = np.full(n, np.nan)
+    fit_s, pred_s, fit_cpu, pred_cpu = [], [], [], []
+    full = None
+    repeat = int(req.get("repeat", 1))
+    for test in req["folds"]:
+        test = np.array(test, dtype=int)
+        mask = np.ones(n, dtype=bool)
+        mask[test] = False
+        train = np.nonzero(mask)[0] if len(test) else np.arange(n)
+        best_fit = best_pred = best_fit_cpu = best_pred_cpu = float("inf")
+        for _ in range(repeat):
+            m = make(req["model"], req["params"])
+            c0, t0 = time.process_time(), time.perf_counter()
+            m.fit(X[train], y[train])
+            c1, t1 = time.process_time(), time.perf_counter()
+            p = m.predict(X[test] if len(test) else X)
+            c2, t2 = time.process_time(), time.perf_counter()
+            best_fit, best_pred = min(best_fit, t1 - t0), min(best_pred, t2 - t1)
+            best_fit_cpu, best_pred_cpu = min(best_fit_cpu, c1 - c0), min(best_pred_cpu, c2 - c1)
+        fit_s.append(best_fit)
+        pred_s.append(best_pred)
+        fit_cpu.append(best_fit_cpu)
+        pred_cpu.append(best_pred_cpu)
+        if len(test):
+            oof[test] = p
+        else:
+            full = p
+    import sklearn
+    versions = {"sklearn": sklearn.__version__, "numpy": np.__version__}
+    try:
+        import xgboost
+        versions["xgboost"] = xgboost.__version__
+    except ImportError:
+        pass
+    json.dump({"oof": [None if np.isnan(v) else float(v) for v in oof], "fitSeconds": fit_s,
+               "predictSeconds": pred_s, "fitCpuSeconds": fit_cpu, "predictCpuSeconds": pred_cpu, "versions": versions,
+               "full": None if full is None else [float(v) for v in full]}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
