@@ -9,7 +9,9 @@ import { Structure, type Site, type SpeciesOccupancy } from "./structure";
 export interface CifValue {
   /** Raw text (quotes removed; for a `;` text field, the lines between the delimiters joined by "\n"). */
   text: string;
+  /** 1-based line where the value starts. */
   line: number;
+  /** 1-based column where the value starts. */
   column: number;
   /** True when the value was quoted or a text field (so `?` and `.` are literal text, not "unknown"). */
   quoted: boolean;
@@ -22,14 +24,19 @@ export interface CifItem {
   values: CifValue[];
   /** Index of the loop the item belongs to, or -1 for a single item. */
   loop: number;
+  /** 1-based line of the tag. */
   line: number;
+  /** 1-based column of the tag. */
   column: number;
 }
 
 /** A CIF data block (`data_<name>`): its items keyed by lower-case tag. */
 export interface CifBlock {
+  /** Block name (the text after `data_`). */
   name: string;
+  /** 1-based line of the `data_` header. */
   line: number;
+  /** Items by lower-case tag (CIF tags are case-insensitive). */
   items: Map<string, CifItem>;
 }
 
@@ -175,7 +182,9 @@ export function parseCifNumber(v: CifValue, what: string, source?: string): numb
 
 /** A symmetry operation x' = R·x + t on fractional coordinates (R row-major 3×3). */
 export interface SymOp {
+  /** Rotation part R, row-major 3×3. */
   rotation: Float64Array;
+  /** Translation part t (fractions of the lattice vectors). */
   translation: Float64Array;
   /** The text it was parsed from. */
   text: string;

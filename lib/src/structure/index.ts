@@ -13,7 +13,7 @@
 export { CifError, StructureError } from "./errors";
 export { Lattice } from "./lattice";
 export { Structure, AMU_PER_A3_TO_G_PER_CM3, type Site, type SpeciesOccupancy, type StructureOptions } from "./structure";
-export { builtinElementData, isElementSymbol, ELEMENT_SYMBOLS, type ElementData } from "./elements";
+export { builtinElementData, isElementSymbol, type ElementData } from "./elements";
 export {
   parseCif, readCif, parseCifBlocks, parseCifNumber, parseSymop, parseSpeciesLabel, structureFromBlock,
   type CifBlock, type CifItem, type CifValue, type CifReadOptions, type SymOp,
