@@ -382,3 +382,4 @@ function checkOptionKeys(options: Record<string, unknown>, valid: readonly strin
     }
   }
 }
+export { INSERTION_ELECTRODES_DATASET, PHYSICAL_VOLTAGE_BOUNDS_V, PHYSICAL_VOLTAGE_RULE, WORKING_IONS, loadInsertionElectrodes, loadInsertionElectrodesTable, type InsertionElectrodeOptions, type InsertionElectrodeTable, type VoltageFilterCount, type WorkingIon } from "./mp-electrodes";
