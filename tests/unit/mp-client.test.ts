@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { MPClient, MPError } from "../../lib/src/data/mp";
+import { MPClient, MPError, MaterialsProject } from "../../lib/src/data/mp";
 
 const KEY = "abcdefghijklmnopqrstuvwxyz012345"; // 32 characters, like a real key; must never leak
 type Handler = (req: http.IncomingMessage, url: URL, res: http.ServerResponse) => void;
@@ -222,5 +222,56 @@ describe("Materials Project client against a local server speaking the real enve
     await new Promise<void>((r) => closed.close(() => r()));
     const mp = new MPClient({ apiKey: KEY, endpoint: `http://127.0.0.1:${port}/`, maxRetries: 1, ...quiet });
     await assert.rejects(mp.searchSummary({}), (e: unknown) => e instanceof MPError && e.network);
+  });
+});
+
+describe("MaterialsProject facade: live API with a key, the shipped snapshot without", () => {
+  const snapDocs = [
+    { battery_id: "mp-1_Li", working_ion: "Li", average_voltage: 3.9, capacity_grav: 140, elements: ["Co", "Li", "O"], chemsys: "Co-Li-O", formula_discharge: "LiCoO2" },
+    { battery_id: "mp-2_Li", working_ion: "Li", average_voltage: 3.4, capacity_grav: 170, elements: ["Fe", "Li", "O", "P"], chemsys: "Fe-Li-O-P", formula_discharge: "LiFePO4" },
+    { battery_id: "mp-3_Na", working_ion: "Na", average_voltage: 2.9, capacity_grav: 120, elements: ["Fe", "Na", "O", "P"], chemsys: "Fe-Na-O-P", formula_discharge: "NaFePO4" },
+  ];
+  const snapshots = { insertionElectrodes: { description: "test snapshot", load: () => snapDocs } };
+
+  test("without a key it says so once and filters the snapshot like the API would", async () => {
+    const notes: string[] = [];
+    const mp = new MaterialsProject({ apiKey: "", snapshots, notice: (m) => notes.push(m) });
+    const saved = process.env.MP_API_KEY;
+    delete process.env.MP_API_KEY;
+    try {
+      const r1 = await new MaterialsProject({ snapshots, notice: (m) => notes.push(m) }).insertionElectrodes({ working_ion: "Li", average_voltage: [3.5, undefined], fields: ["battery_id", "average_voltage"] });
+      assert.equal(r1.source, "snapshot");
+      assert.deepEqual(r1.data, [{ battery_id: "mp-1_Li", average_voltage: 3.9 }]);
+      const r2 = await mp.insertionElectrodes({ elements: ["Fe", "P"], sort: "-capacity_grav" });
+      assert.deepEqual(r2.data.map((d) => d.battery_id), ["mp-2_Li", "mp-3_Na"]);
+      const r3 = await mp.insertionElectrodes({ formula: "NaFePO4" });
+      assert.deepEqual(r3.data.map((d) => d.battery_id), ["mp-3_Na"]);
+      assert.equal(notes.filter((n) => /no MP_API_KEY/.test(n)).length, 2, "one notice per facade instance");
+      await assert.rejects(mp.insertionElectrodes({ energy_vol: [100, 200] }), /no field "energy_vol"/);
+    } finally {
+      if (saved !== undefined) process.env.MP_API_KEY = saved;
+    }
+  });
+
+  test("with a key it uses the API; when the network fails it falls back to the snapshot with a notice", async () => {
+    handler = pagingHandler;
+    const notes: string[] = [];
+    const live = await new MaterialsProject({ apiKey: KEY, endpoint: base, snapshots, notice: (m) => notes.push(m), ...quiet }).insertionElectrodes({ working_ion: "Li", maxDocs: 5 });
+    assert.equal(live.source, "api");
+    assert.equal(live.data.length, 5);
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const down = await new MaterialsProject({ apiKey: KEY, endpoint: `http://127.0.0.1:${port}/`, maxRetries: 0, snapshots, notice: (m) => notes.push(m), ...quiet }).insertionElectrodes({ working_ion: "Na" });
+    assert.equal(down.source, "snapshot");
+    assert.deepEqual(down.data.map((d) => d.battery_id), ["mp-3_Na"]);
+    assert.ok(notes.some((n) => /cannot be reached/.test(n)) && notes.every((n) => !n.includes(KEY)));
+  });
+
+  test("API errors that are not network failures (403, 400) are not hidden behind the snapshot", async () => {
+    handler = pagingHandler;
+    const mp = new MaterialsProject({ apiKey: "X".repeat(32), endpoint: base, snapshots, notice: () => undefined, ...quiet });
+    await assert.rejects(mp.insertionElectrodes({ working_ion: "Li" }), (e: unknown) => e instanceof MPError && e.status === 403);
   });
 });
