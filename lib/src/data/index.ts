@@ -383,3 +383,6 @@ function checkOptionKeys(options: Record<string, unknown>, valid: readonly strin
   }
 }
 export { INSERTION_ELECTRODES_DATASET, PHYSICAL_VOLTAGE_BOUNDS_V, PHYSICAL_VOLTAGE_RULE, WORKING_IONS, loadInsertionElectrodes, loadInsertionElectrodesTable, type InsertionElectrodeOptions, type InsertionElectrodeTable, type VoltageFilterCount, type WorkingIon } from "./mp-electrodes";
+
+// The Materials Project: typed API client and the offline-snapshot facade.
+export * from "./mp";
