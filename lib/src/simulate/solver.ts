@@ -44,7 +44,7 @@ export interface StepEvent {
 
 /** Solver settings. */
 export interface SolverOptions {
-  /** Relative tolerance of the local error (default 1e-5). */
+  /** Relative tolerance of the local error (default 1e-4, as PyBaMM). */
   rtol?: number;
   /** Multiplies the model's absolute tolerances (default 1). */
   atolScale?: number;
@@ -54,6 +54,11 @@ export interface SolverOptions {
   firstStep?: number;
   /** Events are located until the voltage is within this distance [V] (default 1e-4, i.e. 0.1 mV). */
   eventVoltageTolerance?: number;
+  /**
+   * Largest voltage change per step [V] (default 0.02): keeps the stored curve dense enough that linear
+   * interpolation between points stays within a few mV where the voltage bends.
+   */
+  maxVoltageStep?: number;
   /** Largest number of steps in one experiment step (default 200000). */
   maxSteps?: number;
 }
@@ -319,23 +324,26 @@ export class Integrator {
    */
   integrateStep(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
     const { n, sys } = this;
-    const rtol = opts.rtol ?? 1e-5;
+    const rtol = opts.rtol ?? 1e-4;
     const atolScale = opts.atolScale ?? 1;
     const maxStep = opts.maxStep ?? 600;
     const vtol = opts.eventVoltageTolerance ?? 1e-4;
     const maxSteps = opts.maxSteps ?? 200000;
+    const maxDV = opts.maxVoltageStep ?? 0.02;
     const ev0 = this.rhsEvaluations;
     const jac0 = this.jacobians;
     this.invalidate();
     const points: SolverPoint[] = [];
     // consistent initial point: solve the algebraic equations and the control with a tiny BE step is avoided —
     // instead the first point is reported after the first step; the initial point itself uses the given state.
+    const yPrev3 = new Float64Array(n);
     const yPrev2 = new Float64Array(n);
     const yPrev = Float64Array.from(y0);
     const yNew = new Float64Array(n);
     const psi = new Float64Array(n);
     let tPrev = t0;
     let tPrev2 = t0;
+    let tPrev3 = t0;
     let hPrev = 0;
     let IPrev = I0;
     let IPrev2 = I0;
@@ -390,9 +398,17 @@ export class Integrator {
         const a1 = ((1 + w) * (1 + w)) / (1 + 2 * w);
         const a2 = (w * w) / (1 + 2 * w);
         gammaH = (hh * (1 + w)) / (1 + 2 * w);
-        for (let i = 0; i < n; i++) {
-          psi[i] = a1 * yPrev[i] - a2 * yPrev2[i];
-          pred[i] = yPrev[i] + w * (yPrev[i] - yPrev2[i]);
+        for (let i = 0; i < n; i++) psi[i] = a1 * yPrev[i] - a2 * yPrev2[i];
+        if (nHist >= 3) {
+          // quadratic (Lagrange) extrapolation through t_{n-2}, t_{n-1}, t_n: an O(h³) predictor, so
+          // corrector − predictor estimates the BDF2 local error
+          const t0 = tPrev3, t1 = tPrev2, t2 = tPrev, tt = tPrev + hh;
+          const l0 = ((tt - t1) * (tt - t2)) / ((t0 - t1) * (t0 - t2));
+          const l1 = ((tt - t0) * (tt - t2)) / ((t1 - t0) * (t1 - t2));
+          const l2 = ((tt - t0) * (tt - t1)) / ((t2 - t0) * (t2 - t1));
+          for (let i = 0; i < n; i++) pred[i] = l0 * yPrev3[i] + l1 * yPrev2[i] + l2 * yPrev[i];
+        } else {
+          for (let i = 0; i < n; i++) pred[i] = yPrev[i] + w * (yPrev[i] - yPrev2[i]);
         }
         Iref.I = control.kind === "current" ? control.value : IPrev + w * (IPrev - IPrev2);
       }
@@ -417,8 +433,9 @@ export class Integrator {
         }
         err *= 0.1; // first step: the Δy bound above is an overestimate of the h² term for smooth starts
       } else {
-        const w = hh / hPrev;
-        const c = (w * (1 + w)) / (1 + 2 * w) / 3; // ≈ BDF2 error constant relative to the linear predictor
+        // BDF2 error constant 2/9 against the quadratic predictor's 1: LTE ≈ (2/11)·|corrector − predictor|;
+        // with only a linear predictor (second step) the same factor overestimates, which is safe
+        const c = 2 / 11;
         for (let i = 0; i < n; i++) {
           if (!sys.differential[i]) continue;
           const e = (c * Math.abs(yNew[i] - pred[i])) / (rtol * Math.abs(yNew[i]) + atolScale * sys.atol[i]);
@@ -451,6 +468,11 @@ export class Integrator {
       let tNew = tPrev + h;
       let INew = Iref.I;
       let VNew = sys.voltage(yNew, INew);
+      const dV = Math.abs(VNew - points[points.length - 1].voltage);
+      if (dV > maxDV && nHist >= 2 && h > 1e-6) {
+        h *= Math.max(0.2, (0.8 * maxDV) / dV);
+        continue;
+      }
       // events
       let hit = -1;
       for (let k = 0; k < events.length; k++) {
@@ -510,14 +532,16 @@ export class Integrator {
         reason = ev.name;
       }
       // accept
+      yPrev3.set(yPrev2);
       yPrev2.set(yPrev);
       yPrev.set(yNew);
+      tPrev3 = tPrev2;
       tPrev2 = tPrev;
       tPrev = tNew;
       hPrev = tPrev - tPrev2;
       IPrev2 = IPrev;
       IPrev = INew;
-      nHist = Math.min(nHist + 1, 2);
+      nHist = Math.min(nHist + 1, 3);
       points.push({ t: tNew, y: Float64Array.from(yNew), current: INew, voltage: VNew });
       if (hit >= 0) break;
       const factor = Math.min(2, Math.max(0.2, 0.9 * Math.pow(Math.max(err, 1e-10), -1 / 3)));

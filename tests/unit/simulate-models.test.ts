@@ -1,0 +1,120 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parameterValues, spm, spme, dfn, simulate, Experiment, basicSpm, SolverError } from "../../lib/src/simulate";
+
+/** Linear interpolation of (t, v) at x. */
+function at(t: Float64Array, v: Float64Array, x: number): number {
+  let i = 1;
+  while (i < t.length - 1 && t[i] < x) i++;
+  const w = (x - t[i - 1]) / (t[i] - t[i - 1]);
+  return v[i - 1] + w * (v[i] - v[i - 1]);
+}
+
+/** Largest |V_a − V_b| on a 10 s grid up to `margin` seconds before the earlier end. */
+function maxDiff(a: ReturnType<typeof simulate>, b: ReturnType<typeof simulate>, margin = 30, from = 0): number {
+  const ta = a.get("Time [s]"), tb = b.get("Time [s]");
+  const Va = a.get("Voltage [V]"), Vb = b.get("Voltage [V]");
+  const tEnd = Math.min(ta[ta.length - 1], tb[tb.length - 1]) - margin;
+  let m = 0;
+  for (let x = from; x <= tEnd; x += 10) m = Math.max(m, Math.abs(at(ta, Va, x) - at(tb, Vb, x)));
+  return m;
+}
+
+const chen = parameterValues("Chen2020");
+const coarseDfn = { xn: 8, xs: 5, xp: 8, rn: 8, rp: 8 };
+
+test("Chen2020 SPM: a 1C discharge from the set's initial (full) state delivers close to the 5 A.h nominal capacity and stops within 1 mV of 2.5 V", () => {
+  const sol = simulate(spm(chen), "Discharge at 1C until 2.5 V");
+  const Q = sol.get("Discharge capacity [A.h]");
+  const V = sol.get("Voltage [V]");
+  assert.ok(Q[Q.length - 1] > 4.85 && Q[Q.length - 1] < 5.1, `capacity ${Q[Q.length - 1]} A.h`);
+  assert.ok(Math.abs(V[V.length - 1] - 2.5) < 1e-3, `final voltage ${V[V.length - 1]}`);
+  assert.equal(sol.stepLog[0].reason, "Discharge at 1C until 2.5 V");
+  assert.ok(V[0] > 4.0 && V[0] < 4.19, `initial voltage ${V[0]}`);
+  for (const name of ["Time [s]", "Current [A]", "Negative particle surface concentration [mol.m-3]", "Positive particle surface stoichiometry"]) assert.equal(sol.get(name).length, sol.length);
+  assert.throws(() => sol.get("Voltage [v]"), /Did you mean: "Voltage \[V\]"/);
+});
+
+test("the teaching BasicSPM and the composed SPM solve the same equations (voltages within 3 mV)", () => {
+  const basic = basicSpm(chen, { dt: 2 });
+  const sol = simulate(spm(chen), "Discharge at 1C until 2.5 V", { solver: { maxStep: 10, rtol: 1e-6 } });
+  const t = sol.get("Time [s]"), V = sol.get("Voltage [V]");
+  const tb = basic["Time [s]"], Vb = basic["Voltage [V]"];
+  let m = 0;
+  for (let i = 0; i < tb.length; i++) if (tb[i] < t[t.length - 1] - 60) m = Math.max(m, Math.abs(Vb[i] - at(t, V, tb[i])));
+  assert.ok(m < 3e-3, `max difference ${m * 1000} mV`);
+  assert.ok(Math.abs(tb[tb.length - 1] - t[t.length - 1]) < 10, `end times ${tb[tb.length - 1]} vs ${t[t.length - 1]}`);
+});
+
+test("lithium is conserved to 1e-8 relative over a full CC-CV cycle in SPM, SPMe and DFN", () => {
+  const exp = new Experiment(["Discharge at 1C until 2.5 V", "Rest for 30 minutes", "Charge at 1C until 4.2 V", "Hold at 4.2 V until 250 mA"]);
+  for (const model of [spm(chen), spme(chen), dfn(chen, { mesh: coarseDfn })]) {
+    const sol = simulate(model, exp, { saveStates: false });
+    const L = sol.get("Total lithium [mol]");
+    const rel = Math.abs(L[L.length - 1] - L[0]) / L[0];
+    assert.ok(rel < 1e-8, `${model.name}: relative lithium change ${rel}`);
+    assert.deepEqual(sol.stepLog.map((s) => s.reason), ["Discharge at 1C until 2.5 V", "duration", "Charge at 1C until 4.2 V", "Hold at 4.2 V until 250 mA"], model.name);
+    assert.ok(sol.cycles[0]["Charge capacity [A.h]"] > 4.5, `${model.name} charge capacity ${sol.cycles[0]["Charge capacity [A.h]"]}`);
+  }
+});
+
+test("a CV hold solves for the current that keeps the voltage at 4.2 V; a power step keeps I·V at 10 W", () => {
+  const sol = simulate(spme(chen), ["Charge at 1C until 4.2 V", "Hold at 4.2 V until 50 mA", "Discharge at 10 W for 10 minutes"], {
+    initialState: (() => {
+      const m = spme(chen);
+      const y = m.initialState();
+      m.setStoichiometry(y, 0.5, 0.6);
+      return y;
+    })(),
+  });
+  const V = sol.get("Voltage [V]"), I = sol.get("Current [A]"), step = sol.get("Step number"), t = sol.get("Time [s]");
+  let holdPts = 0;
+  let lastHoldI = NaN;
+  for (let i = 1; i < sol.length; i++) {
+    if (step[i] === 2 && step[i - 1] === 2) {
+      holdPts++;
+      assert.ok(Math.abs(V[i] - 4.2) < 1e-5, `hold voltage ${V[i]} at t=${t[i]}`);
+      assert.ok(I[i] < 0, "holding at 4.2 V from below charges");
+      lastHoldI = I[i];
+    }
+    if (step[i] === 3 && step[i - 1] === 3) assert.ok(Math.abs(I[i] * V[i] - 10) < 1e-3, `power ${I[i] * V[i]} W`);
+  }
+  assert.ok(holdPts > 10);
+  assert.ok(Math.abs(lastHoldI + 0.05) < 1e-4, `hold ended at ${lastHoldI} A`);
+  assert.ok(Math.abs(t[t.length - 1] - t[step.indexOf(3)] - 600) < 1e-6, "power step lasts 10 minutes");
+});
+
+test("at C/50 the SPM, SPMe and DFN agree within 5 mV over the whole discharge; at 2C they separate", () => {
+  const slow = [spm(chen), spme(chen), dfn(chen)].map((m) => simulate(m, "Discharge at C/50 until 2.5 V", { saveStates: false, solver: { maxStep: 300 } }));
+  assert.ok(maxDiff(slow[0], slow[2], 600) < 5e-3, `SPM vs DFN at C/50: ${maxDiff(slow[0], slow[2], 600) * 1000} mV`);
+  assert.ok(maxDiff(slow[1], slow[2], 600) < 5e-3, `SPMe vs DFN at C/50: ${maxDiff(slow[1], slow[2], 600) * 1000} mV`);
+  const fast = [spm(chen), spme(chen), dfn(chen, { mesh: coarseDfn })].map((m) => simulate(m, "Discharge at 2C until 2.5 V", { saveStates: false, solver: { maxStep: 20 } }));
+  const spmVsDfn = maxDiff(fast[0], fast[2], 60);
+  assert.ok(spmVsDfn > 0.03, `SPM vs DFN at 2C only ${spmVsDfn * 1000} mV apart`);
+  // the SPM has no electrolyte or ohmic losses: it over-predicts the voltage under load
+  assert.ok(fast[0].get("Voltage [V]")[5] > fast[2].get("Voltage [V]")[5]);
+});
+
+test("mesh refinement converges: from 2 minutes to the end-of-discharge knee the SPMe 1C voltage changes by less than 1 mV between the default mesh and one twice as fine", () => {
+  // In the first seconds the particle-surface diffusion layer (√(D·t) ≈ 0.2 µm at 10 s) is thinner than one radial
+  // cell (0.26 µm), so early voltages depend on the radial mesh by several mV (measured: 7.6 mV at t = 10 s).
+  const opts = { saveStates: false, solver: { rtol: 1e-6, maxStep: 20 } };
+  const a = simulate(spme(chen), "Discharge at 1C until 2.5 V", opts);
+  const b = simulate(spme(chen, { mesh: { xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 } }), "Discharge at 1C until 2.5 V", opts);
+  // compare until the knee (V > 3.2 V): below it the curve falls several mV per second, so a 0.1 s shift of the
+  // end (measured) reads as ~1.2 mV (at 2.96 V)
+  const t = a.get("Time [s]"), V = a.get("Voltage [V]");
+  let knee = 0;
+  while (knee < V.length - 1 && V[knee] > 3.2) knee++;
+  const d = maxDiff(a, b, t[t.length - 1] - t[knee], 120);
+  assert.ok(maxDiff(a, b, 60, 0) > d, "the early transient is where the meshes differ most");
+  assert.ok(d < 1e-3, `mesh change ${d * 1000} mV`);
+});
+
+test("a failing solve raises SolverError naming the step, the time and the state — never NaN in the outputs", () => {
+  // 10 kW from a 0.68 A.h cell has no solution of I·V = P: the Newton iteration cannot converge
+  assert.throws(
+    () => simulate(spm(parameterValues("Marquis2019")), "Discharge at 10000 W for 1 minute"),
+    (e: unknown) => e instanceof SolverError && /Discharge at 10000 W for 1 minute/.test(e.message) && /t = /.test(e.message) && /x_surf/.test(e.message),
+  );
+});
