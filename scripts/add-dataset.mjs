@@ -58,7 +58,7 @@ function measure(rel, role, csv) {
   const abs = path.join(DATASETS, ...rel.split("/"));
   if (!fs.existsSync(abs)) return { missing: true };
   const out = { sha256: sha256(abs), bytes: fs.statSync(abs).size };
-  if (role === "table") out.rows = csv.countCsvRows(fs.readFileSync(abs, "utf8"), { file: abs });
+  if (role === "table" || role === "split") out.rows = csv.countCsvRows(fs.readFileSync(abs, "utf8"), { file: abs });
   return out;
 }
 
@@ -144,6 +144,7 @@ async function copy(folder, files) {
     if (fs.existsSync(to) && sha256(to) !== sha256(from) && !process.argv.includes("--force")) {
       die(`${to} exists and differs from ${from}; pass --force to overwrite it`);
     }
+    fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(from, to);
     fs.chmodSync(to, 0o644);
     console.log(`[add-dataset] copied ${path.relative(ROOT, from)} -> ${path.relative(ROOT, to)}`);

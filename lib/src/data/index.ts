@@ -43,14 +43,18 @@ export {
   readManifest,
   validateManifest,
   type DatasetCitation,
+  DATASET_FILE_ROLES,
   type DatasetColumn,
   type DatasetEntry,
   type DatasetFile,
+  type DatasetFileRole,
   type DatasetManifest,
   type DatasetSource,
 } from "./manifest";
 export { clearVerificationCache, sha256File, type FileStatus, type FileVerification } from "./verify";
 export { formatTable, type FormatTableOptions, type Tabular } from "./format";
+export { listStructures, loadStructure, listPymatgenEntryFiles, loadPymatgenEntries, loadLiFeOEntries, liFeOPhaseEntries, STRUCTURES_DATASET, type StructureFileInfo, type LoadStructureOptions, type PymatgenPhaseEntry, type LiFeOPhaseEntry } from "./structures";
+export { loadObelix, obelixTable, loadLiverpoolIonics, liverpoolTable, conductivitySeries, parseReportedConductivity, OBELIX_DATASET, LIVERPOOL_DATASET, OBELIX_CONDUCTIVITY, OBELIX_UPPER_BOUND, LIVERPOOL_TEMPERATURE_K, type ObelixSplit, type ObelixOptions, type ReportedConductivity, type ConductivitySeries, type ConductivitySeriesOptions } from "./conductivity";
 
 /** One line of {@link listDatasets}. */
 export interface DatasetSummary {

@@ -10,17 +10,28 @@ import { DatasetError } from "./errors";
 /** Environment variable that points battery-mi at another datasets folder (the one holding manifest.json). */
 export const DATASETS_ENV = "BATTERY_MI_DATASETS";
 
+/** What a file of a dataset is (see {@link DatasetFile.role}). */
+export type DatasetFileRole = "table" | "provenance" | "split" | "structure" | "entries";
+
+/** Every valid {@link DatasetFileRole}. */
+export const DATASET_FILE_ROLES: readonly DatasetFileRole[] = ["table", "provenance", "split", "structure", "entries"];
+
 /** One file of a dataset, as recorded in the manifest. */
 export interface DatasetFile {
   /** Path relative to the datasets folder, with forward slashes (`nasa-pcoe-battery/nasa_discharge_capacity.csv`). */
   path: string;
-  /** `table`: the dataset's data (CSV); `provenance`: where the data came from and what was changed. */
-  role: "table" | "provenance";
+  /**
+   * `table`: the dataset's main data (CSV, exactly one per dataset); `provenance`: where the data came from and
+   * what was changed; `split`: a CSV with the same columns as the table holding a subset of its rows (e.g. an
+   * official train/test split); `structure`: a crystal structure (CIF); `entries`: computed entries (energies,
+   * compositions, structures) serialised as JSON, e.g. by pymatgen.
+   */
+  role: DatasetFileRole;
   /** SHA-256 of the file's bytes, lower-case hex. */
   sha256: string;
   /** File size in bytes. */
   bytes: number;
-  /** Data rows (header excluded); only for `table` files. */
+  /** Data rows (header excluded); only for `table` and `split` files. */
   rows?: number;
 }
 
@@ -74,7 +85,7 @@ export interface DatasetEntry {
   title: string;
   /** What the data are and how they were obtained. */
   description: string;
-  /** Files: exactly one `table`, plus the provenance document. */
+  /** Files: exactly one `table`, the provenance document, and optionally `split`, `structure` and `entries` files. */
   files: DatasetFile[];
   /** Where the files were taken from. */
   source: DatasetSource;
@@ -197,12 +208,12 @@ export function validateManifest(json: unknown, file = "manifest.json"): Dataset
       str(f, "path", fw);
       const p = f.path as string;
       if (p.includes("\\") || p.startsWith("/") || p.split("/").includes("..")) fail(fw, `path ${p} must be relative to datasets/ with forward slashes`);
-      if (f.role !== "table" && f.role !== "provenance") fail(fw, `role must be "table" or "provenance", got ${JSON.stringify(f.role)}`);
+      if (!DATASET_FILE_ROLES.includes(f.role as DatasetFileRole)) fail(fw, `role must be one of ${DATASET_FILE_ROLES.map((r) => `"${r}"`).join(", ")}, got ${JSON.stringify(f.role)}`);
       if (typeof f.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(f.sha256)) fail(fw, "sha256 must be 64 lower-case hex digits");
       if (!Number.isSafeInteger(f.bytes) || (f.bytes as number) < 0) fail(fw, "bytes must be a non-negative integer");
-      if (f.role === "table") {
-        tables++;
-        if (!Number.isSafeInteger(f.rows) || (f.rows as number) < 0) fail(fw, "rows must be a non-negative integer on a table");
+      if (f.role === "table") tables++;
+      if (f.role === "table" || f.role === "split") {
+        if (!Number.isSafeInteger(f.rows) || (f.rows as number) < 0) fail(fw, `rows must be a non-negative integer on a ${f.role as string}`);
       }
     });
     if (tables !== 1) fail(w, `needs exactly one file with role "table", found ${tables}`);
