@@ -295,7 +295,6 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     const huber = o.objective === "reg:pseudohubererror";
     const slope = o.huberSlope;
     const { lambda, alpha, minChildWeight, gamma, learningRate: eta, maxDepth } = o;
-    const calcGain = (G: number, H: number): number => { const t = thresholdL1(G, alpha); return (t * t) / (H + lambda); };
     const calcWeight = (G: number, H: number): number => -thresholdL1(G, alpha) / (H + lambda);
     const pool: Float64Array[] = [];
     const binsCol = new Uint16Array(n * p); // column-major copy: partitions read one feature for scattered rows
@@ -306,6 +305,8 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     const leafStart = new Int32Array(n + 1);
     const leafEnd = new Int32Array(n + 1);
     const inSample = new Uint8Array(n);
+    const tmpRows = new Int32Array(n);
+    const split = new Float64Array(6);
     const getHist = (): Float64Array => pool.pop() ?? new Float64Array(2 * totalBins); // pooled histograms are all zero
 
     const trees: BoostedTree[] = [];
@@ -369,64 +370,14 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
           const hist = nd.hist;
           if (hist === null) { leafNode[nLeaves] = nd.id; leafStart[nLeaves] = nd.start; leafEnd[nLeaves++] = nd.end; continue; }
           // best split over the sampled features
-          const rootGain = calcGain(nd.G, nd.H);
-          // bins this node has no rows in hold 0, or a rounding residue after subtraction: skip both
-          const hEps = 1e-13 * nd.H;
-          let bestLoss = -Infinity; let bestF = -1; let bestBin = -1; let bestDL = 0;
-          let bGL = 0; let bHL = 0;
-          for (let q = 0; q < nf; q++) {
-            const f = fs[q];
-            const o0 = binOff[f]; const nb = binOff[f + 1] - o0;
-            let Gm = 0; let Hm = 0;
-            if (featMissing[f]) {
-              let Gf = 0; let Hf = 0;
-              for (let b = 0; b < nb; b++) { Gf += hist[(o0 + b) << 1]; Hf += hist[((o0 + b) << 1) + 1]; }
-              Gm = nd.G - Gf; Hm = nd.H - Hf;
-            }
-            const hasMissing = Hm > 1e-10 * (nd.H + 1);
-            // forward: missing goes right (empty bins add no new split point and are skipped)
-            let GL = 0; let HL = 0;
-            const lastB = hasMissing ? nb : nb - 1;
-            for (let b = 0; b < lastB; b++) {
-              const hb = hist[((o0 + b) << 1) + 1];
-              if (hb <= hEps) continue;
-              GL += hist[(o0 + b) << 1]; HL += hb;
-              const HR = nd.H - HL;
-              if (HL < minChildWeight || HR < minChildWeight || HR <= 0) continue;
-              const GR = nd.G - GL;
-              const loss = calcGain(GL, HL) + calcGain(GR, HR) - rootGain;
-              if (loss > bestLoss) { bestLoss = loss; bestF = f; bestBin = b; bestDL = 0; bGL = GL; bHL = HL; }
-            }
-            if (hasMissing) {
-              // backward: missing goes left (left = bins 0..b plus missing)
-              GL = Gm; HL = Hm;
-              for (let b = 0; b < nb - 1; b++) {
-                const hb = hist[((o0 + b) << 1) + 1];
-                if (hb <= hEps) continue;
-                GL += hist[(o0 + b) << 1]; HL += hb;
-                const HR = nd.H - HL;
-                if (HL < minChildWeight || HR < minChildWeight || HR <= 0) continue;
-                const GR = nd.G - GL;
-                const loss = calcGain(GL, HL) + calcGain(GR, HR) - rootGain;
-                if (loss > bestLoss) { bestLoss = loss; bestF = f; bestBin = b; bestDL = 1; bGL = GL; bHL = HL; }
-              }
-            }
-          }
+          findBestSplit(hist, nd.G, nd.H, fs, nf, binOff, featMissing, alpha, lambda, minChildWeight, split);
+          const bestLoss = split[0]; const bestF = split[1]; const bestBin = split[2]; const bestDL = split[3]; const bGL = split[4]; const bHL = split[5];
           if (bestF < 0 || !(bestLoss > RT_EPS) || bestLoss < gamma) {
             release(hist, nd.dirtyStart, nd.dirtyEnd);
             leafNode[nLeaves] = nd.id; leafStart[nLeaves] = nd.start; leafEnd[nLeaves++] = nd.end;
             continue;
           }
-          // partition rows of this node: left to the front
-          let lo = nd.start; let hi = nd.end - 1;
-          while (lo <= hi) {
-            const i = rows[lo];
-            const b = binsCol[bestF * n + i];
-            const goLeft = b === MISSING ? bestDL === 1 : b <= bestBin;
-            if (goLeft) lo++;
-            else { rows[lo] = rows[hi]; rows[hi] = i; hi--; }
-          }
-          const mid = lo;
+          const mid = partitionRows(rows, tmpRows, nd.start, nd.end, binsCol, bestF * n, bestBin, bestDL);
           const lid = newNode(); const rid = newNode();
           tf[nd.id] = bestF; tt[nd.id] = cuts[bestF][bestBin]; tdl[nd.id] = bestDL; tl[nd.id] = lid; tr[nd.id] = rid; tg[nd.id] = bestLoss;
           const nL = mid - nd.start; const nR = nd.end - mid;
@@ -437,8 +388,18 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
             // histogram of the smaller child, subtracted row by row from the parent's, which becomes the sibling's
             const small = getHist();
             const big = hist;
-            if (nL <= nR) { buildSubtract(small, big, rows, nd.start, mid, g, h, bins, p, fs, nf, binOff); hL = small; hR = big; dR = nd.dirtyStart; dRe = nd.dirtyEnd; }
-            else { buildSubtract(small, big, rows, mid, nd.end, g, h, bins, p, fs, nf, binOff); hL = big; hR = small; dL = nd.dirtyStart; dLe = nd.dirtyEnd; }
+            const s0 = nL <= nR ? nd.start : mid;
+            const s1 = nL <= nR ? mid : nd.end;
+            if ((s1 - s0) * nf > totalBins) {
+              // many rows: build, then subtract bin by bin (sequential, cheaper than per row)
+              buildHist(small, rows, s0, s1, g, h, bins, p, fs, nf, binOff);
+              for (let q = 0; q < nf; q++) {
+                const f = fs[q];
+                for (let j = binOff[f] << 1, e = binOff[f + 1] << 1; j < e; j++) big[j] -= small[j];
+              }
+            } else buildSubtract(small, big, rows, s0, s1, g, h, bins, p, fs, nf, binOff);
+            if (nL <= nR) { hL = small; hR = big; dR = nd.dirtyStart; dRe = nd.dirtyEnd; }
+            else { hL = big; hR = small; dL = nd.dirtyStart; dLe = nd.dirtyEnd; }
           } else release(hist, nd.dirtyStart, nd.dirtyEnd);
           next.push(
             { id: lid, start: nd.start, end: mid, G: bGL, H: bHL, hist: hL, depth: nd.depth + 1, dirtyStart: dL, dirtyEnd: dLe },
@@ -596,6 +557,83 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     }
     return gb;
   }
+}
+
+/**
+ * Best split of a node from its histogram: out = [lossChange, feature, bin, defaultLeft, G_left, H_left]
+ * (feature −1 when none). Forward scan sends missing values right, backward scan (only when the node has
+ * missing values for the feature) sends them left, as XGBoost's hist evaluator.
+ */
+function findBestSplit(hist: Float64Array, G: number, H: number, fs: Int32Array, nf: number, binOff: Int32Array, featMissing: Uint8Array,
+  alpha: number, lambda: number, minChildWeight: number, out: Float64Array): void {
+  const tG = alpha === 0 ? G : thresholdL1(G, alpha);
+  const rootGain = (tG * tG) / (H + lambda);
+  // bins this node has no rows in hold 0, or a rounding residue after subtraction: skip both
+  const hEps = 1e-13 * H;
+  let bestLoss = -Infinity; let bestF = -1; let bestBin = -1; let bestDL = 0;
+  let bGL = 0; let bHL = 0;
+  for (let q = 0; q < nf; q++) {
+    const f = fs[q];
+    const o0 = binOff[f]; const nb = binOff[f + 1] - o0;
+    let Gm = 0; let Hm = 0;
+    if (featMissing[f]) {
+      let Gf = 0; let Hf = 0;
+      for (let b = 0; b < nb; b++) { Gf += hist[(o0 + b) << 1]; Hf += hist[((o0 + b) << 1) + 1]; }
+      Gm = G - Gf; Hm = H - Hf;
+    }
+    const hasMissing = Hm > 1e-10 * (H + 1);
+    // forward: missing goes right (empty bins add no new split point and are skipped)
+    let GL = 0; let HL = 0;
+    const lastB = hasMissing ? nb : nb - 1;
+    for (let b = 0; b < lastB; b++) {
+      const hb = hist[((o0 + b) << 1) + 1];
+      if (hb <= hEps) continue;
+      GL += hist[(o0 + b) << 1]; HL += hb;
+      const HR = H - HL;
+      if (HR < minChildWeight || HR <= 0) break; // HR only shrinks from here
+      if (HL < minChildWeight) continue;
+      const GR = G - GL;
+      const tL = alpha === 0 ? GL : thresholdL1(GL, alpha);
+      const tR = alpha === 0 ? GR : thresholdL1(GR, alpha);
+      const loss = (tL * tL) / (HL + lambda) + (tR * tR) / (HR + lambda) - rootGain;
+      if (loss > bestLoss) { bestLoss = loss; bestF = f; bestBin = b; bestDL = 0; bGL = GL; bHL = HL; }
+    }
+    if (hasMissing) {
+      // backward: missing goes left (left = bins 0..b plus missing)
+      GL = Gm; HL = Hm;
+      for (let b = 0; b < nb - 1; b++) {
+        const hb = hist[((o0 + b) << 1) + 1];
+        if (hb <= hEps) continue;
+        GL += hist[(o0 + b) << 1]; HL += hb;
+        const HR = H - HL;
+        if (HR < minChildWeight || HR <= 0) break;
+        if (HL < minChildWeight) continue;
+        const GR = G - GL;
+        const tL = alpha === 0 ? GL : thresholdL1(GL, alpha);
+        const tR = alpha === 0 ? GR : thresholdL1(GR, alpha);
+        const loss = (tL * tL) / (HL + lambda) + (tR * tR) / (HR + lambda) - rootGain;
+        if (loss > bestLoss) { bestLoss = loss; bestF = f; bestBin = b; bestDL = 1; bGL = GL; bHL = HL; }
+      }
+    }
+  }
+  out[0] = bestLoss; out[1] = bestF; out[2] = bestBin; out[3] = bestDL; out[4] = bGL; out[5] = bHL;
+}
+
+/**
+ * Stable branch-free partition of rows[start, end): rows going left first; returns the split position.
+ * Each row is written to both outputs and only one cursor advances.
+ */
+function partitionRows(rows: Int32Array, tmp: Int32Array, start: number, end: number, binsCol: Uint16Array, colOff: number, bin: number, defaultLeft: number): number {
+  let lo = start; let ro = 0;
+  for (let r = start; r < end; r++) {
+    const i = rows[r];
+    const b = binsCol[colOff + i];
+    const goLeft = (b <= bin ? 1 : 0) | (b === MISSING ? defaultLeft : 0);
+    rows[lo] = i; tmp[ro] = i;
+    lo += goLeft; ro += 1 - goLeft;
+  }
+  rows.set(tmp.subarray(0, ro), lo);
+  return lo;
 }
 
 /** Builds the smaller child's histogram and subtracts the same rows from the parent's, in one pass. */
