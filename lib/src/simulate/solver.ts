@@ -295,7 +295,9 @@ export class Integrator {
         const wI = rtol * Math.abs(Iref.I) + 1e-9;
         norm = Math.max(norm, Math.abs(dI) / wI);
         if (!Number.isFinite(norm)) break;
-        if (norm < 0.05 || (it > 0 && norm < 0.3 && norm * norm / prevNorm < 0.05)) {
+        // convergence test of SUNDIALS/Hairer–Wanner: with contraction rate ρ the remaining error is ≈ ρ/(1−ρ)·‖Δ‖;
+        // accept when that is a third of the local-error tolerance (norms are in tolerance units)
+        if (norm < 0.01 || (it > 0 && norm < prevNorm && ((norm / prevNorm) / (1 - norm / prevNorm)) * norm < 0.33) || (it === 0 && norm < 0.1)) {
           ok = true;
           break;
         }
