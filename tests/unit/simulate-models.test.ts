@@ -58,7 +58,7 @@ test("lithium is conserved to 1e-8 relative over a full CC-CV cycle in SPM, SPMe
   }
 });
 
-test("a CV hold solves for the current that keeps the voltage at 4.2 V; a power step keeps I·V at 10 W", () => {
+test("a CV hold solves for the current that keeps the voltage at 4.2 V (to 0.1 mV); a power step keeps I·V at 10 W", () => {
   const sol = simulate(spme(chen), ["Charge at 1C until 4.2 V", "Hold at 4.2 V until 50 mA", "Discharge at 10 W for 10 minutes"], {
     initialState: (() => {
       const m = spme(chen);
@@ -73,7 +73,7 @@ test("a CV hold solves for the current that keeps the voltage at 4.2 V; a power 
   for (let i = 1; i < sol.length; i++) {
     if (step[i] === 2 && step[i - 1] === 2) {
       holdPts++;
-      assert.ok(Math.abs(V[i] - 4.2) < 1e-5, `hold voltage ${V[i]} at t=${t[i]}`);
+      assert.ok(Math.abs(V[i] - 4.2) < 1e-4, `hold voltage ${V[i]} at t=${t[i]}`);
       assert.ok(I[i] < 0, "holding at 4.2 V from below charges");
       lastHoldI = I[i];
     }
