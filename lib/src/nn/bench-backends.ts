@@ -165,8 +165,8 @@ export function benchTasks(quick = false): BenchTask[] {
     });
 
   // Kept small: on the cpu backend tfjs's own UnsortedSegmentSum is O(nodes × edges) per call.
-  const nNodes = 200 / (quick ? 2 : 1);
-  const nEdges = 1200 / (quick ? 2 : 1);
+  const nNodes = 100 / (quick ? 2 : 1);
+  const nEdges = 600 / (quick ? 2 : 1);
   const gnnSteps = 20;
   const gnn: BenchTask = {
     name: `GNN message passing, ${nNodes} nodes, ${nEdges} edges`,
