@@ -50,6 +50,9 @@ function gone(pid: number | undefined): boolean {
 async function withKernel(spec: KernelSpec, body: (k: KernelClient) => Promise<void>, options = {}): Promise<KernelClient> {
   const k = await KernelClient.start(spec, options);
   try {
+    assert.equal(k.isAlive(), true);
+    assert.equal((fs.statSync(k.connectionFile).mode & 0o777).toString(8), "600", "the connection file holds the key: owner-only");
+    assert.equal((k.kernelInfo.language_info as { name: string }).name, "fake");
     await body(k);
   } finally {
     await k.shutdown();

@@ -1,5 +1,5 @@
 // The runner against real tslab kernels (registered by `node scripts/setup.mjs`, which `npm test` runs).
-// Kernel launches are kept few (6, ~3 s each unloaded): bad inputs share batches. Protocol paths that
+// Kernel launches are kept few (5): bad inputs share batches; tslab's start-up dominates the time. Protocol paths that
 // need no real tslab (message interrupts, heartbeat, allowErrors and the abort window) are tested against
 // the fake kernel in notebook-fake-kernel.test.ts.
 import { test } from "node:test";
@@ -12,17 +12,15 @@ import {
   executeNotebooks,
   findKernelSpec,
   formatFailure,
-  KernelClient,
   readNotebook,
   type CodeCell,
   type ExecutionResult,
-  type KernelSpec,
 } from "../../lib/src/notebook";
 
 const FIX = path.join(__dirname, "..", "fixtures", "notebooks");
 const fx = (name: string) => path.join(FIX, name);
 
-let tslab: KernelSpec | undefined;
+let tslab: ReturnType<typeof findKernelSpec> | undefined;
 let why = "";
 try {
   tslab = findKernelSpec("tslab");
@@ -45,36 +43,6 @@ function byName(results: ExecutionResult[], name: string): ExecutionResult {
   assert.ok(r, `no result for ${name}`);
   return r;
 }
-
-test("KernelClient runs code in tslab, reports an error only tslab's way (stderr), recovers, and cleans up", { skip: tslab ? false : why }, async (t) => {
-  const kernel = await KernelClient.start(tslab!, { cwd: FIX });
-  t.diagnostic(`tslab kernel start: ${kernel.startupMs} ms`);
-  try {
-    assert.equal(kernel.isAlive(), true);
-    assert.ok(fs.existsSync(kernel.connectionFile));
-    assert.equal((fs.statSync(kernel.connectionFile).mode & 0o777).toString(8), "600");
-    assert.equal((kernel.kernelInfo.language_info as { name: string }).name, "typescript");
-
-    const ok = await kernel.execute("const k: number = 6 * 7;\nk", { timeoutMs: 30_000 });
-    assert.equal(ok.status, "ok");
-    assert.equal(ok.executionCount, 1);
-    assert.deepEqual(ok.outputs, [{ output_type: "stream", name: "stdout", text: "42\n" }]);
-
-    const bad = await kernel.execute("undefinedFunction()", { timeoutMs: 30_000 });
-    assert.equal(bad.status, "error");
-    assert.match(bad.stderr, /Cannot find name 'undefinedFunction'/);
-
-    await new Promise((r) => setTimeout(r, 250)); // tslab aborts requests within 200 ms of an error
-    const again = await kernel.execute("console.log(k + 1)", { timeoutMs: 30_000 });
-    assert.equal(again.status, "ok", again.stderr);
-    assert.equal(again.stdout, "43\n");
-  } finally {
-    await kernel.shutdown();
-  }
-  assert.equal(kernel.isAlive(), false);
-  assert.ok(gone(kernel.pid), "kernel process still running after shutdown");
-  assert.equal(fs.existsSync(kernel.connectionFile), false, "connection file left behind");
-});
 
 test("bad inputs: invalid JSON, unknown kernel, a type error and a crashing kernel are each reported precisely", { skip: tslab ? false : why }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "nb-exec-"));
@@ -125,7 +93,7 @@ test("a cell over the time limit is interrupted, an unresponsive kernel is kille
   try {
     const results = await executeNotebooks(["hang.ipynb", "hang-uninterruptible.ipynb", "ok-trivial.ipynb"].map(fx), {
       timeoutSeconds: 5,
-      interruptGraceSeconds: 2,
+      interruptGraceSeconds: 4, // a generous margin for a loaded machine
       outputDir: out,
     });
     const hang = byName(results, "hang.ipynb");
@@ -136,6 +104,7 @@ test("a cell over the time limit is interrupted, an unresponsive kernel is kille
     assert.ok(hangOutcome.durationMs >= 5000, `timed out too early: ${hangOutcome.durationMs} ms`);
     // tslab runs cells with breakOnSigint, so SIGINT breaks even `while (true) {}`.
     assert.equal(hangOutcome.interrupted, true);
+    t.diagnostic(`tslab answered SIGINT ${hangOutcome.durationMs - 5000} ms after the interrupt`);
     assert.match(hang.failure!.stderr!, /interrupted by `SIGINT`/);
     assert.equal(hang.executedCells, 2);
 
@@ -143,7 +112,7 @@ test("a cell over the time limit is interrupted, an unresponsive kernel is kille
     assert.equal(deaf.status, "timeout");
     const deafOutcome = deaf.cells[1]!.outcome!;
     assert.equal(deafOutcome.killed, true, "a kernel that ignores the interrupt is killed");
-    assert.ok(deafOutcome.durationMs >= 7000 && deafOutcome.durationMs < 20_000, `timeout + grace, got ${deafOutcome.durationMs} ms`);
+    assert.ok(deafOutcome.durationMs >= 9000 && deafOutcome.durationMs < 30_000, `timeout + grace, got ${deafOutcome.durationMs} ms`);
     assert.match(deaf.failure!.message, /did not answer the interrupt and was killed/);
     assert.ok(gone(deaf.kernelPid));
     const leftovers = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
