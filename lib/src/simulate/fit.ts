@@ -1,0 +1,233 @@
+/**
+ * Parameter estimation: fit chosen parameters of a cell model to a measured voltage curve by nonlinear least
+ * squares (Levenberg–Marquardt with Marquardt's diagonal scaling), with asymptotic confidence intervals from the
+ * Jacobian at the optimum. Positive parameters are fitted in log space, so intervals are multiplicative.
+ */
+import { ParameterValues } from "./parameters";
+import { CellModel } from "./models";
+import { simulate, Protocol, SimulateOptions } from "./simulation";
+
+/** Options of {@link fitParameters}. */
+export interface FitOptions {
+  /** Base parameter set. */
+  params: ParameterValues;
+  /** Builds the model from parameter values (e.g. `(p) => spm(p)`). */
+  model: (p: ParameterValues) => CellModel;
+  /** Names of the parameters to fit (PyBaMM names; each must exist in `params`). */
+  names: string[];
+  /** Starting values (default: the current numeric values in `params`). */
+  initial?: number[];
+  /** Fit in log space (values must stay positive; default true for every parameter with a positive start). */
+  logScale?: boolean[];
+  /** Measured times [s] (increasing). */
+  time: ArrayLike<number>;
+  /** Measured voltages [V]. */
+  voltage: ArrayLike<number>;
+  /** Protocol to simulate (default: constant current `current` for the data's duration). */
+  protocol?: Protocol;
+  /** Constant current [A] when no protocol is given. */
+  current?: number;
+  /** Simulation options (solver tolerances). Cut-offs are ignored while fitting. */
+  simulate?: SimulateOptions;
+  /** Maximum LM iterations (default 30). */
+  maxIterations?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  confidence?: number;
+}
+
+/** Result of {@link fitParameters}. */
+export interface FitResult {
+  /** Fitted values, in the order of `names`. */
+  values: number[];
+  /** Lower/upper confidence bounds. */
+  lower: number[];
+  upper: number[];
+  /** Root-mean-square residual [V]. */
+  rmse: number;
+  /** Number of LM iterations and model evaluations. */
+  iterations: number;
+  evaluations: number;
+  /** Parameter values with the fit applied. */
+  params: ParameterValues;
+  /** Residuals [V] at the optimum. */
+  residuals: Float64Array;
+}
+
+/** Solves a small dense symmetric positive-definite system by Cholesky (throws if not SPD). */
+function choleskySolve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const L = A.map((r) => r.slice());
+  for (let j = 0; j < n; j++) {
+    let d = L[j][j];
+    for (let k = 0; k < j; k++) d -= L[j][k] * L[j][k];
+    if (!(d > 0)) throw new Error("fitParameters: normal matrix is not positive definite (parameters not identifiable from this data)");
+    L[j][j] = Math.sqrt(d);
+    for (let i = j + 1; i < n; i++) {
+      let s = L[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      L[i][j] = s / L[j][j];
+    }
+  }
+  const y = b.slice();
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) y[i] -= L[i][k] * y[k];
+    y[i] /= L[i][i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) y[i] -= L[k][i] * y[k];
+    y[i] /= L[i][i];
+  }
+  return y;
+}
+
+/** Inverse of a small SPD matrix (columns by Cholesky solves). */
+function inverse(A: number[][]): number[][] {
+  const n = A.length;
+  const cols = Array.from({ length: n }, (_, j) => choleskySolve(A, Array.from({ length: n }, (_, i) => (i === j ? 1 : 0))));
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => cols[j][i]));
+}
+
+/** Two-sided Student-t quantile (Hill's 1970 approximation; exact enough for intervals). */
+export function studentTQuantile(p: number, dof: number): number {
+  // normal quantile (Acklam) then Cornish–Fisher expansion in 1/dof
+  const q = 1 - (1 - p) / 2;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  let z: number;
+  if (q > 0.97575) {
+    const r = Math.sqrt(-2 * Math.log(1 - q));
+    z = -(((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) / ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1);
+  } else {
+    const r0 = q - 0.5;
+    const r = r0 * r0;
+    z = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * r0) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  }
+  const g1 = (z ** 3 + z) / 4;
+  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
+  const g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384;
+  return z + g1 / dof + g2 / dof ** 2 + g3 / dof ** 3;
+}
+
+/**
+ * Fits parameters to a voltage curve by Levenberg–Marquardt.
+ *
+ * @example
+ * const fit = fitParameters({
+ *   params: parameterValues("Chen2020"), model: (p) => spm(p),
+ *   names: ["Negative particle diffusivity [m2.s-1]", "Contact resistance [Ohm]"], initial: [3e-14, 0.01],
+ *   time, voltage, current: 5,
+ * });
+ * fit.values; fit.lower; fit.upper;
+ */
+export function fitParameters(opts: FitOptions): FitResult {
+  const { params, names } = opts;
+  const m = opts.time.length;
+  if (m !== opts.voltage.length) throw new Error(`fitParameters: time has ${m} points but voltage has ${opts.voltage.length}`);
+  const p = names.length;
+  if (p === 0) throw new Error("fitParameters: give at least one parameter name");
+  if (m <= p) throw new Error(`fitParameters: need more data points (${m}) than parameters (${p})`);
+  for (const n of names) params.get(n); // unknown names throw with suggestions
+  const start = opts.initial ?? names.map((n) => {
+    const v = params.get(n);
+    if (typeof v !== "number") throw new Error(`fitParameters: "${n}" is a function in ${params.setName}; give an initial value`);
+    return v;
+  });
+  const logs = opts.logScale ?? start.map((v) => v > 0);
+  const tEnd = opts.time[m - 1];
+  const protocol: Protocol = opts.protocol ?? (() => {
+    if (opts.current === undefined) throw new Error("fitParameters: give a protocol or a constant current");
+    return { current: opts.current, duration: tEnd };
+  })();
+  const toValue = (th: number[]) => th.map((v, i) => (logs[i] ? Math.exp(v) : v));
+  let evaluations = 0;
+  const residuals = (th: number[]): Float64Array => {
+    evaluations++;
+    const vals = toValue(th);
+    const changes: Record<string, number> = {};
+    names.forEach((n, i) => (changes[n] = vals[i]));
+    const sol = simulate(opts.model(params.update(changes)), protocol, { ...(opts.simulate ?? {}), saveStates: false, respectCutoffs: false });
+    const t = sol.get("Time [s]");
+    const V = sol.get("Voltage [V]");
+    const r = new Float64Array(m);
+    let k = 1;
+    for (let i = 0; i < m; i++) {
+      const x = opts.time[i];
+      while (k < t.length - 1 && t[k] < x) k++;
+      const w = Math.min(1, Math.max(0, (x - t[k - 1]) / (t[k] - t[k - 1])));
+      r[i] = V[k - 1] + w * (V[k] - V[k - 1]) - opts.voltage[i];
+    }
+    return r;
+  };
+  const ssr = (r: Float64Array) => r.reduce((s, v) => s + v * v, 0);
+  const jacobian = (th: number[], r0: Float64Array): Float64Array[] =>
+    th.map((_, j) => {
+      const h = logs[j] ? 1e-3 : 1e-4 * Math.max(Math.abs(th[j]), 1e-3);
+      const tp = th.slice();
+      tp[j] += h;
+      const r1 = residuals(tp);
+      return r1.map((v, i) => (v - r0[i]) / h);
+    });
+  let theta = start.map((v, i) => (logs[i] ? Math.log(v) : v));
+  let r = residuals(theta);
+  let cost = ssr(r);
+  let lambda = 1e-3;
+  let iterations = 0;
+  const maxIt = opts.maxIterations ?? 30;
+  let J = jacobian(theta, r);
+  for (; iterations < maxIt; iterations++) {
+    const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
+    const Jtr = J.map((col) => col.reduce((s, v, i) => s + v * r[i], 0));
+    let improved = false;
+    for (let tries = 0; tries < 10; tries++) {
+      const A = JtJ.map((row, a) => row.map((v, b) => (a === b ? v * (1 + lambda) + 1e-12 : v)));
+      let delta: number[];
+      try {
+        delta = choleskySolve(A, Jtr.map((v) => -v));
+      } catch {
+        lambda *= 10;
+        continue;
+      }
+      const trial = theta.map((v, i) => v + delta[i]);
+      let rt: Float64Array;
+      try {
+        rt = residuals(trial);
+      } catch {
+        lambda *= 10;
+        continue;
+      }
+      const ct = ssr(rt);
+      if (ct < cost) {
+        const rel = (cost - ct) / cost;
+        theta = trial;
+        r = rt;
+        cost = ct;
+        lambda = Math.max(lambda / 10, 1e-9);
+        improved = true;
+        if (rel < 1e-8 || delta.every((d, i) => Math.abs(d) < 1e-6 * Math.max(1, Math.abs(theta[i])))) iterations = maxIt;
+        break;
+      }
+      lambda *= 10;
+    }
+    if (!improved) break;
+    J = jacobian(theta, r);
+  }
+  // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
+  const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
+  const s2 = cost / (m - p);
+  const cov = inverse(JtJ).map((row) => row.map((v) => v * s2));
+  const tq = studentTQuantile(opts.confidence ?? 0.95, m - p);
+  const values = toValue(theta);
+  const lower = theta.map((v, i) => {
+    const lo = v - tq * Math.sqrt(cov[i][i]);
+    return logs[i] ? Math.exp(lo) : lo;
+  });
+  const upper = theta.map((v, i) => {
+    const hi = v + tq * Math.sqrt(cov[i][i]);
+    return logs[i] ? Math.exp(hi) : hi;
+  });
+  const changes: Record<string, number> = {};
+  names.forEach((n, i) => (changes[n] = values[i]));
+  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, evaluations, params: params.update(changes), residuals: r };
+}
