@@ -156,9 +156,22 @@ function evalScore(metric: BoostingEvalMetric, y: Float64Array, pred: Float64Arr
   return s / n;
 }
 
-function predictTreeRaw(t: BoostedTree, X: Float64Array, p: number, out: Float64Array): void {
+function predictTreeRaw(t: BoostedTree, X: Float64Array, p: number, out: Float64Array, hasNaN = true): void {
   const { feature, threshold, defaultLeft, left, right, value } = t;
   const n = out.length;
+  if (!hasNaN) {
+    for (let i = 0; i < n; i++) {
+      let node = 0;
+      const base = i * p;
+      let f = feature[0];
+      while (f >= 0) {
+        node = X[base + f] <= threshold[node] ? left[node] : right[node];
+        f = feature[node];
+      }
+      out[i] += value[node];
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let node = 0;
     const base = i * p;
@@ -456,7 +469,16 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     const s = this.fitted();
     const M = this.checkPredictX(X, true);
     const out = new Float64Array(M.nRows).fill(s.baseScore);
-    for (let t = 0; t <= s.bestIteration; t++) predictTreeRaw(s.trees[t], M.data, M.nCols, out);
+    let hasNaN = false;
+    for (let k = 0; k < M.data.length; k++) if (M.data[k] !== M.data[k]) { hasNaN = true; break; }
+    // blocks of rows so that a block of X stays in cache while every tree walks it
+    const B = 256;
+    for (let r0 = 0; r0 < M.nRows; r0 += B) {
+      const r1 = Math.min(M.nRows, r0 + B);
+      const Xb = M.data.subarray(r0 * M.nCols, r1 * M.nCols);
+      const ob = out.subarray(r0, r1);
+      for (let t = 0; t <= s.bestIteration; t++) predictTreeRaw(s.trees[t], Xb, M.nCols, ob, hasNaN);
+    }
     return out;
   }
 
