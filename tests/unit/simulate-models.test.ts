@@ -118,3 +118,21 @@ test("a failing solve raises SolverError naming the step, the time and the state
     (e: unknown) => e instanceof SolverError && /Discharge at 10000 W for 1 minute/.test(e.message) && /t = /.test(e.message) && /x_surf/.test(e.message),
   );
 });
+
+test("outputs export as typed columns, a danfojs DataFrame, and through-cell profiles at chosen times (SPMe and DFN)", () => {
+  const sol = simulate(spme(chen), "Discharge at 1C for 10 minutes");
+  const cols = sol.toColumns();
+  assert.ok(cols["Voltage [V]"] instanceof Float64Array);
+  const df = sol.toDataFrame() as { shape: number[]; columns: string[] };
+  assert.deepEqual(df.shape, [sol.length, Object.keys(cols).length]);
+  assert.ok(df.columns.includes("Discharge capacity [A.h]"));
+  const prof = sol.profilesAt(300);
+  const ce = prof["Electrolyte concentration [mol.m-3]"];
+  assert.equal(ce.length, 60);
+  assert.ok(ce[0] > 1000 && ce[59] < 1000, "discharge: salt accumulates at the negative side and depletes at the positive");
+  const d = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 10 minutes").profilesAt(600);
+  const phiS = d["Electrode potential [V]"];
+  assert.ok(Number.isNaN(phiS[coarseDfn.xn]), "no electrode potential in the separator");
+  assert.ok(phiS[coarseDfn.xn + coarseDfn.xs] > 3, "positive electrode potential near the cell voltage");
+  assert.throws(() => simulate(spm(chen), "Rest for 1 minute", { saveStates: false }).profilesAt(0), /saveStates/);
+});
