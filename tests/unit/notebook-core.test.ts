@@ -210,7 +210,7 @@ test("the summary has one row per notebook with cells, seconds and status, and a
     },
   ];
   const lines = formatSummary(results).split("\n");
-  assert.match(lines[0]!, /^notebook\s+cells\s+seconds\s+status$/);
+  assert.match(lines[0]!, /^notebook\s+code cells\s+seconds\s+status$/);
   assert.match(lines[1]!, /^a\.ipynb\s+3\/3\s+4\.2\s+ok$/);
   assert.match(lines[2]!, /^b\.ipynb\s+2\/3\s+1\.0\s+kernel died \(cell 2\)$/);
   assert.equal(lines[3], "2 notebooks, 1 failed, 5.2 s");

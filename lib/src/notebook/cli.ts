@@ -102,7 +102,10 @@ export async function runExecuteCli(
     log(`execute: no notebooks to run (none given and ${path.join(options.root, "notebooks")} has no .ipynb files)`);
     return { code: 0, results: [] };
   }
-  const rel = (f: string) => path.relative(options.root, f) || f;
+  const rel = (f: string) => {
+    const r = path.relative(options.root, f);
+    return r === "" || r.startsWith("..") ? f : r;
+  };
   // Kernels live in their own process groups: on Ctrl-C or SIGTERM kill them before leaving.
   const onSignal = (sig: NodeJS.Signals) => {
     const n = killAllKernels();
@@ -119,7 +122,7 @@ export async function runExecuteCli(
       outputDir: args.outputDir,
       allowErrors: args.allowErrors,
       onResult: (r) => {
-        const cells = `${r.executedCells}/${r.codeCells} cells`;
+        const cells = `${r.executedCells}/${r.codeCells} code cells`;
         log(`${r.status === "ok" ? "ok  " : "FAIL"} ${rel(r.path)}  ${cells}  ${(r.durationMs / 1000).toFixed(1)} s  ${statusLabel(r.status)}`);
         if (r.status !== "ok") log(formatFailure(r).replace(r.path, rel(r.path)) + "\n");
       },

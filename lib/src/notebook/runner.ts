@@ -357,14 +357,14 @@ export function formatFailure(r: ExecutionResult): string {
 }
 
 /**
- * The summary table: one row per notebook (name, code cells executed/total, seconds, status) and a
- * total line.
+ * The summary table: one row per notebook (name, code cells executed/total, seconds, status with the
+ * failing cell's 1-based position among all cells) and a total line.
  *
  * @example
  * ```text
- * notebook                     cells  seconds  status
- * 2.1-descriptors.ipynb        12/12      8.3  ok
- * 2.2-models.ipynb              3/15      4.1  error (cell 7)
+ * notebook               code cells  seconds  status
+ * 2.1-descriptors.ipynb       12/12      8.3  ok
+ * 2.2-models.ipynb             3/15      4.1  error (cell 7)
  * 2 notebooks, 1 failed, 12.4 s
  * ```
  */
@@ -374,7 +374,7 @@ export function formatSummary(results: ExecutionResult[]): string {
     if (r.failure?.cellIndex !== undefined) status += ` (cell ${r.failure.cellIndex + 1})`;
     return [r.name, `${r.executedCells}/${r.codeCells}`, (r.durationMs / 1000).toFixed(1), status];
   });
-  const header = ["notebook", "cells", "seconds", "status"];
+  const header = ["notebook", "code cells", "seconds", "status"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]) =>
     row
