@@ -28,11 +28,11 @@ function report(name: string, y: Float64Array, ours: ArrayLike<number>, ref: Arr
 }
 
 const rfCases = [
-  { title: "defaults (maxFeatures 1.0, 30 trees)", ours: { nEstimators: 30, seed: 0 }, ref: { n_estimators: 30, random_state: 0 } },
+  { title: "defaults (maxFeatures 1.0, 25 trees)", ours: { nEstimators: 25, seed: 0 }, ref: { n_estimators: 25, random_state: 0 } },
   {
-    title: "maxFeatures 0.33, minSamplesLeaf 3, maxDepth 12, minSamplesSplit 4",
-    ours: { nEstimators: 50, maxFeatures: 0.33, minSamplesLeaf: 3, maxDepth: 12, minSamplesSplit: 4, seed: 0 },
-    ref: { n_estimators: 50, max_features: 0.33, min_samples_leaf: 3, max_depth: 12, min_samples_split: 4, random_state: 0 },
+    title: "40 trees, maxFeatures 0.33, minSamplesLeaf 3, maxDepth 12, minSamplesSplit 4",
+    ours: { nEstimators: 40, maxFeatures: 0.33, minSamplesLeaf: 3, maxDepth: 12, minSamplesSplit: 4, seed: 0 },
+    ref: { n_estimators: 40, max_features: 0.33, min_samples_leaf: 3, max_depth: 12, min_samples_split: 4, random_state: 0 },
   },
 ];
 

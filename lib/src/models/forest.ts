@@ -109,7 +109,9 @@ export class RandomForestRegressor extends BaseEstimator<RandomForestOptions, Fo
     intOption("nEstimators", o.nEstimators, 1);
     intOption("minSamplesSplit", o.minSamplesSplit, 2);
     intOption("minSamplesLeaf", o.minSamplesLeaf, 1);
-    if (o.maxDepth !== null) intOption("maxDepth", o.maxDepth, 0);
+    if (o.maxDepth !== null && (!Number.isInteger(o.maxDepth) || o.maxDepth < 0)) {
+      throw new ValidationError(`RandomForestRegressor: maxDepth must be an integer ≥ 0, or null for unlimited depth; got ${o.maxDepth}`);
+    }
     if (o.oobScore && !o.bootstrap) throw new ValidationError("RandomForestRegressor: oobScore needs bootstrap: true (without bootstrap every sample is in every tree)");
     if (!Number.isFinite(o.seed)) throw new ValidationError(`RandomForestRegressor: seed must be a finite number, got ${o.seed}`);
     resolveMaxFeatures(o.maxFeatures, 100);
