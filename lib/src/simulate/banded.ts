@@ -52,6 +52,7 @@ export class BandedMatrix {
    */
   factor(): number {
     const { n, ml, mu, width: W, data: A, piv } = this;
+    this.factored = false;
     const ku = ml + mu; // upper bandwidth of U after pivoting
     for (let k = 0; k < n; k++) {
       const rmax = Math.min(n - 1, k + ml);

@@ -126,6 +126,8 @@ export class Integrator {
   private schurDen = 1;
   rhsEvaluations = 0;
   jacobians = 0;
+  /** Number of LU factorisations of the iteration matrix. */
+  factorizations = 0;
 
   constructor(sys: DaeSystem) {
     this.sys = sys;
@@ -222,7 +224,7 @@ export class Integrator {
     const ml = sys.ml;
     const inv = 1 / gammaH;
     for (let i = 0; i < n; i++) if (sys.differential[i]) mat.data[i * W + ml] += inv;
-    (mat as unknown as { factored: boolean }).factored = false;
+    this.factorizations++;
     if (mat.factor() >= 0) return false;
     // x2 = A^{-1} B with B = −∂f/∂I
     const x2 = this.x2;
