@@ -7,7 +7,13 @@
  * wasm fails with "Kernel 'X' not registered for backend 'wasm'". We register each missing kernel on the
  * target backend with a function that copies the inputs out of the target backend, runs the source
  * backend's kernel on the copies, copies the outputs back into the target backend and frees every
- * intermediate buffer of the source backend.
+ * intermediate buffer of the source backend. Kernels whose cpu version is too slow to borrow
+ * (`UnsortedSegmentSum`, O(segments × size) in tfjs's cpu backend) get a JavaScript implementation from
+ * `js-kernels.ts` instead.
+ *
+ * Limitation: complex64 tensors can be made and consumed by the delegated complex kernels (Complex, Real,
+ * Imag, ComplexAbs, FFT, IFFT) and read with `data()`, but the wasm backend's own kernels (add, matMul, …)
+ * do not understand them.
  *
  * @packageDocumentation
  */
@@ -29,11 +35,6 @@ interface DelegationBackend {
 interface WasmHeapBackend extends DelegationBackend {
   wasm: { HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: DataId): { memoryOffset: number; shape: number[]; dtype: tf.DataType } | undefined };
-}
-
-/** The parts of the cpu backend used to read and build complex64 tensors. */
-interface CpuComplexBackend extends DelegationBackend {
-  data: { get(dataId: DataId): { complexTensorInfos?: { real: tf.TensorInfo; imag: tf.TensorInfo } } | undefined };
 }
 
 /** A report of one delegation: which kernels were registered and which were already there. */
@@ -255,14 +256,8 @@ function copyOut(info: tf.TensorInfo, src: DelegationBackend, target: Delegation
 }
 
 function disposeOnSource(info: tf.TensorInfo, src: DelegationBackend): void {
-  const complexParts = (src as CpuComplexBackend).data?.get(info.dataId)?.complexTensorInfos;
-  const freed = src.disposeData(info.dataId);
-  // cpu's disposeData does not free the real/imag parts of a complex tensor; its kernels free them via
-  // disposeIntermediateTensorInfo, which does the same thing as this.
-  if (freed && complexParts !== undefined) {
-    src.disposeData(complexParts.real.dataId);
-    src.disposeData(complexParts.imag.dataId);
-  }
+  // The cpu backend's disposeData also frees the real/imag parts of a complex64 tensor.
+  src.disposeData(info.dataId);
 }
 
 /**
