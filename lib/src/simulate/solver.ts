@@ -59,6 +59,8 @@ export interface SolverOptions {
    * interpolation between points stays within a few mV where the voltage bends.
    */
   maxVoltageStep?: number;
+  /** Times [s] the solver must step to exactly (PyBaMM's t_eval), so outputs exist there without interpolation. */
+  outputTimes?: ArrayLike<number>;
   /** Largest number of steps in one experiment step (default 200000). */
   maxSteps?: number;
 }
@@ -103,6 +105,9 @@ export interface StepContext {
 }
 
 const SQRT_EPS = Math.sqrt(2.220446049250313e-16);
+/** Newton stops when the estimated remaining iteration error is this fraction of the local-error tolerance (tight:
+ * iteration errors accumulate over many steps, unlike truncation errors that the step control bounds). */
+const NEWTON_TOL = 0.03;
 
 /** Reusable work buffers of one system. */
 export class Integrator {
@@ -299,7 +304,7 @@ export class Integrator {
         if (!Number.isFinite(norm)) break;
         // convergence test of SUNDIALS/Hairer–Wanner: with contraction rate ρ the remaining error is ≈ ρ/(1−ρ)·‖Δ‖;
         // accept when that is a third of the local-error tolerance (norms are in tolerance units)
-        if (norm < 0.01 || (it > 0 && norm < prevNorm && ((norm / prevNorm) / (1 - norm / prevNorm)) * norm < 0.33) || (it === 0 && norm < 0.1)) {
+        if (norm < 0.01 || (it > 0 && norm < prevNorm && ((norm / prevNorm) / (1 - norm / prevNorm)) * norm < NEWTON_TOL) || (it === 0 && norm < 0.1 * NEWTON_TOL)) {
           ok = true;
           break;
         }
@@ -334,6 +339,8 @@ export class Integrator {
     const vtol = opts.eventVoltageTolerance ?? 1e-4;
     const maxSteps = opts.maxSteps ?? 200000;
     const maxDV = opts.maxVoltageStep ?? 0.02;
+    const stops = opts.outputTimes ? Float64Array.from(opts.outputTimes).sort() : null;
+    let stopIdx = 0;
     const ev0 = this.rhsEvaluations;
     const jac0 = this.jacobians;
     this.invalidate();
@@ -455,6 +462,10 @@ export class Integrator {
         break;
       }
       h = Math.min(h, maxStep, tEnd - tPrev);
+      if (stops) {
+        while (stopIdx < stops.length && stops[stopIdx] <= tPrev + 1e-9) stopIdx++;
+        if (stopIdx < stops.length && stops[stopIdx] < tEnd) h = Math.min(h, stops[stopIdx] - tPrev);
+      }
       if (tEnd - tPrev - h < 1e-9 * Math.max(1, tEnd)) h = tEnd - tPrev;
       const err = trial(h);
       if (!(err <= 1)) {
