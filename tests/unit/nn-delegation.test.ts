@@ -38,7 +38,10 @@ test("after loadTf every kernel the cpu backend has is available on wasm (none l
 
 test("delegating again registers nothing new (idempotent)", (t) => {
   if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const before = delegateMissingKernels("wasm", "cpu").complexRouted;
   const report = delegateMissingKernels("wasm", "cpu");
+  assert.ok(report.complexRouted > 100, `wasm kernels routing complex64 to cpu: ${report.complexRouted}`);
+  assert.equal(report.complexRouted, before);
   assert.deepEqual(report.registered, []);
   assert.deepEqual(report.registeredJs, []);
   assert.deepEqual(report.alreadyDelegated, [...delegatedKernels("wasm"), ...jsKernels("wasm")].sort());
@@ -152,6 +155,29 @@ test("complex64 tensors made by delegated kernels can be read and transformed on
     w[k].forEach((v, i) => assert.ok(Math.abs(v - c[k][i]) < 1e-5, `${k}[${i}]: wasm ${v} vs cpu ${c[k][i]}`));
   }
   assert.ok(Math.abs(w.backRe[2] - 3) < 1e-5);
+});
+
+test("wasm's own kernels given complex64 (add, mul, concat, clone, cast) run on cpu: same results, same errors", async (t) => {
+  if (!onWasm) return t.skip("the loader did not pick wasm here");
+  const run = () =>
+    tf.tidy(() => {
+      const z = tf.complex([1, 2, -3], [3, 4, 0.5]);
+      const results = {
+        add: tf.add(z, z),
+        mul: tf.mul(z, z),
+        concat: tf.concat([z, z]),
+        clone: tf.clone(z),
+        cast: tf.cast(tf.tensor1d([1.5, -2]), "complex64"),
+      };
+      return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { dtype: v.dtype, values: Array.from(v.dataSync()) }]));
+    });
+  const [w, c] = await both(run);
+  assert.deepEqual(w.mul.values, [-8, 6, -12, 16, 8.75, -3]); // (1+3i)² = -8+6i, (2+4i)² = -12+16i, (-3+0.5i)² = 8.75-3i
+  assert.deepEqual(w, c);
+  // What cpu cannot do with complex64 fails the same way on wasm instead of returning garbage.
+  await withBackend("wasm", () =>
+    assert.throws(() => tf.tidy(() => tf.slice(tf.complex([1, 2], [3, 4]), [1], [1])), /does not support complex64/),
+  );
 });
 
 test("delegated kernels free everything: tensors, wasm buffers and cpu buffers are unchanged after 50 rounds", async (t) => {

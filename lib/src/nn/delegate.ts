@@ -11,9 +11,10 @@
  * (`UnsortedSegmentSum`, O(segments × size) in tfjs's cpu backend) get a JavaScript implementation from
  * `js-kernels.ts` instead.
  *
- * Limitation: complex64 tensors can be made and consumed by the delegated complex kernels (Complex, Real,
- * Imag, ComplexAbs, FFT, IFFT) and read with `data()`, but the wasm backend's own kernels (add, matMul, …)
- * do not understand them.
+ * complex64: the wasm backend has no complex dtype. Delegated kernels keep complex64 results in the wasm
+ * heap as interleaved float32 pairs (tfjs's layout for complex data), `data()` reads them through
+ * {@link patchComplexReads}, and every wasm kernel called with a complex64 input runs on cpu
+ * (`routeComplex`), so `tf.add(z, z)` or `tf.concat([z, z])` work on wasm as on cpu.
  *
  * @packageDocumentation
  */
@@ -49,6 +50,11 @@ export interface DelegationReport {
   registeredJs: string[];
   /** Kernel names added by an earlier call (this module's own registrations, either kind), sorted. */
   alreadyDelegated: string[];
+  /**
+   * Number of `target`'s own kernels (all of them, cumulative) that now hand complex64 work to `source`
+   * (see {@link DelegationOptions.routeComplex}).
+   */
+  complexRouted: number;
 }
 
 /** Options of {@link delegateMissingKernels}. */
@@ -59,11 +65,51 @@ export interface DelegationOptions {
    * O(segments × size), which makes gather gradients (embeddings, GNNs) slow.
    */
   preferJs?: boolean;
+  /**
+   * Wrap `target`'s own kernels so that a call with a complex64 input (or a `dtype: "complex64"`
+   * attribute, as in `cast`) runs on `source` instead. Default true: the wasm backend does not know
+   * complex64 and would otherwise return garbage for, say, `tf.add(z, z)` (it only logs "Unknown dtype").
+   * The check costs one pass over a kernel's inputs per call.
+   */
+  routeComplex?: boolean;
 }
 
 /** Kernels registered by this module, per target backend, so repeated calls are idempotent. */
 const delegatedByTarget = new Map<string, Set<string>>();
 const jsByTarget = new Map<string, Set<string>>();
+const complexRoutedByTarget = new Map<string, Set<string>>();
+
+function involvesComplex(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined): boolean {
+  if (attrs !== undefined && (attrs as { dtype?: unknown }).dtype === "complex64") return true;
+  for (const value of Object.values(inputs) as (tf.TensorInfo | tf.TensorInfo[] | null | undefined)[]) {
+    if (value == null) continue;
+    if (Array.isArray(value) ? value.some((v) => v?.dtype === "complex64") : value.dtype === "complex64") return true;
+  }
+  return false;
+}
+
+/** Re-registers each of `target`'s own kernels so that complex64 calls run on `source` (once per kernel). */
+function routeComplexKernels(target: string, source: string, skip: Set<string>): number {
+  const routed = complexRoutedByTarget.get(target) ?? new Set<string>();
+  complexRoutedByTarget.set(target, routed);
+  for (const config of tf.getKernelsForBackend(target)) {
+    const name = config.kernelName;
+    if (routed.has(name) || skip.has(name)) continue;
+    const sourceKernel = tf.getKernel(name, source);
+    if (sourceKernel === undefined) continue;
+    const native = config.kernelFunc;
+    tf.unregisterKernel(name, target);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) =>
+        involvesComplex(args.inputs, args.attrs)
+          ? runDelegated(name, sourceKernel, source, args.inputs, args.attrs, args.backend as unknown as DelegationBackend)
+          : native(args),
+    });
+    routed.add(name);
+  }
+  return routed.size;
+}
 
 /**
  * Names of the kernels `source` implements and `target` does not (as registered in tfjs's global kernel
@@ -147,7 +193,10 @@ export function delegateMissingKernels(
     done.add(kernelName);
     registered.push(kernelName);
   }
-  return { target, source, registered, registeredJs, alreadyDelegated: before };
+  // Kernels added above are skipped: delegated ones already run on `source`, JS ones reject complex64.
+  const complexRouted =
+    (options.routeComplex ?? true) ? routeComplexKernels(target, source, new Set([...done, ...doneJs])) : 0;
+  return { target, source, registered, registeredJs, alreadyDelegated: before, complexRouted };
 }
 
 function findSourceBackend(source: string, kernelName: string): DelegationBackend {
