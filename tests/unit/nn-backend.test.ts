@@ -27,6 +27,12 @@ test("resolveBackendRequest: an unknown backend is an error naming the source an
   assert.throws(() => resolveBackendRequest("node", undefined), /loadTf\(\{ backend \}\) is "node".*did you mean "tensorflow"/);
 });
 
+test("loadTf with an unknown backend rejects (it does not throw synchronously)", async () => {
+  const p = loadTf({ backend: "gpu" as never, log: false });
+  assert.ok(p instanceof Promise);
+  await assert.rejects(p, /loadTf\(\{ backend \}\) is "gpu"/);
+});
+
 test("loadTf picks an allowed backend (wasm when tfjs-node is absent), reports it in one line, once", async () => {
   const lines: string[] = [];
   const log = (l: string) => lines.push(l);

@@ -300,7 +300,13 @@ let current: TfRuntime | undefined;
  * ```
  */
 export function loadTf(options: LoadTfOptions = {}): Promise<TfRuntime> {
-  const { requested, requestedBy } = resolveBackendRequest(options.backend);
+  let request: ReturnType<typeof resolveBackendRequest>;
+  try {
+    request = resolveBackendRequest(options.backend);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const { requested, requestedBy } = request;
   const existing = runtimes.get(requested);
   if (existing !== undefined) {
     const rt = settled.get(requested);
