@@ -15,6 +15,7 @@ import {
   BandedMatrix,
   ecker1C,
   ecker5C,
+  initialStoichiometries,
 } from "../../lib/src/simulate";
 import type { ElectrolyteFunction, ExchangeCurrentFunction } from "../../lib/src/simulate";
 
@@ -108,4 +109,19 @@ test("banded LU with partial pivoting solves like a dense solve, including when 
   A.solve(b);
   for (let i = 0; i < n; i++) assert.ok(Math.abs(b[i] - x[i]) < 1e-9, `x[${i}] = ${b[i]} vs ${x[i]}`);
   assert.throws(() => A.add(0, 5, 1), /outside the band/);
+});
+
+test("PyBaMM's electrode state-of-health calculation reproduces the stoichiometry windows derived in datasets-src for all three sets", () => {
+  const cases: [string, object, number[]][] = [
+    ["Marquis2019", {}, [0.949321, 0.512596, 0.183223, 0.961025, 0.87284]],
+    ["Chen2020", { chen2020Ocp: "fit" }, [0.910618, 0.263845, 0.026346, 0.853975, 5.1532]],
+    ["Ecker2015", {}, [0.848423, 0.23526, 0.00355, 0.929081, 0.171001]],
+  ];
+  for (const [name, opts, want] of cases) {
+    const s = initialStoichiometries(parameterValues(name, opts), 0.5);
+    const got = [s.x100, s.y100, s.x0, s.y0, s.Q];
+    got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) < 2e-6 * Math.max(1, want[i] * 10), `${name}[${i}]: ${g} vs ${want[i]}`));
+    assert.ok(Math.abs(s.x - (s.x0 + s.x100) / 2) < 1e-12);
+  }
+  assert.throws(() => initialStoichiometries(parameterValues("Chen2020"), 1.5), /soc must be in \[0, 1\]/);
 });

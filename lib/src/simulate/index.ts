@@ -46,8 +46,8 @@ export type {
   ExchangeCurrentFunction,
   ElectrolyteFunction,
 } from "./parameters";
-export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData } from "./models";
-export type { CellModel, Mesh, ModelName, ModelOptions } from "./models";
+export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData, initialStoichiometries } from "./models";
+export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh } from "./models";
 export { Experiment, parseStep, ExperimentSyntaxError } from "./experiment";
 export type { ExperimentStep, ExperimentOptions } from "./experiment";
 export { simulate, Solution } from "./simulation";

@@ -238,8 +238,11 @@ export interface CellModel {
   readonly citations: readonly string[];
   readonly cell: CellData;
   readonly system: DaeSystem;
-  /** Initial state (from the parameter set's initial concentrations). */
-  initialState(): Float64Array;
+  /**
+   * Initial state: uniform particles at the parameter set's initial concentrations, or at the given
+   * stoichiometries (e.g. from {@link initialStoichiometries}); electrolyte at its initial concentration.
+   */
+  initialState(stoich?: { x: number; y: number }): Float64Array;
   /** Sets the particle concentrations to uniform stoichiometries x (negative) and y (positive). */
   setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void;
   /** Scalar output variables of a state at current I [A] (units in the names). */
@@ -458,9 +461,9 @@ class SingleParticleModel implements CellModel {
     return p.Up - p.Un + p.etaP - p.etaN + p.dPhiE + p.dPhiS - I * this.cell.contactResistance;
   }
 
-  initialState(): Float64Array {
+  initialState(stoich?: { x: number; y: number }): Float64Array {
     const y = new Float64Array(this.system.n);
-    this.setStoichiometry(y, this.cell.neg.c0 / this.cell.neg.cmax, this.cell.pos.c0 / this.cell.pos.cmax);
+    this.setStoichiometry(y, stoich?.x ?? this.cell.neg.c0 / this.cell.neg.cmax, stoich?.y ?? this.cell.pos.c0 / this.cell.pos.cmax);
     for (let k = this.offE; k < y.length; k++) y[k] = this.cell.ce0;
     return y;
   }
@@ -710,11 +713,11 @@ class DfnModel implements CellModel {
     return phiLast - (i * 0.5 * this.mesh.dx[nx - 1]) / this.cell.pos.sigmaEff - I * this.cell.contactResistance;
   }
 
-  initialState(): Float64Array {
+  initialState(stoich?: { x: number; y: number }): Float64Array {
     const y = new Float64Array(this.system.n);
     const c = this.cell;
-    const x0 = c.neg.c0 / c.neg.cmax;
-    const y0 = c.pos.c0 / c.pos.cmax;
+    const x0 = stoich?.x ?? c.neg.c0 / c.neg.cmax;
+    const y0 = stoich?.y ?? c.pos.c0 / c.pos.cmax;
     this.setStoichiometry(y, x0, y0);
     const Un = ocpWithBarrier(c.neg.U, x0, c.T);
     const Up = ocpWithBarrier(c.pos.U, y0, c.T);
@@ -838,4 +841,73 @@ export function createModel(name: ModelName, params: ParameterValues, opts: Mode
     default:
       throw new Error(`Unknown model "${name as string}". Valid models: SPM, SPMe, DFN`);
   }
+}
+
+/** Result of {@link initialStoichiometries}. */
+export interface ElectrodeSoh {
+  /** Negative / positive stoichiometries at 100 % and 0 % SOC. */
+  x100: number;
+  y100: number;
+  x0: number;
+  y0: number;
+  /** Electrode capacities and cyclable lithium [A.h]. */
+  Qn: number;
+  Qp: number;
+  QLi: number;
+  /** Capacity between the two voltage limits [A.h]. */
+  Q: number;
+  /** Stoichiometries at the requested SOC. */
+  x: number;
+  y: number;
+}
+
+function bisect(f: (v: number) => number, lo: number, hi: number, what: string): number {
+  let flo = f(lo);
+  const fhi = f(hi);
+  if (flo * fhi > 0) throw new Error(`initialStoichiometries: ${what} has no solution in [${lo}, ${hi}] (f = ${flo}, ${fhi})`);
+  for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
+    const mid = 0.5 * (lo + hi);
+    const fm = f(mid);
+    if (fm * flo > 0) {
+      lo = mid;
+      flo = fm;
+    } else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/**
+ * PyBaMM's electrode state-of-health calculation (Mohtat 2019; conventions §6): the stoichiometries at 100 % and
+ * 0 % SOC from the set's voltage limits ("Open-circuit voltage at 0%/100% SOC [V]") and its cyclable lithium, and
+ * the stoichiometries at `soc` (a number in [0, 1]).
+ *
+ * @example
+ * const soh = initialStoichiometries(parameterValues("Marquis2019"), 1);
+ * soh.x100; // 0.9493
+ * simulate(spm(p), "Discharge at 1C until 3.105 V", { initialSoc: 1 });
+ */
+export function initialStoichiometries(params: ParameterValues, soc: number): ElectrodeSoh {
+  if (!(soc >= 0 && soc <= 1)) throw new Error(`initialStoichiometries: soc must be in [0, 1], got ${soc}`);
+  const c = new CellData(params);
+  const T = params.number("Reference temperature [K]");
+  const vMax = params.number("Open-circuit voltage at 100% SOC [V]");
+  const vMin = params.number("Open-circuit voltage at 0% SOC [V]");
+  const k = (F * c.area) / 3600;
+  const Qn = c.neg.epsS * c.neg.L * c.neg.cmax * k;
+  const Qp = c.pos.epsS * c.pos.L * c.pos.cmax * k;
+  const QLi = (c.neg.epsS * c.neg.L * c.neg.c0 + c.pos.epsS * c.pos.L * c.pos.c0) * k;
+  const ocv = (x: number, y: number) => ocpWithBarrier(c.pos.U, y, T) - ocpWithBarrier(c.neg.U, x, T);
+  const lo = 1e-6;
+  const hi = 1 - 1e-6;
+  const yOf = (x: number) => (QLi - x * Qn) / Qp;
+  const xLo = Math.max(lo, (QLi - hi * Qp) / Qn);
+  const xHi = Math.min(hi, (QLi - lo * Qp) / Qn);
+  if (!(xLo < xHi)) throw new Error(`initialStoichiometries: cyclable lithium ${QLi.toFixed(5)} A.h is outside what the electrodes (${Qn.toFixed(5)}, ${Qp.toFixed(5)} A.h) can hold`);
+  const x100 = bisect((x) => ocv(x, yOf(x)) - vMax, xLo, xHi, `U_p − U_n = ${vMax} V`);
+  const y100 = yOf(x100);
+  const y0Of = (x0: number) => y100 + (Qn * (x100 - x0)) / Qp;
+  const x0Lo = Math.max(lo, x100 - ((hi - y100) * Qp) / Qn);
+  const x0 = bisect((x) => ocv(x, y0Of(x)) - vMin, x0Lo, x100, `U_p − U_n = ${vMin} V`);
+  const y0 = y0Of(x0);
+  return { x100, y100, x0, y0, Qn, Qp, QLi, Q: Qn * (x100 - x0), x: x0 + soc * (x100 - x0), y: y0 - soc * (y0 - y100) };
 }

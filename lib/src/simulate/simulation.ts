@@ -1,7 +1,7 @@
 /**
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
-import { CellModel } from "./models";
+import { CellModel, initialStoichiometries } from "./models";
 import { Experiment, ExperimentStep, parseStep } from "./experiment";
 import { Control, Integrator, SolverOptions, StepEvent } from "./solver";
 import { nearestNames } from "./parameters";
@@ -14,6 +14,11 @@ export interface SimulateOptions {
   saveStates?: boolean;
   /** Initial state (default: the model's initial state from the parameter set). */
   initialState?: Float64Array;
+  /**
+   * Initial state of charge in [0, 1], set through PyBaMM's electrode state-of-health calculation
+   * ({@link initialStoichiometries}); overrides the set's initial concentrations.
+   */
+  initialSoc?: number;
   /** Stop the experiment at the parameter set's voltage cut-offs (default true). */
   respectCutoffs?: boolean;
 }
@@ -160,7 +165,15 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const save = opts.saveStates ?? true;
   const integ = new Integrator(model.system);
   const started = performance.now();
-  let y = opts.initialState ? Float64Array.from(opts.initialState) : model.initialState();
+  if (opts.initialState && opts.initialSoc !== undefined) throw new Error("simulate: give initialState or initialSoc, not both");
+  let y = opts.initialState
+    ? Float64Array.from(opts.initialState)
+    : opts.initialSoc !== undefined
+      ? (() => {
+          const soh = initialStoichiometries(params, opts.initialSoc);
+          return model.initialState({ x: soh.x, y: soh.y });
+        })()
+      : model.initialState();
   if (y.length !== model.system.n) throw new Error(`simulate: initialState has ${y.length} entries, the ${model.name} needs ${model.system.n}`);
   let t = 0;
   let I = 0;
