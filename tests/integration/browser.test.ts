@@ -87,24 +87,7 @@ async function classicEnsureKernel(page: Page, diag: Diagnostics): Promise<void>
 async function classicRunAll(page: Page, diag: Diagnostics): Promise<CellState> {
   await page.locator("#celllink").click();
   await page.locator("#run_all_cells > a").click();
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  let started = false;
-  let idleSince = 0;
-  let state = await classicState(page);
-  while (Date.now() < deadline) {
-    state = await classicState(page);
-    const running = state.prompts.some((p) => p.includes("[*]"));
-    const allDone = state.prompts.length > 0 && state.prompts.every((p) => /\[\d+\]/.test(p));
-    if (running || allDone) started = true;
-    const idle = /kernel_idle_icon/.test(state.kernelIcon);
-    if (started && !running && idle) {
-      // idle twice a second apart: the last cell's outputs have arrived
-      if (idleSince && Date.now() - idleSince > 1000) return state;
-      idleSince = idleSince || Date.now();
-    } else idleSince = 0;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`Run All did not finish within ${RUN_TIMEOUT_MS / 1000} s; prompts: ${state.prompts.join(" | ")}${diag.report()}`);
+  return waitForRun(page, diag, classicState, (icon) => /kernel_idle_icon/.test(icon));
 }
 
 async function classicProblems(page: Page): Promise<Problem[]> {
@@ -119,10 +102,85 @@ async function classicProblems(page: Page): Promise<Problem[]> {
   });
 }
 
+// ---- JupyterLab 4 and Notebook 7 (same widgets) -------------------------------------------------------------
+
+async function labState(page: Page): Promise<CellState> {
+  return page.evaluate(() => ({
+    prompts: Array.from(document.querySelectorAll(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")).map((e) => (e.textContent ?? "").replace(/\s+/g, " ").trim()),
+    kernelName: (document.querySelector(".jp-Toolbar-kernelName")?.textContent ?? "").trim(),
+    kernelIcon: document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") ?? "",
+  }));
+}
+
+async function labEnsureKernel(page: Page, diag: Diagnostics): Promise<void> {
+  const deadline = Date.now() + KERNEL_TIMEOUT_MS;
+  let state = await labState(page);
+  while (Date.now() < deadline) {
+    const dialog = page.locator(".jp-Dialog select");
+    if (await dialog.count()) {
+      await dialog.first().selectOption({ label: "TypeScript" });
+      await page.locator(".jp-Dialog .jp-mod-accept").first().click();
+    }
+    state = await labState(page);
+    if (state.kernelName === "TypeScript" && state.kernelIcon === "idle") return;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the TypeScript kernel did not become idle within ${KERNEL_TIMEOUT_MS / 1000} s (toolbar: ` +
+    `"${state.kernelName}", status ${state.kernelIcon})${diag.report()}`);
+}
+
+/** Run -> Run All Cells from the menu bar; waits until no cell is queued or running and the kernel is idle. */
+async function labRunAll(page: Page, diag: Diagnostics): Promise<CellState> {
+  await page.locator(".jp-Notebook").first().click();
+  await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).first().click();
+  await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).first().click();
+  return waitForRun(page, diag, labState, (s) => s === "idle");
+}
+
+async function labProblems(page: Page): Promise<Problem[]> {
+  return page.evaluate(() => {
+    const out: { cell: number; kind: string; text: string }[] = [];
+    document.querySelectorAll(".jp-Notebook .jp-CodeCell").forEach((cell, i) => {
+      cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').forEach((o) => {
+        out.push({ cell: i, kind: "stderr/error", text: (o.textContent ?? "").slice(0, 1500) });
+      });
+    });
+    return out;
+  });
+}
+
+/** Polls the page until Run All has started and finished: no "[*]" prompt and the kernel idle for a second. */
+async function waitForRun(
+  page: Page,
+  diag: Diagnostics,
+  read: (page: Page) => Promise<CellState>,
+  isIdle: (icon: string) => boolean,
+): Promise<CellState> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  let started = false;
+  let idleSince = 0;
+  let state = await read(page);
+  while (Date.now() < deadline) {
+    state = await read(page);
+    const running = state.prompts.some((p) => p.includes("[*]"));
+    const allDone = state.prompts.length > 0 && state.prompts.every((p) => /\[\d+\]/.test(p));
+    if (running || allDone) started = true;
+    if (started && !running && isIdle(state.kernelIcon)) {
+      // idle twice a second apart: the last cell's outputs have arrived
+      if (idleSince && Date.now() - idleSince > 1000) return state;
+      idleSince = idleSince || Date.now();
+    } else idleSince = 0;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`Run All did not finish within ${RUN_TIMEOUT_MS / 1000} s; prompts: ${state.prompts.join(" | ")}${diag.report()}`);
+}
+
+
 test("a participant runs notebook 00 in Jupyter through the browser: TypeScript kernel, Run All, plot visible, no errors", { timeout: 480_000 }, async (t) => {
   if (!fs.existsSync(CHROMIUM)) return t.skip(`${CHROMIUM} not installed (Debian: chromium)`);
-  const version = jupyterVersion("notebook") ?? jupyterVersion("lab");
-  if (!version) return t.skip("no Jupyter on PATH (jupyter notebook / jupyter lab); install e.g. Debian's jupyter-notebook");
+  const venv = process.env.BATTERY_MI_VENV_DIR ?? path.join(ROOT, "environment", ".venv");
+  const onPath = jupyterVersion("notebook") ?? jupyterVersion("lab");
+  if (!onPath && !fs.existsSync(path.join(venv, "bin", "jupyter"))) return t.skip("no Jupyter on PATH (jupyter notebook / jupyter lab); install e.g. Debian's jupyter-notebook");
 
   const source = fs.existsSync(COURSE_NOTEBOOK) ? COURSE_NOTEBOOK : FIXTURE_NOTEBOOK;
   const name = path.basename(source);
@@ -145,27 +203,27 @@ test("a participant runs notebook 00 in Jupyter through the browser: TypeScript 
   try {
     const m = await server.waitFor(/http:\/\/127\.0\.0\.1:(\d+)\/(tree|lab)\?token=([0-9a-f]{16,})/, SERVER_TIMEOUT_MS, "npm start's URL");
     const [, , ui, token] = m;
+    const chosen = server.output().match(/\[start\] using (.+?) \(/)?.[1] ?? "Jupyter";
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     diag.attach(page);
     page.setDefaultTimeout(30_000);
     const base = `http://127.0.0.1:${port}`;
-    if (ui === "lab") return t.skip(`start.mjs chose JupyterLab (${version}); this test drives the classic Notebook UI`);
-    await page.goto(`${base}/notebooks/${encodeURIComponent(name)}?token=${token}`, { waitUntil: "domcontentloaded" });
-    if ((await page.locator("#notebook-container").count()) === 0) {
-      await page.waitForTimeout(3000);
-      if ((await page.locator("#notebook-container").count()) === 0) {
-        return t.skip(`the Notebook ${version} UI is Lab-based (Notebook 7); this test drives the classic Notebook 6 UI`);
-      }
-    }
-    await page.waitForSelector("#notebook-container .code_cell");
-    await classicEnsureKernel(page, diag);
+    // JupyterLab (/lab) or the Notebook front end (/tree): classic Notebook 6, or Notebook 7 with Lab's widgets.
+    const url = ui === "lab" ? `${base}/lab/tree/${encodeURIComponent(name)}?token=${token}` : `${base}/notebooks/${encodeURIComponent(name)}?token=${token}`;
+    await page.goto(url, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector("#notebook-container .code_cell, .jp-Notebook .jp-CodeCell", { timeout: 90_000 });
+    const classic = (await page.locator("#notebook-container").count()) > 0;
+    const driver = classic
+      ? { ensureKernel: classicEnsureKernel, runAll: classicRunAll, problems: classicProblems, ui: chosen }
+      : { ensureKernel: labEnsureKernel, runAll: labRunAll, problems: labProblems, ui: chosen };
+    await driver.ensureKernel(page, diag);
     const kernelReadyAt = Date.now();
-    const state = await classicRunAll(page, diag);
+    const state = await driver.runAll(page, diag);
     const ranAt = Date.now();
 
-    const problems = await classicProblems(page);
+    const problems = await driver.problems(page);
     assert.deepEqual(problems, [], `cells with errors or stderr output:\n${problems.map((p) => `cell ${p.cell} (${p.kind}): ${p.text}`).join("\n")}${diag.report()}`);
     assert.equal(state.prompts.length, codeCells.length, "every code cell is on the page");
     const unnumbered = state.prompts.map((p, i) => [i, p] as const).filter(([, p]) => !/\[\d+\]/.test(p));
@@ -195,11 +253,16 @@ test("a participant runs notebook 00 in Jupyter through the browser: TypeScript 
     }
 
     // Frame the first figure, below the notebook's header, for the screenshot.
-    await page.evaluate(() => document.querySelector(".js-plotly-plot")?.scrollIntoView({ block: "center" }));
+    // (JupyterLab lays off-screen cells out lazily -- content-visibility -- so one scroll may land short: repeat.)
+    await page.locator(".jp-Notification-Toast-Close, .jp-toast-dismiss").first().click({ timeout: 1000 }).catch(() => undefined);
+    for (let i = 0; i < 4; i++) {
+      await page.evaluate(() => document.querySelector(".js-plotly-plot")?.scrollIntoView({ block: "center" }));
+      await page.waitForTimeout(400);
+    }
     await page.waitForTimeout(500);
     await page.screenshot({ path: shot });
     assert.ok(fs.statSync(shot).size > 10_000, "screenshot written");
-    console.log(`# ${name}: Jupyter Notebook ${version}; server ready in ${((kernelReadyAt - started) / 1000).toFixed(1)} s (with kernel), ` +
+    console.log(`# ${name}: ${driver.ui}; server ready in ${((kernelReadyAt - started) / 1000).toFixed(1)} s (with kernel), ` +
       `Run All ${((ranAt - kernelReadyAt) / 1000).toFixed(1)} s, ${codeCells.length} cells, ${plots.length} plots; screenshot ${path.relative(ROOT, shot)}`);
   } finally {
     await browser?.close().catch(() => undefined);
