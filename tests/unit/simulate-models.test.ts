@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, Experiment, basicSpm, SolverError } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, Experiment, basicSpm, SolverError, plotVoltage, plotProfiles } from "../../lib/src/simulate";
 
 /** Linear interpolation of (t, v) at x. */
 function at(t: Float64Array, v: Float64Array, x: number): number {
@@ -135,4 +135,16 @@ test("outputs export as typed columns, a danfojs DataFrame, and through-cell pro
   assert.ok(Number.isNaN(phiS[coarseDfn.xn]), "no electrode potential in the separator");
   assert.ok(phiS[coarseDfn.xn + coarseDfn.xs] > 3, "positive electrode potential near the cell voltage");
   assert.throws(() => simulate(spm(chen), "Rest for 1 minute", { saveStates: false }).profilesAt(0), /saveStates/);
+});
+
+test("figures: voltage against capacity for several models, and electrolyte profiles at chosen times (separator gaps dropped)", () => {
+  const a = simulate(spm(chen), "Discharge at 1C for 20 minutes");
+  const b = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 20 minutes");
+  const fig = plotVoltage([a, b]);
+  assert.equal(fig.data.length, 2);
+  assert.equal((fig.data[1] as { name?: string }).name, "DFN");
+  const prof = plotProfiles(b, "Electrode potential [V]", [0, 600, 1200]);
+  assert.equal(prof.data.length, 3);
+  assert.equal(((prof.data[0] as { x: number[] }).x).length, coarseDfn.xn + coarseDfn.xp, "no points in the separator");
+  assert.throws(() => plotProfiles(a, "Electrolyte concentration [mol.m-3]", [0]), /no through-cell profile/);
 });

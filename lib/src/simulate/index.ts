@@ -61,3 +61,5 @@ export { ecker1C, ecker5C, graphiteLGM50OcpChen2020, nmcLGM50OcpChen2020, graphi
 export type { Table2 } from "./data/tables";
 export { fitParameters, studentTQuantile } from "./fit";
 export type { FitOptions, FitResult } from "./fit";
+export { plotVoltage, plotProfiles } from "./plots";
+export type { PlotVoltageOptions } from "./plots";
