@@ -30,6 +30,11 @@ const REQUIREMENTS = path.join(ROOT, "environment", "requirements.txt");
 /** The virtual environment npm start uses and creates. BATTERY_MI_VENV_DIR moves it (used by the tests). */
 const VENV_DIR = process.env.BATTERY_MI_VENV_DIR ? path.resolve(process.env.BATTERY_MI_VENV_DIR) : path.join(ROOT, "environment", ".venv");
 const VENV_MARKER = ".created-by-npm-start";
+/** How the venv is named in messages: relative to the project when inside it. */
+const VENV_NAME = (() => {
+  const rel = path.relative(ROOT, VENV_DIR);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : VENV_DIR;
+})();
 const PROBE_TIMEOUT_MS = 30_000;
 const DEFAULT_PORT = 8888;
 
@@ -120,7 +125,7 @@ export function findJupyter(tried = []) {
     ["notebook", "notebook", "notebook", "Jupyter Notebook"],
   ]) {
     const candidates = [];
-    if (hasVenv) candidates.push({ cmd: venvJupyter, args: [sub], label: `${path.relative(ROOT, venvJupyter)} ${sub}` });
+    if (hasVenv) candidates.push({ cmd: venvJupyter, args: [sub], label: `${path.join(VENV_NAME, path.relative(VENV_DIR, venvJupyter))} ${sub}` });
     candidates.push({ cmd: "jupyter", args: [sub], label: `jupyter ${sub}` });
     for (const py of PYTHONS) candidates.push({ cmd: py, args: ["-m", mod], label: `${py} -m ${mod}` });
     for (const c of candidates) {
@@ -181,7 +186,7 @@ function indexUnreachable(python) {
  */
 function createVenv() {
   const venvPython = venvBin("python");
-  const venvName = path.relative(ROOT, VENV_DIR) || VENV_DIR;
+  const venvName = VENV_NAME;
   if (!fs.existsSync(VENV_DIR)) {
     const found = findVenvPython();
     if (!found.python) return { ok: false, reason: found.reason };
@@ -222,7 +227,7 @@ function createVenv() {
 }
 
 function printWaysToGetJupyter(tried, reason) {
-  const venv = path.relative(ROOT, VENV_DIR) || VENV_DIR;
+  const venv = VENV_NAME;
   console.error(`
 [start] No Jupyter found (tried: ${tried.join(", ")}).
 [start] ${venv} could not be created automatically: ${reason}.
