@@ -288,7 +288,7 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
     }
     const fixedNoise = o.learnNoise ? 0 : o.noiseVariance;
     const messages: string[] = [];
-    let best = theta0;
+    let best: Float64Array = theta0;
     if (o.optimize) {
       const objective = (theta: Float64Array, grad: Float64Array): number => {
         const r = this.lml(o.kernel, M, yn, theta, layout, fixedNoise, o.alpha, true);

@@ -74,10 +74,10 @@ export function insertionElectrodeSnapshot(dataset = "mp-insertion-electrodes"):
 }
 
 /**
- * The 375 Li–Fe–O Materials Project entries shipped as dataset `li-fe-o-entries`, mapped onto
+ * The 375 Li–Fe–O Materials Project entries shipped as dataset `crystal-structures` (its main table), mapped onto
  * `materials/summary` field names (energies corrected; e_above_hull from a hull of this subset).
  */
-export function summarySnapshot(dataset = "li-fe-o-entries"): Snapshot<SummaryDoc> {
+export function summarySnapshot(dataset = "crystal-structures"): Snapshot<SummaryDoc> {
   return {
     description: `dataset "${dataset}" (375 Materials Project Li–Fe–O entries, 2020–2021, shipped with the course; hull of this subset only)`,
     load() {
