@@ -275,3 +275,27 @@ describe("MaterialsProject facade: live API with a key, the shipped snapshot wit
     await assert.rejects(mp.insertionElectrodes({ working_ion: "Li" }), (e: unknown) => e instanceof MPError && e.status === 403);
   });
 });
+
+describe("shipped snapshots (the datasets in datasets/)", () => {
+  test("the summary snapshot serves the 375 Li–Fe–O entries with API field names", async () => {
+    const saved = process.env.MP_API_KEY;
+    delete process.env.MP_API_KEY;
+    try {
+      const mp = new MaterialsProject({ notice: () => undefined });
+      const all = await mp.summary({});
+      assert.equal(all.source, "snapshot");
+      assert.equal(all.data.length, 375);
+      const stable = await mp.summary({ chemsys: "Fe-Li-O", is_stable: true, fields: ["material_id", "formula_pretty", "energy_above_hull"] });
+      assert.ok(stable.data.length > 0);
+      for (const d of stable.data) {
+        assert.deepEqual(Object.keys(d).sort(), ["energy_above_hull", "formula_pretty", "material_id"]);
+        assert.ok(Math.abs(d.energy_above_hull as number) < 1e-8);
+      }
+      const li = await mp.insertionElectrodes({ working_ion: "Li", fields: ["battery_id", "average_voltage"] });
+      assert.ok(li.data.length > 2000);
+      for (const d of li.data) assert.ok(Number.isFinite(d.average_voltage));
+    } finally {
+      if (saved !== undefined) process.env.MP_API_KEY = saved;
+    }
+  });
+});
