@@ -14,9 +14,15 @@ function nbScript(...args: string[]) {
   return spawnSync(process.execPath, [path.join(ROOT, "scripts", "nb.mjs"), ...args], { cwd: ROOT, encoding: "utf8" });
 }
 
-test("notebooks/00_getting_started.ipynb is exactly what its source notebooks/src/00_getting_started.nb.md builds", () => {
-  const r = nbScript("--check", path.relative(ROOT, SRC));
-  assert.equal(r.status, 0, r.stderr);
+test("every notebook is exactly what its source in notebooks/src/ builds, and every notebook has a source", () => {
+  const sources = fs.readdirSync(path.join(ROOT, "notebooks", "src")).filter((f) => f.endsWith(".nb.md"));
+  assert.ok(sources.includes(path.basename(SRC)));
+  for (const f of sources) {
+    const r = nbScript("--check", path.join("notebooks", "src", f));
+    assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+  }
+  const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+  assert.deepEqual(notebooks.map((f) => f.replace(/\.ipynb$/, "")).sort(), sources.map((f) => f.replace(/\.nb\.md$/, "")).sort());
 });
 
 test("notebook 00 follows the project's notebook rules (nbformat 4.5, ids, tslab kernelspec, no outputs)", () => {
