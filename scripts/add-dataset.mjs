@@ -54,11 +54,11 @@ function filesOnDisk(dir = DATASETS, prefix = "") {
 }
 
 /** Computed fields of one manifest file record. */
-function measure(rel, role, csv) {
+function measure(rel, role, csv, header) {
   const abs = path.join(DATASETS, ...rel.split("/"));
   if (!fs.existsSync(abs)) return { missing: true };
   const out = { sha256: sha256(abs), bytes: fs.statSync(abs).size };
-  if (role === "table" || role === "split") out.rows = csv.countCsvRows(fs.readFileSync(abs, "utf8"), { file: abs });
+  if (role === "table" || role === "split") out.rows = csv.countCsvRows(fs.readFileSync(abs, "utf8"), { file: abs, header });
   return out;
 }
 
@@ -70,7 +70,7 @@ async function refresh(write) {
   for (const d of manifest.datasets) {
     for (const f of d.files) {
       listed.add(f.path);
-      const m = measure(f.path, f.role, csv);
+      const m = measure(f.path, f.role, csv, f.header);
       if (m.missing) {
         problems.push(`${d.name}: ${f.path} is listed but missing (restore it with \`git checkout -- datasets/${f.path}\`)`);
         continue;

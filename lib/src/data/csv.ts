@@ -214,7 +214,8 @@ const FLOAT_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INT_RE = /^[+-]?\d+$/;
 
 /**
- * Reads CSV text into typed columns. The header must hold exactly the columns in `specs` (any order); every
+ * Reads CSV text into typed columns. The header must hold exactly the columns in `specs` (any order); with
+ * `header: false` the file has no header line and its columns are the specs, in order. Every
  * value must fit its column's type. Leading and trailing spaces around numbers are tolerated; anything else
  * that is not a finite decimal number is an error, never NaN.
  *
@@ -227,12 +228,13 @@ const INT_RE = /^[+-]?\d+$/;
  * ```
  * @throws {@link CsvFormatError} naming file, line and column of the first problem.
  */
-export function readTypedCsv(text: string, specs: readonly CsvColumnSpec[], options: CsvScanOptions & { expectedRows?: number } = {}): TypedCsv {
+export function readTypedCsv(text: string, specs: readonly CsvColumnSpec[], options: CsvScanOptions & { expectedRows?: number; header?: boolean } = {}): TypedCsv {
   const file = options.file ?? "<csv>";
   const wanted = specs.map((s) => s.source);
-  let header: string[] | undefined;
+  // header: false — the first line is data; the columns are the specs, in file order
+  let header: string[] | undefined = options.header === false ? wanted.slice() : undefined;
   // order[k] = index in specs of the k-th header field
-  let order: number[] = [];
+  let order: number[] = options.header === false ? wanted.map((_, k) => k) : [];
   let capacity = Math.max(16, options.expectedRows ?? 1024);
   let nums: (Float64Array | null)[] = specs.map((s) => (s.type === "string" ? null : new Float64Array(capacity)));
   const strs: (string[] | null)[] = specs.map((s) => (s.type === "string" ? [] : null));
@@ -312,7 +314,11 @@ function emptyError(file: string, line: number, spec: CsvColumnSpec): CsvFormatE
   return new CsvFormatError(file, line, `empty value, but the column is not nullable in datasets/manifest.json (expected ${spec.type === "string" ? "text" : `a${spec.type === "integer" ? "n integer" : " number"}`})`, spec.source);
 }
 
-/** Number of data records in CSV text (header excluded), counted by the same scanner the loader uses. */
-export function countCsvRows(text: string, options: CsvScanOptions = {}): number {
-  return Math.max(0, scanCsv(text, () => undefined, options) - 1);
+/**
+ * Number of data records in CSV text (header excluded), counted by the same scanner the loader uses.
+ * `header: false` counts every record (a file without a header line).
+ */
+export function countCsvRows(text: string, options: CsvScanOptions & { header?: boolean } = {}): number {
+  const records = scanCsv(text, () => undefined, options);
+  return options.header === false ? records : Math.max(0, records - 1);
 }

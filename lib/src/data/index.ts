@@ -212,7 +212,7 @@ export function loadTable(name: string, options: LoadOptions = {}): Table {
   } catch {
     throw new DatasetError("FILE_MISSING", `dataset "${entry.name}": file ${file.path} cannot be read (${abs}). ${restoreAdvice(file.path)}.`);
   }
-  const typed = readTypedCsv(text, entry.columns, { file: abs, expectedRows: file.rows });
+  const typed = readTypedCsv(text, entry.columns, { file: abs, expectedRows: file.rows, header: file.header });
   if (file.rows !== undefined && typed.nRows !== file.rows) {
     throw new DatasetError(
       "ROW_COUNT_MISMATCH",

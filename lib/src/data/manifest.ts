@@ -33,6 +33,11 @@ export interface DatasetFile {
   bytes: number;
   /** Data rows (header excluded); only for `table` and `split` files. */
   rows?: number;
+  /**
+   * `false` for a CSV shipped byte for byte without a header line (its first line is data): the dataset's
+   * `columns` then name its fields by position, in file order. Default: the file has a header line.
+   */
+  header?: boolean;
 }
 
 /** One column of a dataset's table. */
@@ -215,6 +220,7 @@ export function validateManifest(json: unknown, file = "manifest.json"): Dataset
       if (f.role === "table" || f.role === "split") {
         if (!Number.isSafeInteger(f.rows) || (f.rows as number) < 0) fail(fw, `rows must be a non-negative integer on a ${f.role as string}`);
       }
+      if (f.header !== undefined && (typeof f.header !== "boolean" || (f.role !== "table" && f.role !== "split"))) fail(fw, "header must be a boolean, and only on a table or split file");
     });
     if (tables !== 1) fail(w, `needs exactly one file with role "table", found ${tables}`);
     if (!Array.isArray(d.columns) || d.columns.length === 0) return fail(w, "columns must be a non-empty array");
