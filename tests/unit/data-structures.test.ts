@@ -87,7 +87,7 @@ test("the manifest accepts split, structure and entries files but wants rows on 
   assert.throws(() => validateManifest(manifest), /rows must be a non-negative integer on a split/);
   split.rows = 478;
   split.role = "cif";
-  assert.throws(() => validateManifest(manifest), /role must be one of "table", "provenance", "split", "structure", "entries", got "cif"/);
+  assert.throws(() => validateManifest(manifest), /role must be one of "table", "provenance", "split", "structure", "entries", "source", got "cif"/);
 });
 
 test("loadStructure accepts the .cif suffix and an unambiguous prefix, and reads every shipped CIF", () => {
@@ -118,7 +118,7 @@ test("loadStructure refuses a CIF whose bytes differ from the manifest", () => {
 });
 
 test("loadPymatgenEntries reads the 22 LiCoO2_batt entries with corrected energies (energy + correction)", () => {
-  assert.deepEqual(listPymatgenEntryFiles(), ["LiCoO2_batt"]);
+  assert.deepEqual(listPymatgenEntryFiles().sort(), ["Li-Fe-O", "Li-Fe-P-O_entries", "LiCoO2_batt"]);
   const entries = loadPymatgenEntries("LiCoO2_batt");
   assert.equal(entries.length, 22);
   const lowest = (formula: string) => entries.filter((e) => e.formula === formula).sort((a, b) => energyPerAtom(a) - energyPerAtom(b))[0]!;
@@ -152,4 +152,11 @@ test("liFeOPhaseEntries rebuilds pymatgen's hull: energies above hull agree with
   assert.deepEqual([...stable].sort(), ["Fe", "Fe2O3", "FeO", "Li", "Li2FeO3", "Li2O", "Li2O2", "Li5FeO4", "LiFeO2", "LiO8", "O2"]);
   const lfo = entries.filter((e) => e.formula === "LiFeO2" && e.eAboveHullPymatgen === 0)[0]!;
   assert.ok(Math.abs(pd.formationEnergyPerAtom(lfo) - lfo.formationEnergyPymatgen) < 5e-6);
+});
+
+test("loadPymatgenEntries reads the gzipped 375 Li-Fe-O entries and the 859 Li-Fe-P-O entries", () => {
+  const lfo = loadPymatgenEntries("Li-Fe-O");
+  assert.equal(lfo.length, 375);
+  assert.ok(lfo.every((e) => Number.isFinite(e.energy) && e.id !== undefined));
+  assert.equal(loadPymatgenEntries("Li-Fe-P-O_entries").length, 859);
 });

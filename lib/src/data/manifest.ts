@@ -11,10 +11,10 @@ import { DatasetError } from "./errors";
 export const DATASETS_ENV = "BATTERY_MI_DATASETS";
 
 /** What a file of a dataset is (see {@link DatasetFile.role}). */
-export type DatasetFileRole = "table" | "provenance" | "split" | "structure" | "entries";
+export type DatasetFileRole = "table" | "provenance" | "split" | "structure" | "entries" | "source";
 
 /** Every valid {@link DatasetFileRole}. */
-export const DATASET_FILE_ROLES: readonly DatasetFileRole[] = ["table", "provenance", "split", "structure", "entries"];
+export const DATASET_FILE_ROLES: readonly DatasetFileRole[] = ["table", "provenance", "split", "structure", "entries", "source"];
 
 /** One file of a dataset, as recorded in the manifest. */
 export interface DatasetFile {
@@ -24,7 +24,9 @@ export interface DatasetFile {
    * `table`: the dataset's main data (CSV, exactly one per dataset); `provenance`: where the data came from and
    * what was changed; `split`: a CSV with the same columns as the table holding a subset of its rows (e.g. an
    * official train/test split); `structure`: a crystal structure (CIF); `entries`: computed entries (energies,
-   * compositions, structures) serialised as JSON, e.g. by pymatgen.
+   * compositions, structures) serialised as JSON, e.g. by pymatgen; `source`: an upstream file kept exactly as
+   * published (e.g. Magpie's per-property `.table` files) from which the table or the library's generated code
+   * was derived, shipped so that the derivation and the reference checks can be redone offline.
    */
   role: DatasetFileRole;
   /** SHA-256 of the file's bytes, lower-case hex. */

@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import type { DataFrame } from "danfojs-node";
 import { parseFormula } from "../descriptors/composition";
 import { entriesFromPymatgen, type PhaseEntry, type PymatgenEntryDict } from "../electrochem/phase-diagram";
@@ -48,20 +49,29 @@ function structuresEntry(): { dir: string; entry: DatasetEntry } {
 
 function baseName(f: DatasetFile, ext: string): string {
   const b = f.path.split("/").pop() as string;
+  // entry files may be gzipped JSON (Li-Fe-O.json.gz): the name drops ".json.gz" as it drops ".json"
+  if (ext === ".json" && b.endsWith(".json.gz")) return b.slice(0, -".json.gz".length);
   return b.endsWith(ext) ? b.slice(0, -ext.length) : b;
 }
 
-/** Reads a verified manifest file as text. */
+/** Reads a verified manifest file as text (gunzipped when its name ends in `.gz`). */
 function readVerified(dir: string, entry: DatasetEntry, f: DatasetFile, verify: boolean): string {
   if (verify) {
     const err = verificationError(verifyFile(dir, entry, f, true));
     if (err) throw err;
   }
   const abs = path.join(dir, ...f.path.split("/"));
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(abs, "utf8");
+    bytes = fs.readFileSync(abs);
   } catch {
     throw new DatasetError("FILE_MISSING", `dataset "${entry.name}": file ${f.path} cannot be read (${abs}). ${restoreAdvice(f.path)}.`);
+  }
+  if (!f.path.endsWith(".gz")) return bytes.toString("utf8");
+  try {
+    return zlib.gunzipSync(bytes).toString("utf8");
+  } catch (e) {
+    throw new DatasetError("FILE_MISSING", `dataset "${entry.name}": ${f.path} is not valid gzip (${(e as Error).message}). ${restoreAdvice(f.path)}.`);
   }
 }
 
@@ -130,7 +140,7 @@ export function loadStructure(name: string, options: LoadStructureOptions = {}):
   return structures[0]!;
 }
 
-/** Names of the shipped pymatgen entry files for {@link loadPymatgenEntries} (`["LiCoO2_batt"]`). */
+/** Names of the shipped pymatgen entry files for {@link loadPymatgenEntries} (`["LiCoO2_batt", "Li-Fe-O", "Li-Fe-P-O_entries"]`). */
 export function listPymatgenEntryFiles(): string[] {
   return structuresEntry().entry.files.filter((f) => f.role === "entries").map((f) => baseName(f, ".json"));
 }

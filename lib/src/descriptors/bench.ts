@@ -22,8 +22,8 @@ function findCsv(): string {
   const candidates = [
     i >= 0 ? process.argv[i + 1] : undefined,
     process.env.BATTERY_MI_MP_ELECTRODES_CSV,
-    path.resolve(__dirname, "../../../../shared/datasets-src/mp-insertion-electrodes/mp_batteries_2024.csv"),
-    "/work/shared/datasets-src/mp-insertion-electrodes/mp_batteries_2024.csv",
+    // the shipped copy (lib/src|dist/descriptors -> repository root -> datasets/)
+    path.resolve(__dirname, "../../../datasets/mp-insertion-electrodes/mp_batteries_2024.csv"),
   ];
   for (const c of candidates) if (c && fs.existsSync(c)) return c;
   throw new Error("mp_batteries_2024.csv not found: pass --csv <path> or set BATTERY_MI_MP_ELECTRODES_CSV.");
@@ -32,7 +32,7 @@ function findCsv(): string {
 function findMagpieDir(csv: string): string | null {
   const candidates = [
     path.resolve(path.dirname(csv), "../elemental-properties/magpie_elementdata"),
-    "/work/shared/datasets-src/elemental-properties/magpie_elementdata",
+    path.resolve(__dirname, "../../../datasets/elemental-properties/magpie_elementdata"),
   ];
   for (const c of candidates) if (fs.existsSync(c)) return c;
   return null;

@@ -26,8 +26,8 @@ const ION_Z: Record<string, number> = { Li: 3, Na: 11, Mg: 12, Al: 13, K: 19, Ca
 export function defaultVoltageCsv(): string {
   const candidates = [
     process.env.BATTERY_MI_MP_ELECTRODES_CSV,
-    path.resolve(__dirname, "../../../../shared/datasets-src/mp-insertion-electrodes/mp_batteries_2024.csv"),
-    "/work/shared/datasets-src/mp-insertion-electrodes/mp_batteries_2024.csv",
+    // the shipped copy (lib/src|dist/models -> repository root -> datasets/)
+    path.resolve(__dirname, "../../../datasets/mp-insertion-electrodes/mp_batteries_2024.csv"),
   ];
   for (const c of candidates) if (c && fs.existsSync(c)) return c;
   throw new Error("mp_batteries_2024.csv not found (set BATTERY_MI_MP_ELECTRODES_CSV)");

@@ -27,7 +27,7 @@ print(json.dumps({"parse": t1 - t0, "neighbors": t2 - t1, "sites": sum(len(s) fo
 
 function main(): void {
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
-  const dir = process.argv[2] ?? path.resolve(repoRoot, "../shared/datasets-src/solid-electrolyte-conductivity/obelix_cifs");
+  const dir = process.argv[2] ?? path.resolve(repoRoot, "datasets/solid-electrolyte-conductivity/obelix_cifs");
   const cutoff = Number(process.argv[3] ?? 3);
   if (!existsSync(dir)) {
     console.log(`structure bench skipped: OBELiX CIFs not found at ${dir}`);

@@ -1,6 +1,6 @@
 /**
- * Where the structure tests find the shared real data: `../shared/datasets-src` relative to the repository root
- * (in CI a copy of shared/ sits beside the clone). Tests skip with a reason when it is absent.
+ * Where the structure tests find real data: the copies shipped in `datasets/` (byte-identical to
+ * ../shared/datasets-src, checked by the manifest's sha256), so the checks run on every clean checkout.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -8,24 +8,29 @@ import path from "node:path";
 /** Repository root (this file is tests/reference/structure/datasets.ts). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
-/** `../shared/datasets-src` resolved against the repository root. */
-export const DATASETS_SRC = path.resolve(REPO_ROOT, "../shared/datasets-src");
+/** The project's shipped data folder. */
+export const DATASETS_DIR = path.join(REPO_ROOT, "datasets");
 
-/** Folder of the canonical CIFs. */
-export const CANONICAL_DIR = path.join(DATASETS_SRC, "crystal-structures", "canonical");
+/** Folder of the canonical CIFs (dataset `crystal-structures`). */
+export const CANONICAL_DIR = path.join(DATASETS_DIR, "crystal-structures", "canonical");
 
-/** Folder of the 321 OBELiX CIFs. */
-export const OBELIX_DIR = path.join(DATASETS_SRC, "solid-electrolyte-conductivity", "obelix_cifs");
+/** Folder of the 321 OBELiX CIFs (dataset `obelix`). */
+export const OBELIX_DIR = path.join(DATASETS_DIR, "solid-electrolyte-conductivity", "obelix_cifs");
 
-/** Path of a canonical CIF, or undefined when the shared data is not present. */
-export function canonicalCif(name: string): string | undefined {
+/** Path of a canonical CIF; a missing file is an error (the data is shipped, a test must not skip silently). */
+export function canonicalCif(name: string): string {
   const p = path.join(CANONICAL_DIR, name);
-  return existsSync(p) ? p : undefined;
+  if (!existsSync(p)) throw new Error(`${p} is missing: restore it with \`git checkout -- datasets/\``);
+  return p;
 }
 
-/** Reason to skip when the shared data is missing, or undefined when it is there. */
-export function missingDataReason(dir: string = CANONICAL_DIR): string | undefined {
-  return existsSync(dir) ? undefined : `shared data not found at ${dir} (expected ../shared/datasets-src beside the repository)`;
+/**
+ * Kept for the tests' `skip` options: the shipped data is always expected, so a missing folder is an error
+ * rather than a reason to skip.
+ */
+export function missingDataReason(dir: string = CANONICAL_DIR): undefined {
+  if (!existsSync(dir)) throw new Error(`${dir} is missing: restore it with \`git checkout -- datasets/\``);
+  return undefined;
 }
 
 /** Directory of the hand-written test CIFs. */
