@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates lib/src/descriptors/elements.generated.ts — the element tables shipped inside battery-mi.
 //
-// Sources (see /work/shared/datasets-src/elemental-properties/PROVENANCE.md):
+// Sources (shipped in datasets/elemental-properties, see its PROVENANCE.md):
 //  * pymatgen periodic_table.json (pymatgen 2022.11.7, MIT licence, Ong et al. 2013; Shannon radii from
 //    R. D. Shannon, Acta Cryst. A32, 751 (1976)).
 //  * Magpie element tables as shipped by matminer (commit 8ddb18c7, modified BSD licence; Ward et al. 2016).
@@ -19,7 +19,7 @@ const opt = (name, def) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : def;
 };
-const srcDir = opt("--src", "/work/shared/datasets-src/elemental-properties");
+const srcDir = opt("--src", path.join(here, "..", "datasets", "elemental-properties"));
 const icsdPath = opt("--icsd", "/usr/lib/python3/dist-packages/pymatgen/analysis/icsd_bv.yaml");
 const outPath = path.join(here, "..", "lib", "src", "descriptors", "elements.generated.ts");
 

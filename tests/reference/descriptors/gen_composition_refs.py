@@ -25,7 +25,7 @@ from monty.fractions import gcd_float
 from pymatgen.core import Composition, Element
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = "/work/shared/datasets-src"
+SRC = os.path.abspath(os.path.join(HERE, "..", "..", "..", "datasets"))  # the shipped copies
 MAGPIE_DIR = os.path.join(SRC, "elemental-properties", "magpie_elementdata")
 
 # Formulas the parser must handle that pymatgen cannot parse itself: (our input, pymatgen equivalent).

@@ -2,7 +2,7 @@
 
 Run with Debian's python (python3-pymatgen 2022.11, python3-scipy) from the repository root:
     /usr/bin/python3 tests/reference/electrochem/gen_electrochem_refs.py
-It reads the entry sets in ../shared/datasets-src/crystal-structures and writes electrochem_refs.json here.
+It reads the entry sets shipped in datasets/crystal-structures and writes electrochem_refs.json here.
 """
 import gzip
 import json
@@ -17,7 +17,7 @@ import pymatgen.core
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-SRC = os.path.abspath(os.path.join(ROOT, "..", "shared", "datasets-src", "crystal-structures"))
+SRC = os.path.join(ROOT, "datasets", "crystal-structures")  # the shipped copies
 
 
 def load(path):

@@ -4,8 +4,8 @@ and scipy. Run with /usr/bin/python3 from the repository root or this folder:
 
     /usr/bin/python3 tests/reference/structure/gen_structure_refs.py
 
-Writes structure_refs.json beside this script. Inputs: ../shared/datasets-src/crystal-structures/canonical/*.cif
-and ../shared/datasets-src/solid-electrolyte-conductivity/obelix_cifs/*.cif (resolved relative to the repository
+Writes structure_refs.json beside this script. Inputs: datasets/crystal-structures/canonical/*.cif
+and datasets/solid-electrolyte-conductivity/obelix_cifs/*.cif (the shipped copies, relative to the repository
 root). Takes about a minute (pymatgen parses the 321 OBELiX CIFs)."""
 import json, math, os, sys, warnings
 import numpy as np
@@ -17,7 +17,7 @@ from scipy.spatial import ConvexHull
 warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-CANON = os.path.join(REPO, "..", "shared", "datasets-src", "crystal-structures", "canonical")
+CANON = os.path.join(REPO, "datasets", "crystal-structures", "canonical")
 
 CUTOFF = 3.0  # Å, CN-by-cutoff reference (all neighbours)
 # (centre element, ligand element, cutoff Å) for bond lengths / polyhedra per file
@@ -129,7 +129,7 @@ def main():
         vc[f"{ch}|{dis}"] = {"normalizeBy": el, "vChargedPerFu": vch, "vDischargedPerFu": vdis, "deltaVPercent": (vch - vdis) / vdis * 100}
     out["volumeChange"] = vc
     # OBELiX: number of sites and of neighbour pairs within CUTOFF for every CIF (pymatgen CifParser, conventional cell)
-    obx = os.path.join(REPO, "..", "shared", "datasets-src", "solid-electrolyte-conductivity", "obelix_cifs")
+    obx = os.path.join(REPO, "datasets", "solid-electrolyte-conductivity", "obelix_cifs")
     ob = {}
     for fname in sorted(os.listdir(obx)):
         if not fname.endswith(".cif"):
