@@ -6,6 +6,7 @@
  * concentrated-solution electrolyte (DFN), isothermal at the ambient temperature.
  */
 import { DaeSystem } from "./solver";
+import { SparsityPattern, patternFromRows } from "./sparse";
 import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction } from "./parameters";
 
 /** Numbers of finite-volume cells (PyBaMM's defaults: 20 everywhere). */
@@ -624,9 +625,46 @@ class DfnModel implements CellModel {
       differential: Uint8Array.from(differential),
       atol: Float64Array.from(atol),
       voltageDeps: Int32Array.from([last]),
+      sparsity: this.sparsity(n),
       rhs: (y, I, out) => this.rhs(y, I, out),
       voltage: (y, I) => this.voltage(y, I),
     };
+  }
+
+  /**
+   * Structural nonzeros of ∂f/∂y, read off {@link DfnModel.rhs}: particle rows couple to their radial neighbours and
+   * the surface row also to j_k, i.e. to the two outer particle cells, c_e, φ_e and φ_s of the control volume; c_e,
+   * φ_e and φ_s rows couple to the electrolyte/solid unknowns of the neighbouring control volumes and to j_k.
+   * (tests/unit/simulate-sparse.test.ts checks it against a dense finite-difference Jacobian.)
+   */
+  private sparsity(n: number): SparsityPattern {
+    const { mesh, offCs, offCe } = this;
+    const nx = mesh.nx;
+    const rows: number[][] = Array.from({ length: n }, () => []);
+    /** Unknowns that j_k depends on (empty in the separator). */
+    const reactionDeps = (k: number): number[] => {
+      if (mesh.domain[k] === 1) return [];
+      const N = this.sphere(k).N;
+      return [offCs[k] + N - 2, offCs[k] + N - 1, offCe[k], offCe[k] + 1, offCe[k] + 2];
+    };
+    /** c_e, φ_e and (electrodes) φ_s of control volume k. */
+    const cellVars = (k: number): number[] => (mesh.domain[k] === 1 ? [offCe[k], offCe[k] + 1] : [offCe[k], offCe[k] + 1, offCe[k] + 2]);
+    for (let k = 0; k < nx; k++) {
+      const jk = reactionDeps(k);
+      if (mesh.domain[k] !== 1) {
+        const N = this.sphere(k).N;
+        for (let i = 0; i < N; i++) {
+          const r = offCs[k] + i;
+          if (i > 0) rows[r].push(r - 1);
+          if (i < N - 1) rows[r].push(r + 1);
+        }
+        rows[offCs[k] + N - 1].push(...jk);
+      }
+      const near: number[] = [...jk];
+      for (let q = Math.max(0, k - 1); q <= Math.min(nx - 1, k + 1); q++) near.push(...cellVars(q));
+      for (const r of cellVars(k)) rows[r].push(...near);
+    }
+    return patternFromRows(n, rows);
   }
 
   private electrode(k: number): ElectrodeData {
