@@ -254,6 +254,8 @@ export class Integrator {
    */
   private newton(y: Float64Array, Iref: { I: number }, psi: Float64Array, gammaH: number, control: Control, rtol: number, atolScale: number, full = false): boolean {
     const { n, sys } = this;
+    const differential = sys.differential;
+    const atol = sys.atol;
     const f = this.f0;
     const res = this.res;
     const x1 = this.x1;
@@ -283,9 +285,10 @@ export class Integrator {
         this.newtonIterations++;
         this.rhs(y, I, f);
         let finite = true;
+        const invGammaH = 1 / gammaH;
         for (let i = 0; i < n; i++) {
-          const r = sys.differential[i] ? (y[i] - psi[i]) / gammaH - f[i] : -f[i];
-          if (!Number.isFinite(r)) finite = false;
+          const r = differential[i] ? (y[i] - psi[i]) * invGammaH - f[i] : -f[i];
+          if (r - r !== 0) finite = false; // NaN or ±Infinity
           res[i] = r;
           x1[i] = r;
         }
@@ -298,10 +301,10 @@ export class Integrator {
         let norm = 0;
         for (let i = 0; i < n; i++) {
           const d = -x1[i] - x2[i] * dI;
-          y[i] += d;
-          const w = rtol * Math.abs(y[i]) + atolScale * sys.atol[i];
-          const e = d / w;
-          norm = Math.max(norm, Math.abs(e));
+          const yi = y[i] + d;
+          y[i] = yi;
+          const e = Math.abs(d) / (rtol * Math.abs(yi) + atolScale * atol[i]);
+          if (e > norm) norm = e;
         }
         Iref.I = I + dI;
         const wI = rtol * Math.abs(Iref.I) + 1e-9;
