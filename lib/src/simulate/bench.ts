@@ -213,7 +213,7 @@ function main(): void {
   for (const s of scipySkips) console.log(`  (no scipy reference for ${s})`);
   console.log("  DFN: no scipy reference (a DAE: its potentials are algebraic, which solve_ivp cannot integrate)");
   console.log("");
-  console.log("Published, not measured here (PyBaMM IDAKLU, Marquis2019 one-hour 1C, PyBaMM's documentation; another machine):");
+  console.log("Published, not measured here (PyBaMM IDAKLU, Marquis2019 one-hour 1C, as published by PyBaMM; another machine):");
   for (const name of ["SPM", "SPMe", "DFN"] as ModelName[]) {
     const ours = rows.find((x) => x.set === "Marquis2019" && x.model === name);
     if (!ours) continue;
