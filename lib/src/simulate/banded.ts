@@ -15,6 +15,8 @@ export class BandedMatrix {
   /** Band storage, row-major; entry (i, j) at i·width + (j − i + ml). */
   readonly data: Float64Array;
   private readonly piv: Int32Array;
+  /** Reciprocals of U's diagonal (back substitution multiplies instead of dividing). */
+  private readonly invDiag: Float64Array;
   private factored = false;
 
   constructor(n: number, ml: number, mu: number) {
@@ -24,6 +26,7 @@ export class BandedMatrix {
     this.width = 2 * ml + mu + 1;
     this.data = new Float64Array(n * this.width);
     this.piv = new Int32Array(n);
+    this.invDiag = new Float64Array(n);
   }
 
   /** Sets every entry to zero (and forgets a factorisation). */
@@ -89,6 +92,7 @@ export class BandedMatrix {
         for (let j = k + 1; j <= cmax; j++) A[base + j] -= l * A[kbase + j];
       }
     }
+    for (let k = 0; k < n; k++) this.invDiag[k] = 1 / A[k * W + ml];
     this.factored = true;
     return -1;
   }
@@ -96,7 +100,7 @@ export class BandedMatrix {
   /** Solves A·x = b in place (b becomes x) after {@link factor}. */
   solve(b: Float64Array): void {
     if (!this.factored) throw new Error("BandedMatrix.solve: call factor() first (and check it returned -1)");
-    const { n, ml, mu, width: W, data: A, piv } = this;
+    const { n, ml, mu, width: W, data: A, piv, invDiag } = this;
     const ku = ml + mu;
     for (let k = 0; k < n; k++) {
       const p = piv[k];
@@ -115,7 +119,7 @@ export class BandedMatrix {
       const cmax = Math.min(n - 1, k + ku);
       const kbase = k * W - k + ml;
       for (let j = k + 1; j <= cmax; j++) s -= A[kbase + j] * b[j];
-      b[k] = s / A[kbase + k];
+      b[k] = s * invDiag[k];
     }
   }
 }

@@ -55,6 +55,8 @@ export type { SimulateOptions, CycleSummary, SolveStats, Protocol } from "./simu
 export { Integrator, SolverError } from "./solver";
 export type { DaeSystem, Control, StepEvent, SolverOptions } from "./solver";
 export { BandedMatrix } from "./banded";
+export { CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows } from "./sparse";
+export type { SparsityPattern, ColumnIndex, Colouring } from "./sparse";
 export { basicSpm } from "./basic-spm";
 export type { BasicSpmOptions, BasicSpmResult } from "./basic-spm";
 export { ecker1C, ecker5C, graphiteLGM50OcpChen2020, nmcLGM50OcpChen2020, graphiteOcpEcker2015, ncoOcpEcker2015 } from "./data/tables";

@@ -6,6 +6,7 @@
  * concentrated-solution electrolyte (DFN), isothermal at the ambient temperature.
  */
 import { DaeSystem } from "./solver";
+import { SparsityPattern, patternFromRows } from "./sparse";
 import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction } from "./parameters";
 
 /** Numbers of finite-volume cells (PyBaMM's defaults: 20 everywhere). */
@@ -137,6 +138,10 @@ export class SphereMesh {
   readonly faceArea: Float64Array;
   /** Cell volumes / 4π: (r_{i+1/2}³ − r_{i−1/2}³)/3. */
   readonly vol: Float64Array;
+  /** r²/Δr at the interior faces and 1/vol: precomputed because the residual runs ~10⁵ times per solve and
+   * divisions cost several multiplications. */
+  private readonly faceCoef: Float64Array;
+  private readonly invVol: Float64Array;
   constructor(N: number, R: number) {
     if (!(Number.isInteger(N) && N >= 3)) throw new Error(`Particle mesh needs an integer number of cells ≥ 3, got ${N}`);
     this.N = N;
@@ -150,6 +155,8 @@ export class SphereMesh {
       this.vol[i] = (r1 * r1 * r1 - r0 * r0 * r0) / 3;
       if (i < N - 1) this.faceArea[i] = r1 * r1;
     }
+    this.faceCoef = this.faceArea.map((a) => a / this.dr);
+    this.invVol = this.vol.map((v) => 1 / v);
   }
 
   /**
@@ -158,19 +165,20 @@ export class SphereMesh {
    */
   rhs(y: Float64Array, off: number, out: Float64Array, j: number, D: ParticleDiffusivityFunction, cmax: number, T: number): void {
     const N = this.N;
-    const dr = this.dr;
+    const { faceCoef, invVol } = this;
+    const invCmax = 0.5 / cmax;
     let fluxIn = 0; // r²·N at the inner face of cell i (outward flux N = −D ∂c/∂r)
     for (let i = 0; i < N; i++) {
       let fluxOut: number;
       if (i < N - 1) {
         const cA = y[off + i];
         const cB = y[off + i + 1];
-        const Dface = D((0.5 * (cA + cB)) / cmax, T);
-        fluxOut = (-this.faceArea[i] * Dface * (cB - cA)) / dr;
+        const Dface = D((cA + cB) * invCmax, T);
+        fluxOut = -faceCoef[i] * Dface * (cB - cA);
       } else {
         fluxOut = (this.R * this.R * j) / F;
       }
-      out[off + i] = -(fluxOut - fluxIn) / this.vol[i];
+      out[off + i] = -(fluxOut - fluxIn) * invVol[i];
       fluxIn = fluxOut;
     }
   }
@@ -624,9 +632,46 @@ class DfnModel implements CellModel {
       differential: Uint8Array.from(differential),
       atol: Float64Array.from(atol),
       voltageDeps: Int32Array.from([last]),
+      sparsity: this.sparsity(n),
       rhs: (y, I, out) => this.rhs(y, I, out),
       voltage: (y, I) => this.voltage(y, I),
     };
+  }
+
+  /**
+   * Structural nonzeros of ∂f/∂y, read off {@link DfnModel.rhs}: particle rows couple to their radial neighbours and
+   * the surface row also to j_k, i.e. to the two outer particle cells, c_e, φ_e and φ_s of the control volume; c_e,
+   * φ_e and φ_s rows couple to the electrolyte/solid unknowns of the neighbouring control volumes and to j_k.
+   * (tests/unit/simulate-sparse.test.ts checks it against a dense finite-difference Jacobian.)
+   */
+  private sparsity(n: number): SparsityPattern {
+    const { mesh, offCs, offCe } = this;
+    const nx = mesh.nx;
+    const rows: number[][] = Array.from({ length: n }, () => []);
+    /** Unknowns that j_k depends on (empty in the separator). */
+    const reactionDeps = (k: number): number[] => {
+      if (mesh.domain[k] === 1) return [];
+      const N = this.sphere(k).N;
+      return [offCs[k] + N - 2, offCs[k] + N - 1, offCe[k], offCe[k] + 1, offCe[k] + 2];
+    };
+    /** c_e, φ_e and (electrodes) φ_s of control volume k. */
+    const cellVars = (k: number): number[] => (mesh.domain[k] === 1 ? [offCe[k], offCe[k] + 1] : [offCe[k], offCe[k] + 1, offCe[k] + 2]);
+    for (let k = 0; k < nx; k++) {
+      const jk = reactionDeps(k);
+      if (mesh.domain[k] !== 1) {
+        const N = this.sphere(k).N;
+        for (let i = 0; i < N; i++) {
+          const r = offCs[k] + i;
+          if (i > 0) rows[r].push(r - 1);
+          if (i < N - 1) rows[r].push(r + 1);
+        }
+        rows[offCs[k] + N - 1].push(...jk);
+      }
+      const near: number[] = [...jk];
+      for (let q = Math.max(0, k - 1); q <= Math.min(nx - 1, k + 1); q++) near.push(...cellVars(q));
+      for (const r of cellVars(k)) rows[r].push(...near);
+    }
+    return patternFromRows(n, rows);
   }
 
   private electrode(k: number): ElectrodeData {
@@ -667,15 +712,15 @@ class DfnModel implements CellModel {
     let ieIn = 0;
     let fin = 0;
     let isIn = 0;
+    // log c_e of the current cell, carried to the next face (one logarithm per cell instead of two per face)
+    let logA = Math.log(Math.max(y[offCe[0]], 1e-2));
     for (let k = 0; k < nx; k++) {
       const d = mesh.domain[k];
       const dx = mesh.dx[k];
       const oe = offCe[k];
       const a = d === 0 ? cell.neg.a : d === 2 ? cell.pos.a : 0;
-      if (d !== 1) {
-        const e = this.electrode(k);
-        this.sphere(k).rhs(y, this.offCs[k], out, j[k], e.D, e.cmax, T);
-      }
+      const e = d === 0 ? cell.neg : cell.pos;
+      if (d !== 1) (d === 0 ? this.pn : this.pp).rhs(y, this.offCs[k], out, j[k], e.D, e.cmax, T);
       // electrolyte mass
       const fout = k < nx - 1 ? flux[k] : 0;
       out[oe] = (-(fout - fin) / dx + ((1 - cell.tplus) * a * j[k]) / F) / this.elec.eps[k];
@@ -683,15 +728,14 @@ class DfnModel implements CellModel {
       // electrolyte charge: ∂i_e/∂x = a j
       let ieOut = 0;
       if (k < nx - 1) {
-        const ceA = Math.max(y[oe], 1e-2);
-        const ceB = Math.max(y[offCe[k + 1]], 1e-2);
-        ieOut = -cond[k] * (y[offCe[k + 1] + 1] - y[oe + 1]) + cond[k] * diffusionCoef * (Math.log(ceB) - Math.log(ceA));
+        const logB = Math.log(Math.max(y[offCe[k + 1]], 1e-2));
+        ieOut = -cond[k] * (y[offCe[k + 1] + 1] - y[oe + 1]) + cond[k] * diffusionCoef * (logB - logA);
+        logA = logB;
       }
       out[oe + 1] = ((ieOut - ieIn) / dx - a * j[k]) / this.chargeScale;
       ieIn = ieOut;
       // solid charge: ∂i_s/∂x = −a j
       if (d !== 1) {
-        const e = this.electrode(k);
         let isOut: number;
         if (d === 0) {
           if (k === 0) isIn = (-e.sigmaEff * (y[oe + 2] - 0)) / (0.5 * dx);

@@ -46,6 +46,11 @@ export interface SolveStats {
   jacobians: number;
   /** LU factorisations of the iteration matrix. */
   factorizations: number;
+  /** Newton iterations (one residual evaluation and one linear solve each). */
+  newtonIterations: number;
+  /** Accepted and rejected integrator steps. */
+  steps: number;
+  rejectedSteps: number;
   /** Accepted points. */
   points: number;
 }
@@ -277,7 +282,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   for (const [k, v] of Object.entries(columns)) {
     for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new Error(`simulate: variable "${k}" is not finite at t = ${columns["Time [s]"][i]} s (value ${v[i]}); state: ${save ? model.describe(states[i], columns["Current [A]"][i]) : "not saved"}`);
   }
-  const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, points };
+  const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, points };
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);
 }
 

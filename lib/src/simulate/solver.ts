@@ -8,7 +8,7 @@
  * current control I − I_set, voltage control V(y, I) − V_set (a CV hold solves for the current that keeps V fixed),
  * power control I·V(y, I) − P_set.
  */
-import { BandedMatrix } from "./banded";
+import { CondensedLU, Colouring, ColumnIndex, SparsityPattern, bandPattern, colourColumns, colouredJacobian, columnIndex } from "./sparse";
 
 /** A semi-discretised cell model: M·dy/dt = f(y, I) with M diagonal (1 differential, 0 algebraic). */
 export interface DaeSystem {
@@ -17,6 +17,11 @@ export interface DaeSystem {
   /** Lower/upper bandwidth of ∂f/∂y (entries outside are exactly zero). */
   readonly ml: number;
   readonly mu: number;
+  /**
+   * Structural nonzeros of ∂f/∂y (a superset is allowed; a missing entry corrupts the coloured finite-difference
+   * Jacobian). Without it the full band given by ml/mu is assumed.
+   */
+  readonly sparsity?: SparsityPattern;
   /** 1 for a differential variable, 0 for an algebraic one. */
   readonly differential: Uint8Array;
   /** Absolute tolerance per variable (in the variable's own unit). */
@@ -113,8 +118,14 @@ const NEWTON_TOL = 0.03;
 export class Integrator {
   readonly sys: DaeSystem;
   private readonly n: number;
-  private readonly jac: BandedMatrix; // ∂f/∂y (not factorised)
-  private readonly mat: BandedMatrix; // iteration matrix
+  private readonly pattern: SparsityPattern;
+  private readonly colIndex: ColumnIndex;
+  /** Column groups perturbed together in the finite-difference Jacobian. */
+  readonly colouring: Colouring;
+  private readonly jac: Float64Array; // ∂f/∂y on the pattern (CSR order)
+  private readonly lu: CondensedLU; // factorised iteration matrix M/(γh) − ∂f/∂y
+  private readonly shift: Float64Array;
+  private readonly delta: Float64Array;
   private readonly dfdI: Float64Array;
   private readonly dgdy: Float64Array; // values at voltageDeps (for control kinds that need them)
   private readonly f0: Float64Array;
@@ -133,13 +144,25 @@ export class Integrator {
   jacobians = 0;
   /** Number of LU factorisations of the iteration matrix. */
   factorizations = 0;
+  /** Number of Newton iterations (each one residual evaluation and one linear solve). */
+  newtonIterations = 0;
+  /** Number of accepted steps. */
+  steps = 0;
+  /** Number of rejected step attempts (error test, Newton failure, voltage-change limit). */
+  rejectedSteps = 0;
 
   constructor(sys: DaeSystem) {
     this.sys = sys;
     const n = sys.n;
     this.n = n;
-    this.jac = new BandedMatrix(n, sys.ml, sys.mu);
-    this.mat = new BandedMatrix(n, sys.ml, sys.mu);
+    this.pattern = sys.sparsity ?? bandPattern(n, sys.ml, sys.mu);
+    if (this.pattern.n !== n) throw new Error(`DaeSystem.sparsity is for n = ${this.pattern.n}, the system has n = ${n}`);
+    this.colIndex = columnIndex(this.pattern);
+    this.colouring = colourColumns(this.pattern, this.colIndex);
+    this.jac = new Float64Array(this.pattern.cols.length);
+    this.lu = new CondensedLU(this.pattern, sys.differential);
+    this.shift = new Float64Array(n);
+    this.delta = new Float64Array(n);
     this.dfdI = new Float64Array(n);
     this.dgdy = new Float64Array(sys.voltageDeps.length);
     this.f0 = new Float64Array(n);
@@ -161,33 +184,19 @@ export class Integrator {
     return control.kind === "voltage" ? V - control.value : I * V - control.value;
   }
 
-  /** Finite-difference banded Jacobian ∂f/∂y (column groups j ≡ c mod ml+mu+1), ∂f/∂I and the control row. */
+  /**
+   * Finite-difference Jacobian ∂f/∂y on the sparsity pattern, one residual evaluation per colour (columns of one
+   * colour share no row, so each row's change is due to exactly one perturbed column), plus ∂f/∂I and the control row.
+   */
   private evalJacobian(y: Float64Array, I: number, control: Control): void {
-    const { n, sys } = this;
-    const { ml, mu } = sys;
+    const { n, sys, colouring, colIndex } = this;
     this.jacobians++;
-    const jac = this.jac;
-    jac.clear();
     const f0 = this.f0;
     const f1 = this.f1;
-    const yp = this.ypert;
+    const delta = this.delta;
     this.rhs(y, I, f0);
-    const ngroups = Math.min(n, ml + mu + 1);
-    const delta = new Float64Array(n);
     for (let j = 0; j < n; j++) delta[j] = SQRT_EPS * Math.max(Math.abs(y[j]), sys.atol[j] * 1e3, 1e-8);
-    const W = jac.width;
-    const D = jac.data;
-    for (let c = 0; c < ngroups; c++) {
-      yp.set(y);
-      for (let j = c; j < n; j += ngroups) yp[j] = y[j] + delta[j];
-      this.rhs(yp, I, f1);
-      for (let j = c; j < n; j += ngroups) {
-        const inv = 1 / delta[j];
-        const rlo = Math.max(0, j - mu);
-        const rhi = Math.min(n - 1, j + ml);
-        for (let r = rlo; r <= rhi; r++) D[r * W + (j - r + ml)] = (f1[r] - f0[r]) * inv;
-      }
-    }
+    this.rhsEvaluations += colouredJacobian((yy, out) => sys.rhs(yy, I, out), y, f0, delta, colouring, colIndex, this.jac, this.ypert, f1);
     const dI = SQRT_EPS * Math.max(Math.abs(I), 1e-3);
     this.rhs(y, I + dI, f1);
     for (let r = 0; r < n; r++) this.dfdI[r] = (f1[r] - f0[r]) / dI;
@@ -222,19 +231,14 @@ export class Integrator {
   /** Builds and factorises M/(γh) − ∂f/∂y and the Schur complement of the current. Returns false if singular. */
   private buildMatrix(gammaH: number): boolean {
     const { n, sys } = this;
-    const mat = this.mat;
-    mat.data.set(this.jac.data);
-    for (let i = 0; i < mat.data.length; i++) mat.data[i] = -mat.data[i];
-    const W = mat.width;
-    const ml = sys.ml;
     const inv = 1 / gammaH;
-    for (let i = 0; i < n; i++) if (sys.differential[i]) mat.data[i * W + ml] += inv;
+    for (let i = 0; i < n; i++) this.shift[i] = sys.differential[i] ? inv : 0;
     this.factorizations++;
-    if (mat.factor() >= 0) return false;
+    if (!this.lu.factor(this.jac, this.shift)) return false;
     // x2 = A^{-1} B with B = −∂f/∂I
     const x2 = this.x2;
     for (let i = 0; i < n; i++) x2[i] = -this.dfdI[i];
-    mat.solve(x2);
+    this.lu.solve(x2);
     let cx2 = 0;
     const deps = sys.voltageDeps;
     if (this.matControl !== "current") for (let k = 0; k < deps.length; k++) cx2 += this.dgdy[k] * x2[deps[k]];
@@ -250,6 +254,8 @@ export class Integrator {
    */
   private newton(y: Float64Array, Iref: { I: number }, psi: Float64Array, gammaH: number, control: Control, rtol: number, atolScale: number, full = false): boolean {
     const { n, sys } = this;
+    const differential = sys.differential;
+    const atol = sys.atol;
     const f = this.f0;
     const res = this.res;
     const x1 = this.x1;
@@ -276,27 +282,29 @@ export class Integrator {
           if (!this.buildMatrix(gammaH)) return false;
         }
         const I = Iref.I;
+        this.newtonIterations++;
         this.rhs(y, I, f);
         let finite = true;
+        const invGammaH = 1 / gammaH;
         for (let i = 0; i < n; i++) {
-          const r = sys.differential[i] ? (y[i] - psi[i]) / gammaH - f[i] : -f[i];
-          if (!Number.isFinite(r)) finite = false;
+          const r = differential[i] ? (y[i] - psi[i]) * invGammaH - f[i] : -f[i];
+          if (r - r !== 0) finite = false; // NaN or ±Infinity
           res[i] = r;
           x1[i] = r;
         }
         const gval = this.g(control, y, I);
         if (!finite || !Number.isFinite(gval)) break;
-        this.mat.solve(x1);
+        this.lu.solve(x1);
         let cx1 = 0;
         if (control.kind !== "current") for (let k = 0; k < deps.length; k++) cx1 += this.dgdy[k] * x1[deps[k]];
         const dI = (-gval + cx1) / this.schurDen;
         let norm = 0;
         for (let i = 0; i < n; i++) {
           const d = -x1[i] - x2[i] * dI;
-          y[i] += d;
-          const w = rtol * Math.abs(y[i]) + atolScale * sys.atol[i];
-          const e = d / w;
-          norm = Math.max(norm, Math.abs(e));
+          const yi = y[i] + d;
+          y[i] = yi;
+          const e = Math.abs(d) / (rtol * Math.abs(yi) + atolScale * atol[i]);
+          if (e > norm) norm = e;
         }
         Iref.I = I + dI;
         const wI = rtol * Math.abs(Iref.I) + 1e-9;
@@ -469,6 +477,7 @@ export class Integrator {
       if (tEnd - tPrev - h < 1e-9 * Math.max(1, tEnd)) h = tEnd - tPrev;
       const err = trial(h);
       if (!(err <= 1)) {
+        this.rejectedSteps++;
         const factor = Number.isFinite(err) ? Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)) : 0.25;
         h *= factor;
         if (h < 1e-9) {
@@ -485,6 +494,7 @@ export class Integrator {
       let VNew = sys.voltage(yNew, INew);
       const dV = Math.abs(VNew - points[points.length - 1].voltage);
       if (dV > maxDV && nHist >= 2 && h > 1e-6) {
+        this.rejectedSteps++;
         h *= Math.max(0.2, (0.8 * maxDV) / dV);
         continue;
       }
@@ -547,6 +557,7 @@ export class Integrator {
         reason = ev.name;
       }
       // accept
+      this.steps++;
       yPrev3.set(yPrev2);
       yPrev2.set(yPrev);
       yPrev.set(yNew);
