@@ -41,5 +41,7 @@ test("Levenberg–Marquardt recovers a diffusivity and a contact resistance from
     assert.ok(Math.abs(fit.values[i] / t[i] - 1) < 0.2, `${fit.values[i]} vs ${t[i]}`);
   }
   assert.ok(fit.rmse < 0.003 && fit.rmse > 0.001, `rmse ${fit.rmse} should be near the 2 mV noise`);
+  assert.ok(fit.converged, "LM should converge on a well-posed two-parameter problem");
+  assert.ok(fit.iterations >= 1 && fit.iterations <= 30, `iterations ${fit.iterations}`);
   assert.throws(() => fitParameters({ params: base, model: (p) => spm(p), names: ["Contact resistance [ohm]"], time, voltage, current: 5 }), /Did you mean/);
 });

@@ -44,8 +44,11 @@ export interface FitResult {
   upper: number[];
   /** Root-mean-square residual [V]. */
   rmse: number;
-  /** Number of LM iterations and model evaluations. */
+  /** Number of LM iterations (damped Gauss–Newton steps attempted), at most `maxIterations`. */
   iterations: number;
+  /** True when LM stopped on a negligible cost change or step, false when it ran out of iterations. */
+  converged: boolean;
+  /** Number of model simulations (residual evaluations, finite-difference columns included). */
   evaluations: number;
   /** Parameter values with the fit applied. */
   params: ParameterValues;
@@ -174,9 +177,11 @@ export function fitParameters(opts: FitOptions): FitResult {
   let cost = ssr(r);
   let lambda = 1e-3;
   let iterations = 0;
+  let converged = false;
   const maxIt = opts.maxIterations ?? 30;
   let J = jacobian(theta, r);
-  for (; iterations < maxIt; iterations++) {
+  while (iterations < maxIt && !converged) {
+    iterations++;
     const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
     const Jtr = J.map((col) => col.reduce((s, v, i) => s + v * r[i], 0));
     let improved = false;
@@ -205,12 +210,17 @@ export function fitParameters(opts: FitOptions): FitResult {
         cost = ct;
         lambda = Math.max(lambda / 10, 1e-9);
         improved = true;
-        if (rel < 1e-8 || delta.every((d, i) => Math.abs(d) < 1e-6 * Math.max(1, Math.abs(theta[i])))) iterations = maxIt;
+        if (rel < 1e-8 || delta.every((d, i) => Math.abs(d) < 1e-6 * Math.max(1, Math.abs(theta[i])))) converged = true;
         break;
       }
       lambda *= 10;
     }
-    if (!improved) break;
+    // no step lowers the cost even with heavy damping: theta is a (local) minimum to working precision
+    if (!improved) {
+      converged = true;
+      break;
+    }
+    // the covariance below needs the Jacobian at the final theta, so it is refreshed after every accepted step
     J = jacobian(theta, r);
   }
   // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
@@ -229,5 +239,5 @@ export function fitParameters(opts: FitOptions): FitResult {
   });
   const changes: Record<string, number> = {};
   names.forEach((n, i) => (changes[n] = values[i]));
-  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, evaluations, params: params.update(changes), residuals: r };
+  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, evaluations, params: params.update(changes), residuals: r };
 }
