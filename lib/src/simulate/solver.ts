@@ -27,6 +27,14 @@ export interface DaeSystem {
   voltage(y: Float64Array, current: number): number;
   /** Indices of y that {@link DaeSystem.voltage} depends on. */
   readonly voltageDeps: Int32Array;
+  /**
+   * Optional indices of "global" variables (e.g. a lumped cell temperature) that rows anywhere may depend on and
+   * whose own rows depend on the whole state. Their columns are finite-differenced one at a time (perturbed with
+   * others they would pollute every column of their group) and keep only the in-band entries; their rows keep only
+   * the diagonal. The dropped couplings are weak, so the (modified) Newton iteration still converges in a few
+   * iterations to the exact implicit solution — only the iteration matrix is approximate.
+   */
+  readonly globals?: Int32Array;
 }
 
 /** How the cell is driven during a step. */
@@ -177,15 +185,32 @@ export class Integrator {
     for (let j = 0; j < n; j++) delta[j] = SQRT_EPS * Math.max(Math.abs(y[j]), sys.atol[j] * 1e3, 1e-8);
     const W = jac.width;
     const D = jac.data;
+    const globals = sys.globals;
+    const isGlobal = (j: number): boolean => globals !== undefined && globals.includes(j);
+    const column = (j: number): void => {
+      const inv = 1 / delta[j];
+      const rlo = Math.max(0, j - mu);
+      const rhi = Math.min(n - 1, j + ml);
+      for (let r = rlo; r <= rhi; r++) D[r * W + (j - r + ml)] = (f1[r] - f0[r]) * inv;
+    };
     for (let c = 0; c < ngroups; c++) {
       yp.set(y);
-      for (let j = c; j < n; j += ngroups) yp[j] = y[j] + delta[j];
+      for (let j = c; j < n; j += ngroups) if (!isGlobal(j)) yp[j] = y[j] + delta[j];
       this.rhs(yp, I, f1);
-      for (let j = c; j < n; j += ngroups) {
-        const inv = 1 / delta[j];
-        const rlo = Math.max(0, j - mu);
-        const rhi = Math.min(n - 1, j + ml);
-        for (let r = rlo; r <= rhi; r++) D[r * W + (j - r + ml)] = (f1[r] - f0[r]) * inv;
+      for (let j = c; j < n; j += ngroups) if (!isGlobal(j)) column(j);
+    }
+    if (globals) {
+      for (const g of globals) {
+        yp.set(y);
+        yp[g] = y[g] + delta[g];
+        this.rhs(yp, I, f1);
+        column(g);
+      }
+      // a global row saw every perturbed column of each group at once: keep only its diagonal
+      for (const g of globals) {
+        const diag = D[g * W + ml];
+        for (let b = 0; b < W; b++) D[g * W + b] = 0;
+        D[g * W + ml] = diag;
       }
     }
     const dI = SQRT_EPS * Math.max(Math.abs(I), 1e-3);
