@@ -114,6 +114,8 @@ class LumpedThermalModel implements CellModel {
   readonly thermal: ThermalProperties;
   readonly citations: readonly string[];
   private readonly heat: (y: Float64Array, I: number) => HeatSources;
+  /** Writes the temperature of a state into the shared {@link CellData.T} before any evaluation of the base model. */
+  private readonly setT: (y: Float64Array) => void;
 
   constructor(base: CellModel) {
     if (!base.heatSources) throw new Error(`The ${base.name} model does not provide heat sources, so it cannot carry a lumped temperature`);
@@ -165,8 +167,6 @@ class LumpedThermalModel implements CellModel {
     };
     this.setT = setT;
   }
-
-  private readonly setT: (y: Float64Array) => void;
 
   get name(): CellModel["name"] {
     return this.base.name;
