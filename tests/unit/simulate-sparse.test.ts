@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows, withoutGlobalCouplings, isolateColumns } from "../../lib/src/simulate";
 import type { CellModel, SparsityPattern } from "../../lib/src/simulate";
 
 const SQRT_EPS = Math.sqrt(2.220446049250313e-16);
@@ -97,6 +97,54 @@ test("the coloured finite-difference Jacobian equals the dense one-column-at-a-t
       }
       if (model.name === "DFN") assert.ok(colouring.count <= 15, `DFN needs ${colouring.count} colours`);
     }
+  }
+});
+
+test("with a lumped temperature (a global variable) the coloured Jacobian equals the dense one on every entry it keeps, and the temperature has a colour of its own", () => {
+  const rand = rng(11);
+  for (const model of [dfn(parameterValues("Chen2020"), { mesh: coarse, thermal: "lumped" }), spme(parameterValues("Marquis2019"), { mesh: coarse, thermal: "lumped" })]) {
+    const sys = model.system;
+    const n = sys.n;
+    assert.ok(sys.globals && sys.globals.length === 1, "the thermal model declares its temperature as a global");
+    const g = sys.globals[0];
+    const pattern = withoutGlobalCouplings(sys.sparsity ?? bandPattern(n, sys.ml, sys.mu), sys.globals);
+    const ci = columnIndex(pattern);
+    const colouring = isolateColumns(colourColumns(pattern, ci), sys.globals);
+    let gColour = -1;
+    for (let c = 0; c < colouring.count; c++) for (let m = colouring.start[c]; m < colouring.start[c + 1]; m++) if (colouring.members[m] === g) gColour = c;
+    assert.equal(colouring.start[gColour + 1] - colouring.start[gColour], 1, "the temperature is perturbed alone");
+    assert.equal(pattern.rowPtr[g + 1] - pattern.rowPtr[g], 1, "the temperature row keeps only its diagonal");
+    const y = perturbedState(model, rand);
+    y[g] = 5; // 5 K above ambient
+    const I = 1.5;
+    const f = (yy: Float64Array, out: Float64Array) => sys.rhs(yy, I, out);
+    const f0 = new Float64Array(n);
+    f(y, f0);
+    const delta = new Float64Array(n);
+    for (let j = 0; j < n; j++) delta[j] = SQRT_EPS * Math.max(Math.abs(y[j]), sys.atol[j] * 1e3, 1e-8);
+    const vals = new Float64Array(pattern.cols.length);
+    colouredJacobian(f, y, f0, delta, colouring, ci, vals, new Float64Array(n), new Float64Array(n));
+    const yp = Float64Array.from(y);
+    const f1 = new Float64Array(n);
+    const dense: Float64Array[] = [];
+    for (let j = 0; j < n; j++) {
+      yp[j] = y[j] + delta[j];
+      f(yp, f1);
+      yp[j] = y[j];
+      dense.push(Float64Array.from(f1, (v, r) => (v - f0[r]) / delta[j]));
+    }
+    for (let r = 0; r < n; r++) {
+      let scale = 0;
+      for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(dense[j][r]));
+      for (let k = pattern.rowPtr[r]; k < pattern.rowPtr[r + 1]; k++) {
+        const j = pattern.cols[k];
+        assert.ok(Math.abs(vals[k] - dense[j][r]) <= 1e-6 * Math.max(scale, 1e-300), `${model.name} thermal: J[${r}][${j}] coloured ${vals[k]} vs dense ${dense[j][r]}`);
+      }
+    }
+    // the temperature really does couple to the rest (so dropping it from the iteration matrix is a choice, not a no-op)
+    let coupled = 0;
+    for (let r = 0; r < n; r++) if (r !== g && dense[g][r] !== 0) coupled++;
+    assert.ok(coupled > n / 4, `${model.name}: temperature column touches ${coupled} rows`);
   }
 });
 

@@ -3,44 +3,69 @@ import assert from "node:assert/strict";
 import { parameterValues, dfn, spm, simulate, ecker1C, ecker5C } from "../../lib/src/simulate";
 import type { Table2 } from "../../lib/src/simulate";
 
+/** Linear interpolation of (x, y) at xx (x increasing). */
+function at(x: Float64Array, y: Float64Array, xx: number): number {
+  let k = 1;
+  while (k < x.length - 1 && x[k] < xx) k++;
+  return y[k - 1] + ((xx - x[k - 1]) / (x[k] - x[k - 1])) * (y[k] - y[k - 1]);
+}
+
 /**
- * RMSE [V] of a simulated discharge against an Ecker 2015 curve. The csv's first column × factor is time [s]
- * (479.17199 at 1C, 95.834398 at 5C: datasets-src/pybamm-parameters/Ecker2015.md), which agrees with reading it as
- * discharge capacity [A.h] of the 7.5 A.h cell to 0.2 %.
+ * RMSE [V] of a simulated discharge against an Ecker 2015 curve over the measured points inside the simulated range.
+ * `dataX` maps the csv's first column to the simulated abscissa.
  */
-function rmse(data: Table2, factor: number, t: Float64Array, V: Float64Array): { rmse: number; n: number } {
+function rmse(data: Table2, dataX: (c: number) => number, x: Float64Array, V: Float64Array, minV = -Infinity): { rmse: number; n: number } {
   let se = 0;
   let n = 0;
   for (let i = 0; i < data.x.length; i++) {
-    const tt = data.x[i] * factor;
-    if (tt < 0 || tt > t[t.length - 1]) continue;
-    let k = 1;
-    while (k < t.length - 1 && t[k] < tt) k++;
-    const w = (tt - t[k - 1]) / (t[k] - t[k - 1]);
-    se += (V[k - 1] + w * (V[k] - V[k - 1]) - data.y[i]) ** 2;
+    const xx = dataX(data.x[i]);
+    if (xx < 0 || xx > x[x.length - 1] || data.y[i] < minV) continue;
+    se += (at(x, V, xx) - data.y[i]) ** 2;
     n++;
   }
   return { rmse: Math.sqrt(se / n), n };
 }
 
-test("Ecker2015 DFN against the measured 1C and 5C discharges of the Kokam cell: RMSE reported (1C 39 mV and 5C 80 mV measured; guarded at 45/100 mV)", (t) => {
+/**
+ * The csv's first column is the discharged capacity of the 48-layer 7.5 A.h cell [A.h] (its original meaning,
+ * datasets-src/pybamm-chen2020/PROVENANCE.md). PyBaMM's seconds version multiplies it by 3600/(48 × 0.15652 A)
+ * (= 479.17199 s per A.h at 1C, the set's "Current function"), while PyBaMM's comparison simulates 0.15625 A per C:
+ * a 0.17 % mismatch between the two time axes that moves the end-of-discharge knee by 6 s at 1C. Comparing on the
+ * discharged capacity (column / 48 against the simulated "Discharge capacity [A.h]") is independent of that factor.
+ *
+ * Measured (default mesh, one layer at C-rate × 0.15625 A): isothermal 1C 33.1 mV, 5C 84.9 mV; PyBaMM's lumped
+ * thermal option with the set's single-layer cooling 1C 33.3 mV, 5C 57.7 mV. On PyBaMM's time axis (column × 479.17)
+ * the isothermal figures are 39.4 and 79.5 mV. What remains: at 1C the knee comes about 33 s (0.9 % of the
+ * capacity) later than measured — above 3.3 V the RMSE is 18 mV; at 5C the model polarises 40–50 mV too little in
+ * the first 100 s and too much near the end, the signature of a cell that warms during the test (the 48-layer cell's
+ * cooling is not in the data). Every parameter matches datasets-src/pybamm-parameters/Ecker2015.md.
+ */
+test("Ecker2015 DFN against the measured 1C and 5C discharges of the Kokam cell on the discharged-capacity axis: isothermal 33/85 mV, lumped thermal 33/58 mV (guarded at 36/90 and 36/62 mV)", (t) => {
   const p = parameterValues("Ecker2015");
   const out: string[] = [];
-  for (const [crate, data, factor, limit] of [
-    [1, ecker1C, 479.17199, 0.045],
-    [5, ecker5C, 95.834398, 0.1],
-  ] as const) {
-    // PyBaMM's comparison: current = C-rate × 0.15625 A (one layer of the 7.5 A.h cell)
-    const sol = simulate(dfn(p), { current: crate * 0.15625, duration: crate === 1 ? 3800 : 720 }, { saveStates: false, solver: { maxStep: 30 } });
-    const r = rmse(data, factor, sol.get("Time [s]"), sol.get("Voltage [V]"));
-    out.push(`${crate}C: RMSE ${(r.rmse * 1000).toFixed(1)} mV over ${r.n} points`);
-    assert.ok(r.n >= data.x.length - 2, `only ${r.n} of ${data.x.length} points inside the simulated time`);
-    assert.ok(r.rmse < limit, `${crate}C RMSE ${r.rmse * 1000} mV`);
+  const r5: Record<string, number> = {};
+  for (const thermal of ["isothermal", "lumped"] as const) {
+    for (const [crate, data, factor, limit] of [
+      [1, ecker1C, 479.17199, 0.036],
+      [5, ecker5C, 95.834398, thermal === "isothermal" ? 0.09 : 0.062],
+    ] as const) {
+      // PyBaMM's comparison: current = C-rate × 0.15625 A (one layer of the 7.5 A.h cell)
+      const sol = simulate(dfn(p, { thermal }), { current: crate * 0.15625, duration: crate === 1 ? 3800 : 720 }, { saveStates: false, solver: { maxStep: 30 } });
+      const V = sol.get("Voltage [V]");
+      const r = rmse(data, (c) => c / 48, sol.get("Discharge capacity [A.h]"), V);
+      const rt = rmse(data, (c) => c * factor, sol.get("Time [s]"), V);
+      out.push(`${thermal} ${crate}C: RMSE ${(r.rmse * 1000).toFixed(1)} mV over ${r.n} points (time axis ×${factor}: ${(rt.rmse * 1000).toFixed(1)} mV)`);
+      assert.ok(r.n >= data.x.length - 2, `only ${r.n} of ${data.x.length} points inside the simulated range`);
+      assert.ok(r.rmse < limit, `${thermal} ${crate}C RMSE ${r.rmse * 1000} mV`);
+      if (crate === 5) r5[thermal] = r.rmse;
+    }
   }
   t.diagnostic(out.join("; "));
+  // the few-kelvin warming of the lumped model is what the 5C curve needs most
+  assert.ok(r5.lumped < r5.isothermal);
   // a model without transport losses is worse at 5C
   const s5 = simulate(spm(p), { current: 5 * 0.15625, duration: 720 }, { saveStates: false, solver: { maxStep: 30 } });
-  assert.ok(rmse(ecker5C, 95.834398, s5.get("Time [s]"), s5.get("Voltage [V]")).rmse > 0.02);
+  assert.ok(rmse(ecker5C, (c) => c / 48, s5.get("Discharge capacity [A.h]"), s5.get("Voltage [V]")).rmse > 0.02);
 });
 
 test("Chen2020 DFN: a 1C discharge from full charge to 2.5 V delivers close to the 5 A.h nominal capacity (4.92 A.h measured)", () => {

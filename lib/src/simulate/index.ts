@@ -1,7 +1,7 @@
 /**
  * battery-mi/simulate — physics-based lithium-ion cell simulation (the chapter's §2.5.4, PyBaMM's part):
- * parameter sets (Chen2020, Marquis2019, Ecker2015), SPM / SPMe / DFN on finite volumes with an implicit
- * adaptive solver, PyBaMM-style experiments and named outputs.
+ * parameter sets (Chen2020, Marquis2019, Ecker2015), SPM / SPMe / DFN on finite volumes (isothermal or with a
+ * lumped thermal model) with an implicit adaptive solver, PyBaMM-style experiments and named outputs.
  *
  * @example
  * import { parameterValues, dfn, simulate } from "battery-mi/simulate";
@@ -36,6 +36,8 @@ export {
   ecker2015NcoOcpMeasured,
   ecker2015ElectrolyteConductivity,
   ecker2015ElectrolyteDiffusivity,
+  marquis2019GraphiteEntropicChange,
+  marquis2019LiCoO2EntropicChange,
 } from "./parameters";
 export type {
   ParameterSetName,
@@ -45,9 +47,12 @@ export type {
   ParticleDiffusivityFunction,
   ExchangeCurrentFunction,
   ElectrolyteFunction,
+  EntropicChangeFunction,
 } from "./parameters";
 export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData, initialStoichiometries } from "./models";
 export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh } from "./models";
+export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
+export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";
 export { Experiment, parseStep, ExperimentSyntaxError } from "./experiment";
 export type { ExperimentStep, ExperimentOptions } from "./experiment";
 export { simulate, Solution } from "./simulation";
@@ -55,7 +60,7 @@ export type { SimulateOptions, CycleSummary, SolveStats, Protocol } from "./simu
 export { Integrator, SolverError } from "./solver";
 export type { DaeSystem, Control, StepEvent, SolverOptions } from "./solver";
 export { BandedMatrix } from "./banded";
-export { CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows } from "./sparse";
+export { CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows, withoutGlobalCouplings, isolateColumns } from "./sparse";
 export type { SparsityPattern, ColumnIndex, Colouring } from "./sparse";
 export { basicSpm } from "./basic-spm";
 export type { BasicSpmOptions, BasicSpmResult } from "./basic-spm";

@@ -3,11 +3,14 @@
  * {@link DaeSystem} for the implicit solver. Equations follow PyBaMM's conventions
  * (datasets-src/pybamm-parameters/conventions.md): I > 0 discharges, symmetric Butler–Volmer
  * j = 2·j0·sinh(F·η/(2RT)), spherical particles with −D ∂c/∂r = j/F at r = R, Bruggeman transport efficiency,
- * concentrated-solution electrolyte (DFN), isothermal at the ambient temperature.
+ * concentrated-solution electrolyte (DFN), isothermal at the ambient temperature unless the lumped thermal model
+ * (thermal.ts) is switched on.
  */
 import { DaeSystem } from "./solver";
 import { SparsityPattern, patternFromRows } from "./sparse";
-import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction } from "./parameters";
+import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
+import { withLumpedThermal } from "./thermal";
+import type { HeatSources, ThermalOption, ThermalProperties } from "./thermal";
 
 /** Numbers of finite-volume cells (PyBaMM's defaults: 20 everywhere). */
 export interface Mesh {
@@ -30,6 +33,11 @@ export const DEFAULT_MESH: Readonly<Mesh> = { xn: 20, xs: 20, xp: 20, rn: 20, rp
 export interface ModelOptions {
   /** Mesh (missing fields take {@link DEFAULT_MESH}). */
   mesh?: Partial<Mesh>;
+  /**
+   * `"isothermal"` (default): the cell stays at the ambient temperature. `"lumped"`: one cell temperature T(t)
+   * with m·c_p·dT/dt = Q − h·A·(T − T_amb), as PyBaMM's `thermal: "lumped"` option (see {@link withLumpedThermal}).
+   */
+  thermal?: ThermalOption;
 }
 
 /** The OCP barrier term g(s) of PyBaMM v26.7 (≈ 1 V at s = 0, ≈ 1 mV at s = 0.001). */
@@ -67,7 +75,10 @@ export interface ElectrodeData {
   Be: number;
   /** Effective electronic conductivity σ(1 − ε)^b_s [S.m-1]. */
   sigmaEff: number;
+  /** OCP including the entropic term (T − T_ref)·dU/dT (conventions §2). */
   U: OcpFunction;
+  /** Entropic change dU/dT(sto) [V.K-1]. */
+  dUdT: EntropicChangeFunction;
   D: ParticleDiffusivityFunction;
   j0: ExchangeCurrentFunction;
 }
@@ -75,8 +86,14 @@ export interface ElectrodeData {
 /** Derived cell constants shared by the models. */
 export class CellData {
   readonly params: ParameterValues;
-  /** Temperature [K] (isothermal: ambient). */
-  readonly T: number;
+  /**
+   * Temperature [K] at which the model functions are evaluated: the ambient temperature in isothermal models. Not
+   * readonly because the lumped thermal model (thermal.ts) sets it from its state before every evaluation, so every
+   * Arrhenius factor, F/RT and the entropic OCP term see the cell temperature without a second code path.
+   */
+  T: number;
+  /** Reference temperature of the OCP's entropic term [K]. */
+  readonly Tref: number;
   /** Current-collector area [m2]. */
   readonly area: number;
   readonly neg: ElectrodeData;
@@ -95,6 +112,8 @@ export class CellData {
   constructor(p: ParameterValues) {
     this.params = p;
     this.T = p.number("Ambient temperature [K]");
+    this.Tref = p.number("Reference temperature [K]");
+    const Tref = this.Tref;
     this.area = p.number("Electrode width [m]") * p.number("Electrode height [m]") * p.number("Number of electrodes connected in parallel to make a cell");
     const el = (side: "Negative" | "Positive", domain: "negative" | "positive"): ElectrodeData => {
       const eps = p.number(`${side} electrode porosity`);
@@ -110,7 +129,14 @@ export class CellData {
         a: (3 * epsS) / Rp,
         Be: Math.pow(eps, p.number(`${side} electrode Bruggeman coefficient (electrolyte)`)),
         sigmaEff: p.number(`${side} electrode conductivity [S.m-1]`) * Math.pow(1 - eps, p.number(`${side} electrode Bruggeman coefficient (electrode)`)),
-        U: p.fn<OcpFunction>(`${side} electrode OCP [V]`),
+        ...((): { U: OcpFunction; dUdT: EntropicChangeFunction } => {
+          const U0 = p.fn<OcpFunction>(`${side} electrode OCP [V]`);
+          const entropicName = `${side} electrode OCP entropic change [V.K-1]`;
+          const dUdT = p.has(entropicName) ? p.fn<EntropicChangeFunction>(entropicName) : () => 0;
+          // a zero entropic change keeps the bare function, so isothermal results stay bit-identical
+          const zero = !p.has(entropicName) || p.get(entropicName) === 0;
+          return { dUdT, U: zero ? U0 : (sto, T) => U0(sto, T) + (T - Tref) * dUdT(sto) };
+        })(),
         D: p.fn<ParticleDiffusivityFunction>(`${side} particle diffusivity [m2.s-1]`),
         j0: p.fn<ExchangeCurrentFunction>(`${side} electrode exchange-current density [A.m-2]`),
       };
@@ -261,6 +287,13 @@ export interface CellModel {
   lithium(y: Float64Array): number;
   /** Short description of a state for error messages. */
   describe(y: Float64Array, current: number): string;
+  /**
+   * Heat sources of a state over the electrochemical layer (A_cc × through-cell thickness) [W]; the lumped
+   * thermal model integrates them. Provided by the SPM, SPMe and DFN.
+   */
+  heatSources?(y: Float64Array, current: number): HeatSources;
+  /** Thermal constants when the model carries a lumped temperature (undefined when isothermal). */
+  readonly thermal?: ThermalProperties;
 }
 
 function fullMesh(m?: Partial<Mesh>): Mesh {
@@ -469,6 +502,23 @@ class SingleParticleModel implements CellModel {
     return p.Up - p.Un + p.etaP - p.etaN + p.dPhiE + p.dPhiS - I * this.cell.contactResistance;
   }
 
+  /**
+   * Heat sources [W] from the same terms as the voltage: with a uniform reaction, ∫a·j·η dV = I·(η_n − η_p), the
+   * ohmic terms are the current times the potential drops, and ∫a·j·T·dU/dT dV = I·T·(dU_n/dT − dU_p/dT).
+   */
+  heatSources(y: Float64Array, I: number): HeatSources {
+    const p = this.parts(y, I);
+    const c = this.cell;
+    const clip = (s: number): number => Math.min(Math.max(s, 1e-10), 1 - 1e-10);
+    return {
+      ohmicElectrolyte: -I * p.dPhiE,
+      ohmicSolid: -I * p.dPhiS,
+      reaction: I * (p.etaN - p.etaP),
+      reversible: I * c.T * (c.neg.dUdT(clip(p.csn / c.neg.cmax)) - c.pos.dUdT(clip(p.csp / c.pos.cmax))),
+      openCircuitPower: I * (p.Up - p.Un),
+    };
+  }
+
   initialState(stoich?: { x: number; y: number }): Float64Array {
     const y = new Float64Array(this.system.n);
     this.setStoichiometry(y, stoich?.x ?? this.cell.neg.c0 / this.cell.neg.cmax, stoich?.y ?? this.cell.pos.c0 / this.cell.pos.cmax);
@@ -542,7 +592,7 @@ class SingleParticleModel implements CellModel {
  * const model = spm(parameterValues("Chen2020"), { mesh: { rn: 30, rp: 30 } });
  */
 export function spm(params: ParameterValues, opts: ModelOptions = {}): CellModel {
-  return new SingleParticleModel(params, false, opts);
+  return withThermalOption(new SingleParticleModel(params, false, opts), opts);
 }
 
 /**
@@ -550,7 +600,7 @@ export function spm(params: ParameterValues, opts: ModelOptions = {}): CellModel
  * diffusion with uniform reaction, electrolyte concentration and ohmic overpotentials, solid ohmic drop.
  */
 export function spme(params: ParameterValues, opts: ModelOptions = {}): CellModel {
-  return new SingleParticleModel(params, true, opts);
+  return withThermalOption(new SingleParticleModel(params, true, opts), opts);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -750,6 +800,57 @@ class DfnModel implements CellModel {
     }
   }
 
+  /**
+   * Heat sources [W], summed over the control volumes and faces of the same discretisation as the residual:
+   * −i_e·∇φ_e and −i_s·∇φ_s on every face (including the half cells at the current collectors, whose drops enter
+   * the voltage), a·j·η and a·j·T·dU/dT in every electrode cell. Because charge is conserved face by face, the
+   * irreversible total equals the open-circuit power −∫a·j·U dV minus I·V exactly (summation by parts).
+   */
+  heatSources(y: Float64Array, I: number): HeatSources {
+    const { mesh, cell, cond } = this;
+    const nx = mesh.nx;
+    const T = cell.T;
+    const A = cell.area;
+    const i = I / A;
+    const offCe = this.offCe;
+    this.elec.conductances((k) => y[offCe[k]], cond);
+    const diffusionCoef = 2 * (1 - cell.tplus) * cell.tdf * (R * T) / F;
+    const c2 = F / (2 * R * T);
+    let qe = 0;
+    let qs = 0;
+    let qr = 0;
+    let qrev = 0;
+    let ocp = 0;
+    for (let k = 0; k < nx; k++) {
+      const oe = offCe[k];
+      const d = mesh.domain[k];
+      const dx = mesh.dx[k];
+      if (k < nx - 1) {
+        const ob = offCe[k + 1];
+        const dphi = y[ob + 1] - y[oe + 1];
+        const ie = -cond[k] * dphi + cond[k] * diffusionCoef * (Math.log(Math.max(y[ob], 1e-2)) - Math.log(Math.max(y[oe], 1e-2)));
+        qe -= ie * dphi;
+      }
+      if (d === 1) continue;
+      const e = this.electrode(k);
+      const cs = this.sphere(k).surface(y, this.offCs[k]);
+      const sto = cs / e.cmax;
+      const U = ocpWithBarrier(e.U, sto, T);
+      const eta = y[oe + 2] - y[oe + 1] - U;
+      const j = 2 * e.j0(y[oe], cs, e.cmax, T) * Math.sinh(c2 * eta);
+      qr += e.a * j * eta * dx;
+      qrev += e.a * j * T * e.dUdT(Math.min(Math.max(sto, 1e-10), 1 - 1e-10)) * dx;
+      ocp -= e.a * j * U * dx;
+      if (k + 1 < nx && mesh.domain[k + 1] === d) {
+        const dphi = y[offCe[k + 1] + 2] - y[oe + 2];
+        qs += (e.sigmaEff * dphi * dphi) / dx;
+      }
+      if (k === 0) qs += (e.sigmaEff * y[oe + 2] * y[oe + 2]) / (0.5 * dx);
+      if (k === nx - 1) qs += (i * i * 0.5 * dx) / e.sigmaEff;
+    }
+    return { ohmicElectrolyte: qe * A, ohmicSolid: qs * A, reaction: qr * A, reversible: qrev * A, openCircuitPower: ocp * A };
+  }
+
   voltage(y: Float64Array, I: number): number {
     const nx = this.mesh.nx;
     const i = I / this.cell.area;
@@ -870,7 +971,15 @@ class DfnModel implements CellModel {
  * const model = dfn(parameterValues("Chen2020"));
  */
 export function dfn(params: ParameterValues, opts: ModelOptions = {}): CellModel {
-  return new DfnModel(params, opts);
+  return withThermalOption(new DfnModel(params, opts), opts);
+}
+
+/** Applies {@link ModelOptions.thermal} to an isothermal model. */
+function withThermalOption(model: CellModel, opts: ModelOptions): CellModel {
+  const th = opts.thermal ?? "isothermal";
+  if (th === "isothermal") return model;
+  if (th === "lumped") return withLumpedThermal(model);
+  throw new Error(`Unknown thermal option "${th as string}". Valid options: "isothermal", "lumped"`);
 }
 
 /** A model by name. */

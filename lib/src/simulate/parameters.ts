@@ -20,8 +20,14 @@ export type ExchangeCurrentFunction = (ce: number, cs: number, csMax: number, T:
 /** Electrolyte property f(c_e [mol.m-3], T [K]) (diffusivity [m2.s-1] or conductivity [S.m-1]). */
 export type ElectrolyteFunction = (ce: number, T: number) => number;
 
+/**
+ * OCP entropic change dU/dT(sto) [V.K-1], a function of stoichiometry only (PyBaMM since PR #4427); the OCP at
+ * temperature T is U_ref(sto) + (T − T_ref)·dU/dT(sto) and the reversible heat is a·j·T·dU/dT.
+ */
+export type EntropicChangeFunction = (sto: number) => number;
+
 /** A parameter value: a number, or one of the typed functions. */
-export type ParameterValue = number | OcpFunction | ExchangeCurrentFunction | ElectrolyteFunction;
+export type ParameterValue = number | OcpFunction | ExchangeCurrentFunction | ElectrolyteFunction | EntropicChangeFunction;
 
 /** Names of the parameter sets shipped with the library. */
 export type ParameterSetName = "Chen2020" | "Marquis2019" | "Ecker2015";
@@ -217,6 +223,13 @@ function chen2020(opts: ParameterSetOptions): ParameterValues {
       "Cell volume [m3]": 2.42e-5,
       "Negative current collector conductivity [S.m-1]": 5.8411e7,
       "Positive current collector conductivity [S.m-1]": 3.6914e7,
+      // current-collector thermal properties (CRC Handbook copper/aluminium; Chen2020-functions.md)
+      "Negative current collector density [kg.m-3]": 8960,
+      "Positive current collector density [kg.m-3]": 2700,
+      "Negative current collector specific heat capacity [J.kg-1.K-1]": 385,
+      "Positive current collector specific heat capacity [J.kg-1.K-1]": 897,
+      "Negative current collector thermal conductivity [W.m-1.K-1]": 401,
+      "Positive current collector thermal conductivity [W.m-1.K-1]": 237,
       "Reference temperature [K]": 298.15,
       "Ambient temperature [K]": 298.15,
       "Initial temperature [K]": 298.15,
@@ -311,6 +324,47 @@ export const marquis2019ElectrolyteConductivity: ElectrolyteFunction = (ce, T) =
   return (0.0911 + 1.9101 * c - 1.052 * c * c + 0.1554 * c * c * c) * arrhenius(34700, 298.15, T);
 };
 
+const sech2 = (z: number): number => {
+  const c = Math.cosh(z);
+  return 1 / (c * c);
+};
+const MARQUIS_CN = 24983.2619938437;
+const MARQUIS_CP = 51217.9257309275;
+
+/**
+ * Marquis2019 graphite entropic change dU/dT(x) [V.K-1] (Moura's FastDFN fit, rewritten by PyBaMM as a function of
+ * stoichiometry but keeping the division by c_n,max of the concentration-based original: Marquis2019.md).
+ */
+export const marquis2019GraphiteEntropicChange: EntropicChangeFunction = (x) => {
+  const c = MARQUIS_CN;
+  return (
+    -1.5 * (120.0 / c) * Math.exp(-120 * x) +
+    (0.0351 / (0.083 * c)) * sech2((x - 0.286) / 0.083) -
+    (0.0045 / (0.119 * c)) * sech2((x - 0.849) / 0.119) -
+    (0.035 / (0.05 * c)) * sech2((x - 0.9233) / 0.05) -
+    (0.0147 / (0.034 * c)) * sech2((x - 0.5) / 0.034) -
+    (0.102 / (0.142 * c)) * sech2((x - 0.194) / 0.142) -
+    (0.022 / (0.0164 * c)) * sech2((x - 0.9) / 0.0164) -
+    (0.011 / (0.0226 * c)) * sech2((x - 0.124) / 0.0226) +
+    (0.0155 / (0.029 * c)) * sech2((x - 0.105) / 0.029)
+  );
+};
+
+/** Marquis2019 LiCoO2 entropic change dU/dT(y) [V.K-1] (FastDFN fit, stretch s = 1.062·y as the OCP). */
+export const marquis2019LiCoO2EntropicChange: EntropicChangeFunction = (y) => {
+  const s = 1.062 * y;
+  const c = MARQUIS_CP;
+  return (
+    0.07645 * (-54.4806 / c) * sech2(30.834 - 54.4806 * s) +
+    2.1581 * (-50.294 / c) * sech2(52.294 - 50.294 * s) +
+    // 19.854 here against 19.8543 inside sech², as in the source
+    0.14169 * (19.854 / c) * sech2(11.0923 - 19.8543 * s) -
+    0.2051 * (5.4888 / c) * sech2(1.4684 - 5.4888 * s) -
+    (0.2531 / 0.1316 / c) * sech2((-s + 0.56478) / 0.1316) -
+    (0.02167 / 0.006 / c) * sech2((s - 0.525) / 0.006)
+  );
+};
+
 function marquis2019(): ParameterValues {
   return new ParameterValues(
     "Marquis2019",
@@ -333,6 +387,12 @@ function marquis2019(): ParameterValues {
       "Cell volume [m3]": 7.8e-6,
       "Negative current collector conductivity [S.m-1]": 5.96e7,
       "Positive current collector conductivity [S.m-1]": 3.55e7,
+      "Negative current collector density [kg.m-3]": 8954,
+      "Positive current collector density [kg.m-3]": 2707,
+      "Negative current collector specific heat capacity [J.kg-1.K-1]": 385,
+      "Positive current collector specific heat capacity [J.kg-1.K-1]": 897,
+      "Negative current collector thermal conductivity [W.m-1.K-1]": 401,
+      "Positive current collector thermal conductivity [W.m-1.K-1]": 237,
       "Reference temperature [K]": 298.15,
       "Ambient temperature [K]": 298.15,
       "Initial temperature [K]": 298.15,
@@ -379,8 +439,8 @@ function marquis2019(): ParameterValues {
       "Thermodynamic factor": 1.0,
       "Electrolyte diffusivity [m2.s-1]": marquis2019ElectrolyteDiffusivity,
       "Electrolyte conductivity [S.m-1]": marquis2019ElectrolyteConductivity,
-      "Negative electrode OCP entropic change [V.K-1]": 0,
-      "Positive electrode OCP entropic change [V.K-1]": 0,
+      "Negative electrode OCP entropic change [V.K-1]": marquis2019GraphiteEntropicChange,
+      "Positive electrode OCP entropic change [V.K-1]": marquis2019LiCoO2EntropicChange,
     },
     [
       "S. G. Marquis, V. Sulzer, R. Timms, C. P. Please, S. J. Chapman, J. Electrochem. Soc. 166 (2019) A3693-A3706, doi:10.1149/2.0341915jes",
@@ -438,6 +498,13 @@ function ecker2015(): ParameterValues {
       "Cell volume [m3]": 1.52e-6,
       "Negative current collector conductivity [S.m-1]": 5.8411e7,
       "Positive current collector conductivity [S.m-1]": 3.6914e7,
+      // Zhao 2018 (5 A.h Kokam power pouch cell), as in PyBaMM's Ecker2015 set
+      "Negative current collector density [kg.m-3]": 8933,
+      "Positive current collector density [kg.m-3]": 2702,
+      "Negative current collector specific heat capacity [J.kg-1.K-1]": 385,
+      "Positive current collector specific heat capacity [J.kg-1.K-1]": 903,
+      "Negative current collector thermal conductivity [W.m-1.K-1]": 398,
+      "Positive current collector thermal conductivity [W.m-1.K-1]": 238,
       "Nominal cell capacity [A.h]": 0.15625,
       "Current function [A]": 0.15652,
       "Reference temperature [K]": 296.15,

@@ -8,7 +8,7 @@
  * current control I − I_set, voltage control V(y, I) − V_set (a CV hold solves for the current that keeps V fixed),
  * power control I·V(y, I) − P_set.
  */
-import { CondensedLU, Colouring, ColumnIndex, SparsityPattern, bandPattern, colourColumns, colouredJacobian, columnIndex } from "./sparse";
+import { CondensedLU, Colouring, ColumnIndex, SparsityPattern, bandPattern, colourColumns, colouredJacobian, columnIndex, isolateColumns, withoutGlobalCouplings } from "./sparse";
 
 /** A semi-discretised cell model: M·dy/dt = f(y, I) with M diagonal (1 differential, 0 algebraic). */
 export interface DaeSystem {
@@ -32,6 +32,14 @@ export interface DaeSystem {
   voltage(y: Float64Array, current: number): number;
   /** Indices of y that {@link DaeSystem.voltage} depends on. */
   readonly voltageDeps: Int32Array;
+  /**
+   * Optional indices of "global" variables (e.g. a lumped cell temperature) that rows anywhere may depend on and
+   * whose own rows depend on the whole state. Each is finite-differenced in a colour of its own (perturbed with
+   * others it would pollute every column of its colour), and its row and column keep only the diagonal in the
+   * iteration matrix. The dropped couplings are weak, so the (modified) Newton iteration still converges in a few
+   * iterations to the exact implicit solution — only the iteration matrix is approximate.
+   */
+  readonly globals?: Int32Array;
 }
 
 /** How the cell is driven during a step. */
@@ -155,10 +163,12 @@ export class Integrator {
     this.sys = sys;
     const n = sys.n;
     this.n = n;
-    this.pattern = sys.sparsity ?? bandPattern(n, sys.ml, sys.mu);
-    if (this.pattern.n !== n) throw new Error(`DaeSystem.sparsity is for n = ${this.pattern.n}, the system has n = ${n}`);
+    const declared = sys.sparsity ?? bandPattern(n, sys.ml, sys.mu);
+    if (declared.n !== n) throw new Error(`DaeSystem.sparsity is for n = ${declared.n}, the system has n = ${n}`);
+    const globals = sys.globals ?? new Int32Array(0);
+    this.pattern = globals.length > 0 ? withoutGlobalCouplings(declared, globals) : declared;
     this.colIndex = columnIndex(this.pattern);
-    this.colouring = colourColumns(this.pattern, this.colIndex);
+    this.colouring = isolateColumns(colourColumns(this.pattern, this.colIndex), globals);
     this.jac = new Float64Array(this.pattern.cols.length);
     this.lu = new CondensedLU(this.pattern, sys.differential);
     this.shift = new Float64Array(n);

@@ -53,6 +53,52 @@ export function bandPattern(n: number, ml: number, mu: number): SparsityPattern 
   return patternFromRows(n, rows);
 }
 
+/**
+ * The pattern the solver uses when some variables are "global" (a lumped temperature that every row depends on
+ * and whose row depends on everything): a global's row and column keep only the diagonal. Keeping the dense row
+ * and column would make every column conflict with every other (one colour per column) and destroy the chain and
+ * band structure of the iteration matrix; the dropped couplings are weak, so modified Newton still converges to the
+ * exact implicit solution. Columns of non-global rows that are global are dropped the same way.
+ */
+export function withoutGlobalCouplings(p: SparsityPattern, globals: ArrayLike<number>): SparsityPattern {
+  const isGlobal = new Uint8Array(p.n);
+  for (let k = 0; k < globals.length; k++) isGlobal[globals[k]] = 1;
+  const rows: number[][] = [];
+  for (let i = 0; i < p.n; i++) {
+    if (isGlobal[i]) {
+      rows.push([i]);
+      continue;
+    }
+    const r: number[] = [];
+    for (let k = p.rowPtr[i]; k < p.rowPtr[i + 1]; k++) if (!isGlobal[p.cols[k]]) r.push(p.cols[k]);
+    rows.push(r);
+  }
+  return patternFromRows(p.n, rows);
+}
+
+/**
+ * Moves each global column into a colour of its own: perturbing a global changes every row, so sharing a colour
+ * would corrupt the entries of the other columns of that colour.
+ */
+export function isolateColumns(c: Colouring, globals: ArrayLike<number>): Colouring {
+  if (globals.length === 0) return c;
+  const isGlobal = new Set<number>(Array.from(globals));
+  const groups: number[][] = [];
+  for (let k = 0; k < c.count; k++) {
+    const g: number[] = [];
+    for (let m = c.start[k]; m < c.start[k + 1]; m++) if (!isGlobal.has(c.members[m])) g.push(c.members[m]);
+    if (g.length > 0) groups.push(g);
+  }
+  for (const j of isGlobal) groups.push([j]);
+  const start = new Int32Array(groups.length + 1);
+  const members: number[] = [];
+  groups.forEach((g, k) => {
+    members.push(...g);
+    start[k + 1] = members.length;
+  });
+  return { count: groups.length, start, members: Int32Array.from(members) };
+}
+
 /** Column-oriented view of a pattern: for column j, the rows and the positions of (row, j) in the CSR arrays. */
 export interface ColumnIndex {
   readonly colPtr: Int32Array;
