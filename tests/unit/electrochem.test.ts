@@ -49,7 +49,7 @@ describe("convex hull and energy above hull against pymatgen 2022.11 PhaseDiagra
     ["Li-Fe-O, 375 Materials Project entries", "mp_Li-Fe-O_entries/Li-Fe-O.json.gz", "li_fe_o"],
     ["Li-Fe-P-O (4 elements), 859 entries", "pymatgen_battery_entries/Li-Fe-P-O_entries.json", "li_fe_p_o"],
   ] as const) {
-    test(`${name}: e_above_hull and formation energy within 1e-6 eV/atom of pymatgen for every entry`, (t) => {
+    test(`${name}: e_above_hull and formation energy within 1e-6 eV/atom of pymatgen for every entry`, () => {
         const entries = entriesFromPymatgen(readEntries(rel));
       const ref = refs[key];
       assert.equal(entries.length, ref.entries.length);
@@ -69,7 +69,7 @@ describe("convex hull and energy above hull against pymatgen 2022.11 PhaseDiagra
     });
   }
 
-  test("Li-Fe-O: the stable set is the 11 phases pymatgen finds (Fe, Li, O2, Li2O, Li2O2, LiO8, FeO, Fe2O3, LiFeO2, Li2FeO3, Li5FeO4)", (t) => {
+  test("Li-Fe-O: the stable set is the 11 phases pymatgen finds (Fe, Li, O2, Li2O, Li2O2, LiO8, FeO, Fe2O3, LiFeO2, Li2FeO3, Li5FeO4)", () => {
     const entries = entriesFromPymatgen(readEntries("mp_Li-Fe-O_entries/Li-Fe-O.json.gz"));
     const pd = new PhaseDiagram(entries);
     const stable = pd.stableEntries();
@@ -80,7 +80,7 @@ describe("convex hull and energy above hull against pymatgen 2022.11 PhaseDiagra
     });
   });
 
-  test("Li-Fe-P-O: hull energies and decomposition products of LiFePO4, Li2FeP2O7, off-stoichiometric points match pymatgen", (t) => {
+  test("Li-Fe-P-O: hull energies and decomposition products of LiFePO4, Li2FeP2O7, off-stoichiometric points match pymatgen", () => {
     const entries = entriesFromPymatgen(readEntries("pymatgen_battery_entries/Li-Fe-P-O_entries.json"));
     const pd = new PhaseDiagram(entries);
     for (const r of refs.li_fe_p_o_decompositions) {
