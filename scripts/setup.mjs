@@ -82,15 +82,16 @@ export function ensureLibBuilt({ force = false } = {}) {
  * Writes the tslab (TypeScript) and jslab (JavaScript) kernel specs to .jupyter/share/jupyter/kernels/, the
  * layout `jupyter kernelspec install --prefix=.jupyter` produces. We write kernel.json ourselves instead of
  * calling `tslab install --python=...` so registration needs no Python; the argv uses this Node binary and
- * the project's tslab by absolute path, so the kernel starts without PATH edits.
+ * the project's tslab (through scripts/tslab-kernel.cjs) by absolute path, so the kernel starts without PATH edits.
  */
 export function registerKernels() {
-  const tslabBin = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
+  // scripts/tslab-kernel.cjs starts the project's tslab with a fix for its socket start-up race (see that file)
+  const launcher = path.join(ROOT, "scripts", "tslab-kernel.cjs");
   for (const js of [false, true]) {
     const dir = path.join(JUPYTER_DATA_DIR, "kernels", js ? "jslab" : "tslab");
     fs.mkdirSync(dir, { recursive: true });
     const spec = {
-      argv: [process.execPath, tslabBin, "kernel", "--config-path", "{connection_file}", ...(js ? ["--js"] : [])],
+      argv: [process.execPath, launcher, "kernel", "--config-path", "{connection_file}", ...(js ? ["--js"] : [])],
       display_name: js ? "JavaScript" : "TypeScript",
       language: js ? "javascript" : "typescript",
       metadata: { registered_by: "battery-mi-notebooks scripts/setup.mjs" },
