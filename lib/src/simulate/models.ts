@@ -133,9 +133,11 @@ export class CellData {
           const U0 = p.fn<OcpFunction>(`${side} electrode OCP [V]`);
           const entropicName = `${side} electrode OCP entropic change [V.K-1]`;
           const dUdT = p.has(entropicName) ? p.fn<EntropicChangeFunction>(entropicName) : () => 0;
-          // a zero entropic change keeps the bare function, so isothermal results stay bit-identical
+          // a zero entropic change keeps the bare function, so isothermal results stay bit-identical; at T = T_ref
+          // the term is exactly 0, so it is skipped there: dU/dT is a sum of ~9 sech² (cosh) terms for Marquis2019,
+          // which the isothermal residual would otherwise evaluate in every control volume only to multiply by 0
           const zero = !p.has(entropicName) || p.get(entropicName) === 0;
-          return { dUdT, U: zero ? U0 : (sto, T) => U0(sto, T) + (T - Tref) * dUdT(sto) };
+          return { dUdT, U: zero ? U0 : (sto, T) => (T === Tref ? U0(sto, T) : U0(sto, T) + (T - Tref) * dUdT(sto)) };
         })(),
         D: p.fn<ParticleDiffusivityFunction>(`${side} particle diffusivity [m2.s-1]`),
         j0: p.fn<ExchangeCurrentFunction>(`${side} electrode exchange-current density [A.m-2]`),
@@ -327,27 +329,30 @@ class Electrolyte {
       this.eps[k] = d === 0 ? cell.neg.eps : d === 1 ? cell.epsSep : cell.pos.eps;
     }
   }
-  /** Diffusive fluxes −B·D_e·∂c/∂x at interior faces (harmonic mean), written to flux[0..nx−2]. */
-  fluxes(ce: (k: number) => number, flux: Float64Array): void {
+  /**
+   * Diffusive fluxes −B·D_e·∂c/∂x at interior faces (harmonic mean), written to flux[0..nx−2]; c_e of control volume
+   * k is y[at[k]] (an index array rather than an accessor closure, which allocated on every residual call).
+   */
+  fluxes(y: Float64Array, at: Int32Array, flux: Float64Array): void {
     const { mesh, cell } = this;
     const T = cell.T;
-    let prevC = ce(0);
+    let prevC = y[at[0]];
     let prevRes = (0.5 * mesh.dx[0]) / (this.Be[0] * cell.De(prevC, T));
     for (let k = 0; k < mesh.nx - 1; k++) {
-      const c = ce(k + 1);
+      const c = y[at[k + 1]];
       const res = (0.5 * mesh.dx[k + 1]) / (this.Be[k + 1] * cell.De(c, T));
       flux[k] = -(c - prevC) / (prevRes + res);
       prevC = c;
       prevRes = res;
     }
   }
-  /** Effective conductance at interior faces κ_face/distance (harmonic), written to out[0..nx−2]. */
-  conductances(ce: (k: number) => number, out: Float64Array): void {
+  /** Effective conductance at interior faces κ_face/distance (harmonic), written to out[0..nx−2]; c_e at y[at[k]]. */
+  conductances(y: Float64Array, at: Int32Array, out: Float64Array): void {
     const { mesh, cell } = this;
     const T = cell.T;
-    let prevRes = (0.5 * mesh.dx[0]) / (this.Be[0] * cell.kappa(ce(0), T));
+    let prevRes = (0.5 * mesh.dx[0]) / (this.Be[0] * cell.kappa(y[at[0]], T));
     for (let k = 0; k < mesh.nx - 1; k++) {
-      const res = (0.5 * mesh.dx[k + 1]) / (this.Be[k + 1] * cell.kappa(ce(k + 1), T));
+      const res = (0.5 * mesh.dx[k + 1]) / (this.Be[k + 1] * cell.kappa(y[at[k + 1]], T));
       out[k] = 1 / (prevRes + res);
       prevRes = res;
     }
@@ -374,6 +379,8 @@ class SingleParticleModel implements CellModel {
   private readonly cond: Float64Array;
   private readonly phiE: Float64Array;
   readonly offE: number;
+  /** State index of c_e in each control volume (SPMe). */
+  private readonly ceIndex: Int32Array;
 
   constructor(params: ParameterValues, withElectrolyte: boolean, opts: ModelOptions) {
     const m = fullMesh(opts.mesh);
@@ -390,6 +397,7 @@ class SingleParticleModel implements CellModel {
     this.cond = new Float64Array(this.mesh.nx);
     this.phiE = new Float64Array(this.mesh.nx);
     this.offE = m.rn + m.rp;
+    this.ceIndex = Int32Array.from({ length: this.mesh.nx }, (_, k) => this.offE + k);
     const n = this.offE + (withElectrolyte ? this.mesh.nx : 0);
     const differential = new Uint8Array(n).fill(1);
     const atol = new Float64Array(n);
@@ -426,7 +434,7 @@ class SingleParticleModel implements CellModel {
     const { mesh } = this;
     const off = this.offE;
     const flux = this.flux;
-    this.elec.fluxes((k) => y[off + k], flux);
+    this.elec.fluxes(y, this.ceIndex, flux);
     const i = I / c.area;
     const srcN = ((1 - c.tplus) * i) / (c.neg.L * F);
     const srcP = (-(1 - c.tplus) * i) / (c.pos.L * F);
@@ -458,7 +466,7 @@ class SingleParticleModel implements CellModel {
     const { mesh, cell } = this;
     const off = this.offE;
     const phi = this.phiE;
-    this.elec.conductances((k) => y[off + k], this.cond);
+    this.elec.conductances(y, this.ceIndex, this.cond);
     const i = I / cell.area;
     const Ln = cell.neg.L;
     const xp0 = cell.neg.L + cell.Ls;
@@ -756,8 +764,8 @@ class DfnModel implements CellModel {
     const i = I / cell.area;
     this.reactions(y, j);
     const offCe = this.offCe;
-    this.elec.fluxes((k) => y[offCe[k]], flux);
-    this.elec.conductances((k) => y[offCe[k]], cond);
+    this.elec.fluxes(y, offCe, flux);
+    this.elec.conductances(y, offCe, cond);
     const diffusionCoef = 2 * (1 - cell.tplus) * cell.tdf * (R * T) / F;
     let ieIn = 0;
     let fin = 0;
@@ -813,7 +821,7 @@ class DfnModel implements CellModel {
     const A = cell.area;
     const i = I / A;
     const offCe = this.offCe;
-    this.elec.conductances((k) => y[offCe[k]], cond);
+    this.elec.conductances(y, offCe, cond);
     const diffusionCoef = 2 * (1 - cell.tplus) * cell.tdf * (R * T) / F;
     const c2 = F / (2 * R * T);
     let qe = 0;

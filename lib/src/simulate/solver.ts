@@ -411,6 +411,7 @@ export class Integrator {
     let reason = "duration";
     let steps = 0;
     const Iref = { I: IPrev };
+    let rejectedSinceAccept = false;
 
     // takes a trial step of size hh from the current history; returns error norm (or Infinity on failure)
     const trial = (hh: number): number => {
@@ -488,6 +489,7 @@ export class Integrator {
       const err = trial(h);
       if (!(err <= 1)) {
         this.rejectedSteps++;
+        rejectedSinceAccept = true;
         const factor = Number.isFinite(err) ? Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)) : 0.25;
         h *= factor;
         if (h < 1e-9) {
@@ -505,6 +507,7 @@ export class Integrator {
       const dV = Math.abs(VNew - points[points.length - 1].voltage);
       if (dV > maxDV && nHist >= 2 && h > 1e-6) {
         this.rejectedSteps++;
+        rejectedSinceAccept = true;
         h *= Math.max(0.2, (0.8 * maxDV) / dV);
         continue;
       }
@@ -580,8 +583,15 @@ export class Integrator {
       nHist = Math.min(nHist + 1, 3);
       points.push({ t: tNew, y: Float64Array.from(yNew), current: INew, voltage: VNew });
       if (hit >= 0) break;
-      const factor = Math.min(2, Math.max(0.2, 0.9 * Math.pow(Math.max(err, 1e-10), -1 / 3)));
+      // after a rejection the step that finally passed is not allowed to grow at once (the error estimate just
+      // proved unreliable at larger steps; growing again straight away mostly buys another rejection)
+      const factor = Math.min(rejectedSinceAccept ? 1 : 2, Math.max(0.2, 0.9 * Math.pow(Math.max(err, 1e-10), -1 / 3)));
       h = hPrev * factor;
+      rejectedSinceAccept = false;
+      // the voltage-change limit, applied before the step rather than by rejecting it afterwards: the next step's
+      // voltage change is predicted from this step's slope (a rejection costs a whole Newton solve)
+      const slope = Math.abs(VNew - points[points.length - 2].voltage) / hPrev;
+      if (slope > 0 && nHist >= 2) h = Math.min(h, Math.max(0.2 * hPrev, (0.8 * maxDV) / slope));
     }
     return { points, reason, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
   }
