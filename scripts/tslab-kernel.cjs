@@ -6,8 +6,12 @@
 // ("Socket is blocked by a bind or unbind operation"), and a send while another send is pending with EBUSY too. On a
 // loaded machine the client's first kernel_info_request can arrive in that window: the rejection is unhandled, the
 // shell loop dies and the kernel never answers (Jupyter reports "Kernel didn't respond"). We retry such sends and
-// receives after the pending operation settles, so the messages go out in order and nothing else changes.
+// receives after the pending operation settles, so the messages go out in order.
+//
+// It also answers three shell requests correctly that tslab answers wrongly or not at all (kernel_info_reply
+// status, comm_info_reply, history_reply); see OWN_REPLIES below and tests/integration/tslab_kernel_test.py.
 "use strict";
+const crypto = require("node:crypto");
 const path = require("node:path");
 
 const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [path.join(__dirname, "..")] }));
@@ -75,9 +79,165 @@ function patchZeromq(zeromq) {
   return zeromq;
 }
 
-module.exports = { patchZeromq, tslabDir, zmq };
+// ---- protocol fixes (Jupyter messaging 5.3) for three replies tslab gets wrong -------------------------------
+
+const DELIM = Buffer.from("<IDS|MSG>");
+
+/** A shell message in the wire format, with what tslab's publishStatus needs (createReply, signAndSend). */
+class WireMessage {
+  static parse(key, frames) {
+    const at = frames.findIndex((f) => Buffer.from(f).equals(DELIM));
+    if (at < 0) throw new Error("message missing the <IDS|MSG> delimiter");
+    const parts = frames.slice(at + 2).map((f) => Buffer.from(f));
+    const mac = crypto.createHmac("sha256", key);
+    for (const p of parts.slice(0, 4)) mac.update(p);
+    const signature = Buffer.from(frames[at + 1]).toString();
+    if (key && mac.digest("hex") !== signature) throw new Error("invalid message signature");
+    const m = new WireMessage();
+    m.identity = frames.slice(0, at);
+    m.header = JSON.parse(parts[0].toString());
+    m.parent = JSON.parse(parts[1].toString());
+    m.metadata = JSON.parse(parts[2].toString());
+    m.content = JSON.parse(parts[3].toString());
+    return m;
+  }
+  createReply() {
+    const r = new WireMessage();
+    r.identity = this.identity;
+    r.header = {
+      version: "5.3",
+      date: new Date().toISOString(),
+      session: this.header.session,
+      username: this.header.username,
+      msg_type: this.header.msg_type,
+      msg_id: crypto.randomBytes(16).toString("hex"),
+    };
+    r.parent = this.header;
+    r.metadata = {};
+    r.content = {};
+    return r;
+  }
+  signAndSend(key, sock) {
+    const bodies = [this.header, this.parent, this.metadata, this.content].map((o) => JSON.stringify(o));
+    const mac = crypto.createHmac("sha256", key);
+    for (const b of bodies) mac.update(b);
+    return sock.send([...this.identity, DELIM, mac.digest("hex"), ...bodies]);
+  }
+}
+
+/** Peeks at a raw shell message's msg_type without verifying it (undefined when it cannot be read). */
+function peekType(frames) {
+  try {
+    const at = frames.findIndex((f) => Buffer.from(f).equals(DELIM));
+    return at < 0 ? undefined : JSON.parse(Buffer.from(frames[at + 2]).toString()).msg_type;
+  } catch {
+    return undefined;
+  }
+}
+
+// Replies tslab 1.0.22 gets wrong: kernel_info_reply without the required status, comm_info_request answered as a
+// complete_reply, history_request never answered (JupyterLab's console asks for it to fill its up-arrow history).
+const OWN_REPLIES = {
+  kernel_info_request(msg) {
+    return ["kernel_info_reply", { status: "ok", ...this.handler.handleKernel() }];
+  },
+  comm_info_request() {
+    return ["comm_info_reply", { status: "ok", comms: {} }];
+  },
+  history_request(msg) {
+    return ["history_reply", { status: "ok", history: queryHistory(this.handler, msg.content) }];
+  },
+};
+
+// ---- input history (history_request), kept in memory for this kernel process -----------------------------------
+
+const HISTORY_SESSION = 1;
+/** Cells run with store_history, as [session, execution_count, code]. */
+const HISTORY = [];
+
+/** Records each stored execution with the execution_count tslab gave it (from its own reply). */
+function recordHistory(jupyter) {
+  const proto = jupyter.JupyterHandlerImpl.prototype;
+  if (proto.handleExecute.__batteryMiHistory) return;
+  const original = proto.handleExecute;
+  const patched = async function (req, ...rest) {
+    const reply = await original.call(this, req, ...rest);
+    if (req && req.store_history !== false && !req.silent && reply && Number.isInteger(reply.execution_count)) {
+      HISTORY.push([HISTORY_SESSION, reply.execution_count, String(req.code)]);
+    }
+    return reply;
+  };
+  patched.__batteryMiHistory = true;
+  proto.handleExecute = patched;
+}
+
+/** Glob (`*`, `?`) to a whole-string regular expression, as IPython's history search. */
+function globToRegExp(glob) {
+  const body = String(glob).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "s");
+}
+
+/** Answers a history_request: hist_access_type tail, range or search (with n and unique); output is not kept. */
+function queryHistory(_handler, content) {
+  const c = content || {};
+  const withOutput = (e) => (c.output ? [e[0], e[1], [e[2], null]] : e);
+  let rows = HISTORY;
+  if (c.hist_access_type === "range") {
+    const session = c.session === undefined || c.session === 0 ? HISTORY_SESSION : c.session;
+    const start = Number.isInteger(c.start) ? c.start : 0;
+    const stop = Number.isInteger(c.stop) ? c.stop : Infinity;
+    rows = HISTORY.filter((e) => e[0] === session && e[1] >= start && e[1] < stop);
+  } else if (c.hist_access_type === "search") {
+    const re = globToRegExp(c.pattern === undefined ? "*" : c.pattern);
+    rows = HISTORY.filter((e) => re.test(e[2]));
+    if (c.unique) {
+      const seen = new Set();
+      rows = rows.filter((e) => (seen.has(e[2]) ? false : (seen.add(e[2]), true)));
+    }
+    if (Number.isInteger(c.n) && c.n > 0) rows = rows.slice(-c.n);
+  } else if (c.hist_access_type === "tail") {
+    rows = Number.isInteger(c.n) && c.n > 0 ? HISTORY.slice(-c.n) : HISTORY.slice(-1000);
+  } else {
+    rows = [];
+  }
+  return rows.map(withOutput);
+}
+
+/** Routes the three message types above to correct replies; everything else goes to tslab unchanged. */
+function patchTslabProtocol(jupyter) {
+  const proto = jupyter.ZmqServer.prototype;
+  if (proto.handleShellMessage.__batteryMiProtocol) return;
+  const original = proto.handleShellMessage;
+  const patched = async function (sock, ...frames) {
+    const type = peekType(frames);
+    if (!type || !Object.prototype.hasOwnProperty.call(OWN_REPLIES, type)) return original.call(this, sock, ...frames);
+    let msg;
+    try {
+      msg = WireMessage.parse(this.connInfo.key, frames);
+    } catch {
+      return original.call(this, sock, ...frames); // tslab reports the bad message its own way
+    }
+    this.publishStatus("busy", msg);
+    try {
+      const [replyType, content] = OWN_REPLIES[type].call(this, msg);
+      const reply = msg.createReply();
+      reply.header.msg_type = replyType;
+      reply.content = content;
+      await reply.signAndSend(this.connInfo.key, sock);
+    } finally {
+      this.publishStatus("idle", msg);
+    }
+  };
+  patched.__batteryMiProtocol = true;
+  proto.handleShellMessage = patched;
+}
+
+module.exports = { patchZeromq, patchTslabProtocol, recordHistory, queryHistory, globToRegExp, tslabDir, zmq, WireMessage };
 
 if (require.main === module) {
   patchZeromq(zmq);
+  const jupyter = require(path.join(tslabDir, "dist", "jupyter.js"));
+  patchTslabProtocol(jupyter);
+  recordHistory(jupyter);
   require(path.join(tslabDir, "dist", "main.js")).main();
 }

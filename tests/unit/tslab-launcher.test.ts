@@ -48,3 +48,50 @@ test("with the launcher's patch, receive and send issued during a bind wait for 
   await Promise.all([pub.send(["status", "starting"]), pubBound]);
   pub.close();
 });
+
+test("WireMessage parses and signs the Jupyter wire format (HMAC-SHA256), refusing a bad signature", async () => {
+  const { WireMessage } = require(path.join(REPO_ROOT, "scripts", "tslab-kernel.cjs")) as {
+    WireMessage: { parse(key: string, frames: Buffer[]): { header: { msg_type: string }; content: unknown; createReply(): { header: { msg_type: string }; content: unknown; signAndSend(key: string, sock: { send(f: unknown[]): Promise<void> }): Promise<void> } } };
+  };
+  const key = "secret";
+  const parts = [{ msg_type: "history_request", session: "s", username: "u", msg_id: "1", version: "5.3" }, {}, {}, { hist_access_type: "tail", n: 1 }].map((o) => JSON.stringify(o));
+  const crypto = await import("node:crypto");
+  const mac = crypto.createHmac("sha256", key);
+  for (const p of parts) mac.update(p);
+  const frames = [Buffer.from("id"), Buffer.from("<IDS|MSG>"), Buffer.from(mac.digest("hex")), ...parts.map((p) => Buffer.from(p))];
+  const msg = WireMessage.parse(key, frames);
+  assert.equal(msg.header.msg_type, "history_request");
+  assert.throws(() => WireMessage.parse("other", frames), /signature/);
+  const reply = msg.createReply();
+  reply.header.msg_type = "history_reply";
+  let sent: unknown[] = [];
+  await reply.signAndSend(key, { send: async (f) => void (sent = f) });
+  assert.equal(String(sent[0]), "id");
+  assert.equal(String(sent[1]), "<IDS|MSG>");
+  const back = WireMessage.parse(key, sent.map((f) => Buffer.from(f as string | Buffer)));
+  assert.equal(back.header.msg_type, "history_reply");
+});
+
+test("history queries: tail, range, search with glob, unique and n", () => {
+  const l = require(path.join(REPO_ROOT, "scripts", "tslab-kernel.cjs")) as {
+    recordHistory(j: unknown): void;
+    queryHistory(h: unknown, c: Record<string, unknown>): [number, number, unknown][];
+  };
+  class FakeHandler {
+    count = 0;
+    async handleExecute(req: { code: string }) {
+      return { status: "ok", execution_count: ++this.count, code: req.code };
+    }
+  }
+  l.recordHistory({ JupyterHandlerImpl: FakeHandler });
+  const h = new FakeHandler();
+  return (async () => {
+    for (const code of ["1 + 2", "const a = 1", "1 + 2"]) await h.handleExecute({ code });
+    await (h.handleExecute as (r: unknown) => Promise<unknown>)({ code: "quiet", store_history: false });
+    assert.deepEqual(l.queryHistory(h, { hist_access_type: "tail", n: 2 }).map((e) => e[2]), ["const a = 1", "1 + 2"]);
+    assert.deepEqual(l.queryHistory(h, { hist_access_type: "range", session: 1, start: 2, stop: 3 }).map((e) => e[1]), [2]);
+    assert.equal(l.queryHistory(h, { hist_access_type: "search", pattern: "1 + *" }).length, 2);
+    assert.equal(l.queryHistory(h, { hist_access_type: "search", pattern: "1 + *", unique: true }).length, 1);
+    assert.deepEqual(l.queryHistory(h, { hist_access_type: "tail", n: 1, output: true })[0][2], ["1 + 2", null]);
+  })();
+});
