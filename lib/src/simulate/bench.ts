@@ -13,7 +13,8 @@
  * its optimising tier, as PyBaMM's figures exclude its model compilation); the cold first run is shown separately.
  *
  * Options (environment): BENCH_REPEATS (default 5), BENCH_CYCLES (default 100), BENCH_PYTHON (default
- * /usr/bin/python3, then python3), BENCH_SCIPY=0 to skip the scipy reference.
+ * /usr/bin/python3, then python3), BENCH_SCIPY=0 to skip the scipy reference, BENCH_METHOD=bdf for the variable-order
+ * integrator (default bdf2).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -52,10 +53,12 @@ interface Row {
 }
 
 const DISCHARGE_S = 3600;
+/** Integration method under test (SolverOptions.method). */
+const METHOD: "bdf" | "bdf2" = process.env.BENCH_METHOD === "bdf" ? "bdf" : "bdf2";
 
 function runDischarge(model: CellModel, current: number): Solution {
   // one hour at 1C, stopping at the lower cut-off (PyBaMM's default experiment for the set)
-  return simulate(model, { current, duration: DISCHARGE_S }, { saveStates: false });
+  return simulate(model, { current, duration: DISCHARGE_S }, { saveStates: false, solver: { method: METHOD } });
 }
 
 /**
@@ -150,7 +153,7 @@ function runScipy(configs: Record<string, Record<string, unknown>>, repeats: num
 function main(): void {
   const repeats = Number(process.env.BENCH_REPEATS ?? 5);
   const nCycles = Number(process.env.BENCH_CYCLES ?? 100);
-  console.log(`battery-mi/simulate benchmark: one-hour 1C discharge, default mesh (20 cells per domain/particle), rtol 1e-4`);
+  console.log(`battery-mi/simulate benchmark: one-hour 1C discharge, default mesh (20 cells per domain/particle), rtol 1e-4, integrator "${METHOD}"`);
   console.log(`machine: ${cpus().length} logical CPUs (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}; node ${process.version}`);
   console.log(`times: median of ${repeats} runs after untimed warm-up runs (≥ 3 and ≥ 1 s per model); "cold" is the first run in this process (includes JIT compilation)`);
   console.log("");
@@ -222,7 +225,7 @@ function main(): void {
   console.log("");
   const chen = parameterValues("Chen2020");
   const exp = new Experiment(["Discharge at 1C until 2.5 V", "Charge at 1C until 4.2 V", "Hold at 4.2 V until C/20"], { cycles: nCycles });
-  const run = timed(() => simulate(createModel("SPMe", chen), exp, { saveStates: false }));
+  const run = timed(() => simulate(createModel("SPMe", chen), exp, { saveStates: false, solver: { method: METHOD } }));
   const sol = run.value;
   const last = sol.cycles[sol.cycles.length - 1];
   const L = sol.get("Total lithium [mol]");

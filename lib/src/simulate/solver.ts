@@ -1,8 +1,9 @@
 /**
- * Implicit DAE integrator for the cell models: variable-step BDF2 (L-stable; backward Euler for the first step
- * after every discontinuity) with a predictor–corrector (Milne) local-error estimate and adaptive steps,
- * (modified) Newton iterations on a banded finite-difference Jacobian bordered by the cell current, and events
- * located on the voltage/current by root finding on the step size.
+ * Implicit DAE integrator for the cell models: variable-order (1–5), variable-step BDF in fixed-leading-coefficient
+ * form on a backward-difference array (the quasi-constant-step scheme of Shampine & Reichelt, as scipy's `BDF`;
+ * order 1 after every discontinuity, order and step chosen from the error estimates of orders q − 1, q, q + 1),
+ * (modified) Newton iterations on a coloured finite-difference Jacobian bordered by the cell current, dense output
+ * from the interpolating polynomial, and events located on the voltage/current by root finding on that polynomial.
  *
  * The applied current I is always one extra unknown with a control equation g(y, I) = 0:
  * current control I − I_set, voltage control V(y, I) − V_set (a CV hold solves for the current that keeps V fixed),
@@ -68,14 +69,25 @@ export interface SolverOptions {
   /** Events are located until the voltage is within this distance [V] (default 1e-4, i.e. 0.1 mV). */
   eventVoltageTolerance?: number;
   /**
-   * Largest voltage change per step [V] (default 0.02): keeps the stored curve dense enough that linear
-   * interpolation between points stays within a few mV where the voltage bends.
+   * Largest voltage change between stored points [V] (default 0.02): keeps the stored curve dense enough that linear
+   * interpolation between points stays within a few mV where the voltage bends. "bdf2" limits the step size; "bdf"
+   * adds dense-output points inside long steps instead of shortening them.
    */
   maxVoltageStep?: number;
-  /** Times [s] the solver must step to exactly (PyBaMM's t_eval), so outputs exist there without interpolation. */
+  /**
+   * Times [s] at which points are stored (PyBaMM's t_eval). "bdf2" steps to them exactly; "bdf" evaluates the step's
+   * interpolating polynomial there (as IDA's output at t_eval). The accepted steps are stored as well.
+   */
   outputTimes?: ArrayLike<number>;
   /** Largest number of steps in one experiment step (default 200000). */
   maxSteps?: number;
+  /**
+   * Integration method: "bdf2" (default; variable-step BDF2) or "bdf" (variable-order 1–5, variable-step BDF with
+   * dense output). See {@link Integrator.integrateStep}.
+   */
+  method?: "bdf2" | "bdf";
+  /** Highest order of the "bdf" method, 1–5 (default 5; 1 is backward Euler throughout). */
+  maxOrder?: number;
 }
 
 /** Raised when Newton fails even at the smallest step; the message names the step, time and state. */
@@ -156,8 +168,10 @@ export class Integrator {
   newtonIterations = 0;
   /** Number of accepted steps. */
   steps = 0;
-  /** Number of rejected step attempts (error test, Newton failure, voltage-change limit). */
+  /** Number of rejected step attempts (error test or Newton failure). */
   rejectedSteps = 0;
+  /** Accepted steps taken at each BDF order (index 1–5; index 0 unused). */
+  readonly stepsByOrder: number[] = [0, 0, 0, 0, 0, 0];
 
   constructor(sys: DaeSystem) {
     this.sys = sys;
@@ -262,7 +276,7 @@ export class Integrator {
    * Solves one implicit step: y − ψ = γh·f(y, I) on differential rows, f(y, I) = 0 on algebraic rows, g = 0.
    * `y` holds the predictor on entry and the solution on success. Returns false on Newton failure.
    */
-  private newton(y: Float64Array, Iref: { I: number }, psi: Float64Array, gammaH: number, control: Control, rtol: number, atolScale: number, full = false): boolean {
+  private newton(y: Float64Array, Iref: { I: number }, psi: Float64Array, gammaH: number, control: Control, rtol: number, atolScale: number, full = false, maxIter = 8): boolean {
     const { n, sys } = this;
     const differential = sys.differential;
     const atol = sys.atol;
@@ -284,7 +298,7 @@ export class Integrator {
       }
       let ok = false;
       prevNorm = Infinity;
-      const maxIt = full ? 40 : 8;
+      const maxIt = full ? 40 : maxIter;
       for (let it = 0; it < maxIt; it++) {
         if (full && it > 0) {
           this.matGammaH = NaN;
@@ -346,10 +360,23 @@ export class Integrator {
   }
 
   /**
-   * Integrates from (t0, y0, I0) under `control` until `tEnd` or the first event.
+   * Integrates from (t0, y0, I0) under `control` until `tEnd` or the first event, with the method chosen by
+   * `opts.method` (default "bdf2").
    * @throws SolverError when the step size falls below 1e-9 s
    */
   integrateStep(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
+    const method = opts.method ?? "bdf2";
+    if (method === "bdf") return this.integrateStepBdf(t0, y0, I0, control, tEnd, events, opts, ctx);
+    if (method === "bdf2") return this.integrateStepBdf2(t0, y0, I0, control, tEnd, events, opts, ctx);
+    throw new Error(`SolverOptions.method must be "bdf2" or "bdf", got "${String(method)}"`);
+  }
+
+  /**
+   * The second-order integrator (`method: "bdf2"`): variable-step BDF2 with a Milne predictor–corrector error
+   * estimate on the differential variables (max norm), steps clipped to the output times, the voltage-change limit
+   * enforced on the step size, and events located by re-solving trial steps (bisection on the step size).
+   */
+  private integrateStepBdf2(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
     const { n, sys } = this;
     const rtol = opts.rtol ?? 1e-4;
     const atolScale = opts.atolScale ?? 1;
@@ -400,7 +427,7 @@ export class Integrator {
       IPrev = Iref.I;
     }
     const V0 = sys.voltage(yPrev, IPrev);
-    points.push({ t: t0, y: Float64Array.from(yPrev), current: IPrev, voltage: V0 });
+    points.push({ t: t0, y: yPrev.slice(), current: IPrev, voltage: V0 });
     const evalEvent = (ev: StepEvent, V: number, I: number): number => (ev.quantity === "voltage" ? V - ev.value : Math.abs(I) - ev.value);
     const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V0, IPrev)));
     // an event already satisfied at the start ends the step at once
@@ -595,4 +622,441 @@ export class Integrator {
     }
     return { points, reason, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
   }
+
+  /**
+   * The variable-order integrator (`method: "bdf"`): a variable-order (1–5), variable-step BDF in fixed-leading-coefficient form on a backward-difference array (see {@link BdfHistory}).
+   *
+   * Every call starts afresh at order 1 (each experiment step begins with a discontinuity of the control). The step
+   * is kept constant for q + 1 steps after every change so the differences stay those of an equally spaced grid, and
+   * then the step and order are chosen together from the error estimates of orders q − 1, q and q + 1.
+   *
+   * Points returned: every accepted step, plus dense-output points (the interpolating polynomial of the step) at the
+   * requested output times and wherever the voltage would otherwise change by more than `maxVoltageStep` between
+   * stored points. An event ends the step at the root of the event function on the interpolating polynomial; that
+   * point is then made consistent (algebraic variables and current re-solved at the interpolated differential state).
+   */
+  private integrateStepBdf(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
+    const { n, sys } = this;
+    const rtol = opts.rtol ?? 1e-4;
+    const atolScale = opts.atolScale ?? 1;
+    const maxStep = opts.maxStep ?? 600;
+    const vtol = opts.eventVoltageTolerance ?? 1e-4;
+    const maxSteps = opts.maxSteps ?? 200000;
+    const maxDV = opts.maxVoltageStep ?? 0.02;
+    const maxOrder = Math.max(1, Math.min(MAX_ORDER, Math.floor(opts.maxOrder ?? MAX_ORDER)));
+    const stops = opts.outputTimes ? Float64Array.from(opts.outputTimes).sort() : null;
+    let stopIdx = 0;
+    const ev0 = this.rhsEvaluations;
+    const jac0 = this.jacobians;
+    const differential = sys.differential;
+    this.invalidate();
+    const points: SolverPoint[] = [];
+    const describe = (y: Float64Array, I: number): string => (ctx.describeState ? ctx.describeState(y, I) : "");
+    const y = Float64Array.from(y0);
+    let I = I0;
+    // consistent initial point: algebraic variables and the current from a vanishing backward-Euler step
+    {
+      const c = this.consistent(y, control.kind === "current" ? control.value : I0, control, rtol, atolScale);
+      if (c === null) {
+        throw new SolverError(
+          `Solver failed to find a consistent initial state for step "${ctx.description}" at t = ${t0.toFixed(3)} s (${control.kind} control ${control.value}); state: ${describe(y0, I0)}`,
+          t0,
+        );
+      }
+      I = c;
+    }
+    let t = t0;
+    let V = sys.voltage(y, I);
+    points.push({ t, y: y.slice(), current: I, voltage: V });
+    const evalEvent = (ev: StepEvent, v: number, cur: number): number => (ev.quantity === "voltage" ? v - ev.value : Math.abs(cur) - ev.value);
+    const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V, I)));
+    // an event already satisfied at the start ends the step at once
+    for (let k = 0; k < events.length; k++) {
+      if (eventSigns[k] === 0) return { points, reason: events[k].name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
+    }
+
+    let h = Math.min(opts.firstStep ?? 1e-3, maxStep, tEnd - t0);
+    // history: D[0] = y_n, D[1] = h·y'_n (exact for the differential rows at the start; 0 for the algebraic rows and
+    // the current, whose derivative is unknown — the first step is then a plain backward-Euler step for them)
+    const hist = new BdfHistory(n + 1, MAX_ORDER + 3);
+    const D = hist.D;
+    D[0].set(y);
+    D[0][n] = I;
+    this.rhs(y, I, this.res);
+    for (let i = 0; i < n; i++) D[1][i] = differential[i] ? h * this.res[i] : 0;
+    let q = 1;
+    let nEqual = 0; // steps taken with the current h and q (the differences are equally spaced after q + 1)
+    let consecutiveFailures = 0;
+    const yPred = new Float64Array(n + 1);
+    const psiNewton = new Float64Array(n);
+    const yNew = new Float64Array(n);
+    const dNew = new Float64Array(n + 1);
+    const yi = new Float64Array(n + 1); // interpolated state (+ current)
+    const Iref = { I };
+    let reason = "duration";
+    let steps = 0;
+    let lastStored = V; // voltage of the last stored point (for the voltage-change limit on stored points)
+
+    /** Changes the step by `factor` (rescaling the differences) and restarts the equal-step count. */
+    const rescale = (factor: number): void => {
+      hist.rescale(q, factor);
+      h *= factor;
+      nEqual = 0;
+    };
+    const fail = (what: string): never => {
+      throw new SolverError(
+        `Solver failed in step "${ctx.description}" at t = ${t.toFixed(6)} s: step size fell below 1e-9 s (${what} failed); ` +
+          `current ${I.toPrecision(6)} A, voltage ${sys.voltage(y, I).toFixed(6)} V; state: ${describe(y, I)}`,
+        t,
+      );
+    };
+    /** Stores the interpolated state at time tt (dense output). */
+    const storeInterpolated = (tt: number): void => {
+      hist.interpolate(q, h, t, tt, yi);
+      const yy = yi.slice(0, n);
+      const cur = control.kind === "current" ? control.value : yi[n];
+      const v = sys.voltage(yy, cur);
+      points.push({ t: tt, y: yy, current: cur, voltage: v });
+      lastStored = v;
+    };
+
+    while (t < tEnd) {
+      if (++steps > maxSteps) {
+        reason = "max steps";
+        break;
+      }
+      // never step past the end of the experiment step (the control changes there)
+      if (t + h > tEnd || tEnd - t - h < 1e-9 * Math.max(1, tEnd)) rescale((tEnd - t) / h);
+      if (h < 1e-9) fail("error test or Newton iteration");
+      const alpha = GAMMA[q];
+      const gammaH = h / alpha;
+      // predictor y_pred = Σ_{k≤q} D_k; corrector: y − (y_pred − ψ) = (h/α_q)·f(y) with ψ = Σ_{k=1..q} γ_k D_k / α_q
+      hist.predict(q, yPred, psiNewton);
+      const IPred = control.kind === "current" ? control.value : yPred[n];
+      const it0 = this.newtonIterations;
+      yNew.set(yPred.subarray(0, n));
+      Iref.I = IPred;
+      let converged = this.newton(yNew, Iref, psiNewton, gammaH, control, rtol, atolScale, false, NEWTON_MAX_IT_SOLVE);
+      if (!converged) {
+        // retry once with a fresh Jacobian
+        this.invalidate();
+        yNew.set(yPred.subarray(0, n));
+        Iref.I = IPred;
+        converged = this.newton(yNew, Iref, psiNewton, gammaH, control, rtol, atolScale, false, NEWTON_MAX_IT_SOLVE);
+      }
+      if (!converged) {
+        this.rejectedSteps++;
+        consecutiveFailures++;
+        rescale(0.25);
+        if (h < 1e-9) fail("Newton iteration");
+        continue;
+      }
+      for (let i = 0; i < n; i++) dNew[i] = yNew[i] - yPred[i];
+      dNew[n] = Iref.I - yPred[n];
+      const err = this.errNorm(dNew, ERROR_CONST[q], yNew, rtol, atolScale);
+      if (!(err <= 1)) {
+        this.rejectedSteps++;
+        consecutiveFailures++;
+        // repeated failures at this order: the higher differences are not to be trusted (a kink), drop to order 1
+        if (consecutiveFailures >= 3 && q > 1) q = 1;
+        rescale(Math.max(MIN_FACTOR, 0.9 * Math.pow(err, -1 / (q + 1))));
+        if (h < 1e-9) fail("error test");
+        continue;
+      }
+      // accept
+      const newtonIts = this.newtonIterations - it0;
+      const hadFailure = consecutiveFailures > 0;
+      consecutiveFailures = 0;
+      this.steps++;
+      this.stepsByOrder[q]++;
+      const tOld = t;
+      t += h;
+      nEqual++;
+      hist.accept(q, dNew);
+      y.set(yNew);
+      I = Iref.I;
+      V = sys.voltage(y, I);
+
+      // events: first sign change at the new point; the crossing is located on the interpolating polynomial
+      let hit = -1;
+      for (let k = 0; k < events.length; k++) {
+        if (Math.sign(evalEvent(events[k], V, I)) !== eventSigns[k]) {
+          hit = k;
+          break;
+        }
+      }
+      let tStop = t;
+      if (hit >= 0) {
+        const ev = events[hit];
+        const s0 = eventSigns[hit];
+        const tolEv = ev.quantity === "voltage" ? vtol : Math.max(1e-6, 1e-4 * Math.abs(ev.value));
+        const at = (tt: number): number => {
+          hist.interpolate(q, h, t, tt, yi);
+          const cur = control.kind === "current" ? control.value : yi[n];
+          return evalEvent(ev, sys.voltage(yi.subarray(0, n), cur), cur);
+        };
+        let lo = tOld;
+        let hi = t;
+        let flo = at(lo);
+        let fhi = evalEvent(ev, V, I);
+        let side = 0;
+        for (let it = 0; it < 100 && Math.abs(fhi) > 0.1 * tolEv && hi - lo > 1e-12 * Math.max(1, t); it++) {
+          // Illinois false position on the interpolant (cheap: no residual evaluation)
+          let tm = hi - (fhi * (hi - lo)) / (fhi - flo);
+          if (!(tm > lo && tm < hi)) tm = 0.5 * (lo + hi);
+          const fm = at(tm);
+          if (Math.sign(fm) === s0) {
+            lo = tm;
+            flo = fm;
+            if (side === -1) fhi *= 0.5;
+            side = -1;
+          } else {
+            hi = tm;
+            fhi = fm;
+            if (side === 1) flo *= 0.5;
+            side = 1;
+          }
+        }
+        tStop = hi;
+        reason = ev.name;
+      }
+      // dense output at requested times inside the step (before the stop)
+      if (stops) {
+        while (stopIdx < stops.length && stops[stopIdx] <= tOld + 1e-9) stopIdx++;
+        while (stopIdx < stops.length && stops[stopIdx] < tStop - 1e-9) storeInterpolated(stops[stopIdx++]);
+      }
+      // the voltage-change limit on stored points: fill in from the interpolant instead of shortening the step
+      // (a shorter step would reset the order selection and cost Newton solves)
+      const VStop = hit >= 0 ? NaN : V;
+      if (hit < 0 && Math.abs(VStop - lastStored) > maxDV) {
+        const tFrom = points[points.length - 1].t;
+        const pieces = Math.min(50, Math.ceil(Math.abs(VStop - lastStored) / (0.8 * maxDV)));
+        for (let k = 1; k < pieces; k++) storeInterpolated(tFrom + ((t - tFrom) * k) / pieces);
+      }
+      if (hit >= 0) {
+        hist.interpolate(q, h, t, tStop, yi);
+        const yy = yi.slice(0, n);
+        let cur = control.kind === "current" ? control.value : yi[n];
+        // make the event point consistent (algebraic rows and the control) at the interpolated differential state
+        const c = this.consistent(yy, cur, control, rtol, atolScale);
+        if (c !== null) cur = c;
+        else {
+          hist.interpolate(q, h, t, tStop, yi);
+          yy.set(yi.subarray(0, n));
+        }
+        points.push({ t: tStop, y: yy, current: cur, voltage: sys.voltage(yy, cur) });
+        break;
+      }
+      points.push({ t, y: y.slice(), current: I, voltage: V });
+      lastStored = V;
+
+      // next step and order (held for q + 1 steps after a change, so the differences stay equally spaced)
+      if (nEqual < q + 1) continue;
+      const safety = (0.9 * (2 * NEWTON_MAX_IT + 1)) / (2 * NEWTON_MAX_IT + newtonIts);
+      const eLow = q > 1 ? this.errNorm(D[q], ERROR_CONST[q - 1], y, rtol, atolScale) : Infinity;
+      const eHigh = q < maxOrder ? this.errNorm(D[q + 2], ERROR_CONST[q + 1], y, rtol, atolScale) : Infinity;
+      const fLow = q > 1 ? Math.pow(Math.max(eLow, 1e-10), -1 / q) : 0;
+      const fSame = Math.pow(Math.max(err, 1e-10), -1 / (q + 1));
+      const fHigh = q < maxOrder ? Math.pow(Math.max(eHigh, 1e-10), -1 / (q + 2)) : 0;
+      let best = fSame;
+      let dq = 0;
+      if (fLow > best) {
+        best = fLow;
+        dq = -1;
+      }
+      if (fHigh > best) {
+        best = fHigh;
+        dq = 1;
+      }
+      q += dq;
+      let factor = Math.min(hadFailure ? 1 : MAX_FACTOR, safety * best);
+      factor = Math.min(factor, maxStep / h);
+      // small changes are not worth restarting the equal-step count for
+      if (dq === 0 && factor > 1 && factor < 1.2) continue;
+      rescale(Math.max(MIN_FACTOR, factor));
+    }
+    return { points, reason, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
+  }
+
+  /**
+   * Weighted RMS norm of c·v over the differential variables, as CVODE/IDA (a max norm reacts to the single worst
+   * control volume). The algebraic variables are left out of the error test, as before (IDA's `suppressalg`): in an
+   * index-1 DAE they are functions of the differential ones, so their error follows, and the potentials' tight
+   * absolute tolerances would otherwise dictate the step.
+   */
+  private errNorm(v: Float64Array, c: number, ref: Float64Array, rtol: number, atolScale: number): number {
+    const { n } = this;
+    const differential = this.sys.differential;
+    const atol = this.sys.atol;
+    let s = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (!differential[i] && !ERROR_TEST_ALGEBRAIC) continue;
+      const e = (c * v[i]) / (rtol * Math.abs(ref[i]) + atolScale * atol[i]);
+      s += e * e;
+      m++;
+    }
+    return m > 0 ? Math.sqrt(s / m) : 0;
+  }
+
+  /**
+   * Makes the algebraic rows and the control equation hold at the given differential state (a backward-Euler step of
+   * 1e-9 s, which leaves the differential variables unchanged to rounding). `y` is updated in place; returns the
+   * current, or null when Newton fails even with a fresh Jacobian and a full Newton iteration.
+   */
+  private consistent(y: Float64Array, Iguess: number, control: Control, rtol: number, atolScale: number): number | null {
+    const n = this.n;
+    const y0 = Float64Array.from(y);
+    const Iref = { I: Iguess };
+    const hc = 1e-9;
+    if (!this.newton(y, Iref, y0, hc, control, rtol, atolScale)) {
+      this.invalidate();
+      y.set(y0);
+      Iref.I = Iguess;
+      if (!this.newton(y, Iref, y0, hc, control, rtol, atolScale, true)) {
+        y.set(y0);
+        return null;
+      }
+    }
+    // keep the differential variables exactly
+    for (let i = 0; i < n; i++) if (this.sys.differential[i]) y[i] = y0[i];
+    return Iref.I;
+  }
+}
+
+/** Highest BDF order (orders above 5 are not zero-stable). */
+const MAX_ORDER = 5;
+/** γ_k = Σ_{j=1..k} 1/j: the BDF of order q in backward differences is Σ_{k=1..q} (1/k)∇^k y_{n+1} = h·f. */
+const GAMMA = [0, 1, 1.5, 1 + 1 / 2 + 1 / 3, 1 + 1 / 2 + 1 / 3 + 1 / 4, 1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5, 1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5 + 1 / 6];
+/** Local error of order q ≈ (1/(q+1))·(corrector − predictor): the predictor is the order-q extrapolation. */
+const ERROR_CONST = [1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 / 7];
+const MAX_FACTOR = 10;
+/** Newton iterations per attempt before the solve is declared failed and retried with a fresh Jacobian (the BDF2
+ * integrator allowed 8; measured on the DFN: 4–5 cost more Jacobians than they save iterations, 6–8 are equal). */
+const NEWTON_MAX_IT_SOLVE = 6;
+const MIN_FACTOR = 0.2;
+/** Newton iterations the step-size safety factor is calibrated on (more iterations: a more cautious next step). */
+const NEWTON_MAX_IT = 4;
+/** Whether the algebraic variables enter the local-error test (IDA's default; they are interpolated too). */
+const ERROR_TEST_ALGEBRAIC = false;
+
+/**
+ * The history of a BDF integration as backward differences on an equally spaced grid of step h:
+ * D_0 = y_n, D_k = ∇^k y_n (k ≤ q), plus D_{q+1}, D_{q+2} (the last corrections, for the error estimates of orders
+ * q and q + 1). A step change by a factor r is done by re-sampling the interpolating polynomial on the grid of step
+ * r·h, which is the linear map D ← (R(r)·R(1))ᵀ D on D_0…D_q with R(r)_{ij} = Π_{m=1..i} (m − 1 − r·j)/m
+ * (R(r) evaluates the Newton backward form at t_n − j·r·h; R(1) is its own inverse).
+ */
+export class BdfHistory {
+  /** D[k], each of length m. */
+  readonly D: Float64Array[];
+  private readonly m: number;
+  private readonly tmp: Float64Array[];
+
+  constructor(m: number, size: number) {
+    this.m = m;
+    this.D = Array.from({ length: size }, () => new Float64Array(m));
+    this.tmp = Array.from({ length: size }, () => new Float64Array(m));
+  }
+
+  /** Re-samples D_0…D_q for a step `factor` times the current one. */
+  rescale(q: number, factor: number): void {
+    if (factor === 1) return;
+    const R = rMatrix(q, factor);
+    const U = rMatrix(q, 1);
+    const RU: number[][] = [];
+    for (let i = 0; i <= q; i++) {
+      const row: number[] = [];
+      for (let j = 0; j <= q; j++) {
+        let s = 0;
+        for (let k = 0; k <= q; k++) s += R[i][k] * U[k][j];
+        row.push(s);
+      }
+      RU.push(row);
+    }
+    const { D, tmp, m } = this;
+    // D'_j = Σ_k RU[k][j]·D_k (D_0 is unchanged: RU[0][j] = δ_0j... by construction RU[k][0] = δ_k0)
+    for (let j = 0; j <= q; j++) {
+      const out = tmp[j];
+      out.fill(0);
+      for (let k = 0; k <= q; k++) {
+        const c = RU[k][j];
+        if (c === 0) continue;
+        const Dk = D[k];
+        for (let i = 0; i < m; i++) out[i] += c * Dk[i];
+      }
+    }
+    for (let j = 0; j <= q; j++) D[j].set(tmp[j]);
+  }
+
+  /**
+   * The predictor y_pred = Σ_{k≤q} D_k (all m entries) and the Newton target ψ = y_pred − Σ_{k=1..q} γ_k D_k / γ_q
+   * (first psi.length entries), in one pass. A method of its own so V8 optimises these loops separately from the
+   * long integration loop.
+   */
+  predict(q: number, yPred: Float64Array, psi: Float64Array): void {
+    const { D, m } = this;
+    const inv = 1 / GAMMA[q];
+    const np = psi.length;
+    for (let i = 0; i < m; i++) {
+      let p = D[0][i];
+      let s = 0;
+      for (let k = 1; k <= q; k++) {
+        const d = D[k][i];
+        p += d;
+        s += GAMMA[k] * d;
+      }
+      yPred[i] = p;
+      if (i < np) psi[i] = p - s * inv;
+    }
+  }
+
+  /**
+   * Updates the differences after an accepted step of order q whose correction (corrector − predictor) is `d`:
+   * D_{q+2} = d − D_{q+1}, D_{q+1} = d, then D_k += D_{k+1} for k = q…0 (so D_0 = y_{n+1}).
+   */
+  accept(q: number, d: Float64Array): void {
+    const { D, m } = this;
+    const a = D[q + 2];
+    const b = D[q + 1];
+    for (let i = 0; i < m; i++) {
+      a[i] = d[i] - b[i];
+      b[i] = d[i];
+    }
+    for (let k = q; k >= 0; k--) {
+      const Dk = D[k];
+      const Dk1 = D[k + 1];
+      for (let i = 0; i < m; i++) Dk[i] += Dk1[i];
+    }
+  }
+
+  /**
+   * The interpolating polynomial of order q through y_n, y_{n−1}, … (grid t_n − j·h) at time tt, in Newton
+   * backward form: y(tt) = D_0 + Σ_{j=1..q} D_j Π_{m=0..j−1} (tt − t_n + m·h)/((m + 1)·h).
+   */
+  interpolate(q: number, h: number, tn: number, tt: number, out: Float64Array): void {
+    const { D, m } = this;
+    out.set(D[0]);
+    let p = 1;
+    for (let j = 1; j <= q; j++) {
+      p *= (tt - tn + (j - 1) * h) / (j * h);
+      const Dj = D[j];
+      for (let i = 0; i < m; i++) out[i] += p * Dj[i];
+    }
+  }
+}
+
+/** R(r)_{ij} = Π_{m=1..i} (m − 1 − r·j)/m for i, j = 0…q (empty product 1). */
+function rMatrix(q: number, r: number): number[][] {
+  const R: number[][] = [];
+  for (let i = 0; i <= q; i++) {
+    const row: number[] = [];
+    for (let j = 0; j <= q; j++) {
+      let p = 1;
+      for (let k = 1; k <= i; k++) p *= (k - 1 - r * j) / k;
+      row.push(p);
+    }
+    R.push(row);
+  }
+  return R;
 }
