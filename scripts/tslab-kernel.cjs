@@ -9,7 +9,8 @@
 // receives after the pending operation settles, so the messages go out in order.
 //
 // It also answers three shell requests correctly that tslab answers wrongly or not at all (kernel_info_reply
-// status, comm_info_reply, history_reply); see OWN_REPLIES below and tests/integration/tslab_kernel_test.py.
+// status, comm_info_reply, history_reply), and reports a failing cell as an `error` output with ename/evalue (which
+// nbgrader needs to grade a failing test cell as failed); see tests/integration/tslab_kernel_test.py.
 "use strict";
 const crypto = require("node:crypto");
 const path = require("node:path");
@@ -230,9 +231,65 @@ function patchTslabProtocol(jupyter) {
   };
   patched.__batteryMiProtocol = true;
   proto.handleShellMessage = patched;
+
+  // A failing cell: tslab replies status "error" without ename/evalue/traceback and sends no `error` iopub message,
+  // only the error text on stderr. nbgrader grades a test cell by the presence of an `error` output, so without
+  // this a failing autograded cell would earn full marks. Same steps as tslab's handleExecute, plus the error.
+  proto.handleExecute = async function (sock, msg) {
+    const key = this.connInfo.key;
+    let stderr = "";
+    const writeStream = (name, text) => {
+      if (name === "stderr") stderr += text;
+      const out = msg.createReply();
+      out.header.msg_type = "stream";
+      out.content = { name, text };
+      out.signAndSend(key, this.iopub);
+    };
+    const writeDisplayData = (data, update) => {
+      const out = msg.createReply();
+      out.header.msg_type = update ? "update_display_data" : "display_data";
+      out.content = data;
+      out.signAndSend(key, this.iopub);
+    };
+    const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
+    if (content && content.status === "error") {
+      const err = describeError(stderr);
+      Object.assign(content, err);
+      const out = msg.createReply();
+      out.header.msg_type = "error";
+      out.content = err;
+      out.signAndSend(key, this.iopub);
+    }
+    const reply = msg.createReply();
+    reply.header.msg_type = "execute_reply";
+    reply.content = content;
+    reply.signAndSend(key, sock);
+  };
 }
 
-module.exports = { patchZeromq, patchTslabProtocol, recordHistory, queryHistory, globToRegExp, tslabDir, zmq, WireMessage };
+/**
+ * ename/evalue/traceback for a failed cell from the text tslab wrote to stderr: a JavaScript error's name and
+ * message ("AssertionError [ERR_ASSERTION]: one is not two" → AssertionError, "one is not two"), TypeScript
+ * diagnostics ("1:7 - Type 'string' is not assignable ...") as TypeScriptError, anything else (a thrown string) as
+ * Error. The traceback is the one-line summary: the full text is already in the cell's stderr output.
+ */
+function describeError(stderr) {
+  const lines = String(stderr).split(/\r?\n/);
+  for (const line of lines) {
+    const m = /^((?:[A-Za-z_$][\w$]*)?(?:Error|Exception))(?: \[[^\]]+\])?(?:: ?(.*))?$/.exec(line);
+    if (m) return summary(m[1], m[2] === undefined ? "" : m[2]);
+  }
+  const diagnostics = lines.filter((l) => /^\d+:\d+ - /.test(l));
+  if (diagnostics.length > 0) return summary("TypeScriptError", diagnostics.join("; "));
+  const first = lines.find((l) => l.trim() !== "");
+  return summary("Error", first === undefined ? "the cell failed without an error message" : first.trim());
+}
+
+function summary(ename, evalue) {
+  return { ename, evalue, traceback: [evalue ? `${ename}: ${evalue}` : ename] };
+}
+
+module.exports = { patchZeromq, patchTslabProtocol, recordHistory, queryHistory, globToRegExp, describeError, tslabDir, zmq, WireMessage };
 
 if (require.main === module) {
   patchZeromq(zmq);

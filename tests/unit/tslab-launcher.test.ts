@@ -95,3 +95,21 @@ test("history queries: tail, range, search with glob, unique and n", () => {
     assert.deepEqual(l.queryHistory(h, { hist_access_type: "tail", n: 1, output: true })[0][2], ["1 + 2", null]);
   })();
 });
+
+test("a failed cell's stderr becomes ename/evalue (JS errors, assertion errors, TypeScript diagnostics, thrown values)", () => {
+  const { describeError } = require(path.join(REPO_ROOT, "scripts", "tslab-kernel.cjs")) as {
+    describeError(s: string): { ename: string; evalue: string; traceback: string[] };
+  };
+  // texts as tslab 1.0.22 writes them to stderr
+  assert.deepEqual(describeError('evalmachine.<anonymous>:2\nthrow new Error("boom");\n^\n\nError: boom\n    at evalmachine.<anonymous>:2:7\n'), { ename: "Error", evalue: "boom", traceback: ["Error: boom"] });
+  assert.deepEqual(describeError("node:assert:90\n  throw new AssertionError(obj);\n  ^\n\nAssertionError [ERR_ASSERTION]: one is not two\n\n1 !== 2\n").ename, "AssertionError");
+  assert.equal(describeError("node:assert:90\n\nAssertionError [ERR_ASSERTION]: one is not two\n").evalue, "one is not two");
+  assert.deepEqual(describeError("1:7 - Type 'string' is not assignable to type 'number'.\n"), {
+    ename: "TypeScriptError",
+    evalue: "1:7 - Type 'string' is not assignable to type 'number'.",
+    traceback: ["TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'."],
+  });
+  assert.equal(describeError("RangeError: bad range\n    at x\n").ename, "RangeError");
+  assert.deepEqual(describeError("a string\n"), { ename: "Error", evalue: "a string", traceback: ["Error: a string"] });
+  assert.equal(describeError("").ename, "Error");
+});
