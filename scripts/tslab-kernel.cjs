@@ -150,6 +150,44 @@ const OWN_REPLIES = {
   },
 };
 
+// ---- stop_on_error ----------------------------------------------------------------------------------------------
+
+/**
+ * tslab aborts every execute_request that arrives within 200 ms after a failing cell (its way to stop "Run All"),
+ * whatever the request's `stop_on_error`. A client that sends cells one by one with stop_on_error false — nbclient
+ * and nbgrader's autograder with allow_errors — then gets the next cell aborted without output, and nbgrader would
+ * grade that test cell as passed. Requests with stop_on_error false therefore run in the queue without poisoning
+ * it (a failure is caught inside the task), and tslab's non-standard status "abort" becomes the protocol's
+ * "aborted" (in ZmqServer.handleExecute above).
+ */
+function honourStopOnError(jupyter) {
+  const proto = jupyter.JupyterHandlerImpl.prototype;
+  if (proto.handleExecute.__batteryMiStopOnError) return;
+  const original = proto.handleExecute;
+  const patched = async function (req, writeStream, writeDisplayData) {
+    if (!req || req.stop_on_error !== false) return original.call(this, req, writeStream, writeDisplayData);
+    let outcome;
+    try {
+      outcome = await this.execQueue.add(() =>
+        this.handleExecuteImpl(req, writeStream, writeDisplayData).then(
+          (count) => ({ ok: true, count }),
+          (err) => ({ ok: false, err }),
+        ),
+      );
+    } catch {
+      // cancelled: an earlier request with stop_on_error true failed and asked to abort what was queued
+      return { status: "aborted", execution_count: undefined };
+    }
+    if (outcome.ok) return { status: "ok", execution_count: outcome.count ? outcome.count.count : undefined };
+    const err = outcome.err;
+    // tslab throws its ExecutionCount object for a failed cell; anything else is tslab's own failure
+    if (!(err && typeof err.count === "number")) console.error("unexpected error:", err);
+    return { status: "error", execution_count: err && typeof err.count === "number" ? err.count : undefined };
+  };
+  patched.__batteryMiStopOnError = true;
+  proto.handleExecute = patched;
+}
+
 // ---- input history (history_request), kept in memory for this kernel process -----------------------------------
 
 const HISTORY_SESSION = 1;
@@ -252,6 +290,7 @@ function patchTslabProtocol(jupyter) {
       out.signAndSend(key, this.iopub);
     };
     const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
+    if (content && content.status === "abort") content.status = "aborted";
     if (content && content.status === "error") {
       const err = describeError(stderr);
       Object.assign(content, err);
@@ -289,12 +328,13 @@ function summary(ename, evalue) {
   return { ename, evalue, traceback: [evalue ? `${ename}: ${evalue}` : ename] };
 }
 
-module.exports = { patchZeromq, patchTslabProtocol, recordHistory, queryHistory, globToRegExp, describeError, tslabDir, zmq, WireMessage };
+module.exports = { patchZeromq, patchTslabProtocol, honourStopOnError, recordHistory, queryHistory, globToRegExp, describeError, tslabDir, zmq, WireMessage };
 
 if (require.main === module) {
   patchZeromq(zmq);
   const jupyter = require(path.join(tslabDir, "dist", "jupyter.js"));
   patchTslabProtocol(jupyter);
+  honourStopOnError(jupyter);
   recordHistory(jupyter);
   require(path.join(tslabDir, "dist", "main.js")).main();
 }

@@ -283,6 +283,38 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         reply, _ = self.execute_helper('console.log("recovered")')
         self.assertEqual(reply["content"]["status"], "ok")
 
+    def test_stop_on_error_false_runs_the_next_cell(self):
+        """nbclient/nbgrader with allow_errors send stop_on_error=False one cell at a time: the cell right after a
+        failure must run (tslab alone aborts it for 200 ms; scripts/tslab-kernel.cjs fixes that)."""
+        self.flush_channels()
+        first = self.kc.execute('throw new Error("graded failure")', stop_on_error=False)
+        reply = self.wait_reply(first)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Error")
+        self.assertEqual(reply["content"]["evalue"], "graded failure")
+        second = self.kc.execute('console.log("graded next")', stop_on_error=False)
+        reply = self.wait_reply(second)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.flush_channels_quietly()
+
+    def test_stop_on_error_aborts_what_was_queued(self):
+        """With stop_on_error (the default, as Run All sends it) a request queued behind a failing one is aborted,
+        and the reply uses the protocol's status 'aborted'."""
+        self.flush_channels()
+        first = self.kc.execute('throw new Error("stop here")')
+        second = self.kc.execute('console.log("must not run")')
+        self.assertEqual(self.wait_reply(first)["content"]["status"], "error")
+        aborted = self.wait_reply(second)
+        self.assertEqual(aborted["content"]["status"], "aborted")
+        time.sleep(AFTER_ERROR_PAUSE_S)
+        self.flush_channels_quietly()
+
+    def wait_reply(self, msg_id):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=jupyter_kernel_test.TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
     def test_complete_cursor_positions(self):
         self.flush_channels()
         code = "Math.ma"
