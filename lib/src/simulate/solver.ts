@@ -762,24 +762,19 @@ export class Integrator {
     };
     /**
      * Stores interpolated points strictly between (ta, va) and (tb, vb) until, on every piece, the chord is within
-     * maxLin of the voltage at a quarter, half and three quarters of the piece and the voltage changes by at most
-     * maxDV (bisection, at most 2^6 pieces).
+     * maxLin of the voltage at the piece's midpoint and the voltage changes by at most maxDV (bisection, at most 2^6
+     * pieces; one voltage evaluation per piece examined).
      */
     const refine = (ta: number, va: number, tb: number, vb: number, depth: number): void => {
       if (depth >= 6 || tb - ta < 1e-6) return;
-      let split = Math.abs(vb - va) > maxDV;
-      let vm = NaN;
-      for (let k = 1; k <= 3; k++) {
-        const v = voltageAt(ta + ((tb - ta) * k) / 4);
-        if (k === 2) vm = v;
-        if (!split && Math.abs(v - (va + ((vb - va) * k) / 4)) > maxLin) split = true;
-      }
-      if (!split) return;
       const tm = 0.5 * (ta + tb);
+      const vm = voltageAt(tm);
+      if (!(Math.abs(vb - va) > maxDV || Math.abs(vm - 0.5 * (va + vb)) > maxLin)) return;
       refine(ta, va, tm, vm, depth + 1);
       storeInterpolated(tm);
       refine(tm, vm, tb, vb, depth + 1);
     };
+    const refineTo = (ta: number, va: number, tb: number, vb: number): void => refine(ta, va, tb, vb, 0);
 
     while (t < tEnd) {
       if (++steps > maxSteps) {
@@ -892,13 +887,13 @@ export class Integrator {
         while (stopIdx < stops.length && stops[stopIdx] < tStop - 1e-9) {
           const ts = stops[stopIdx++];
           const vs = voltageAt(ts);
-          refine(tS, vS, ts, vs, 0);
+          refineTo(tS, vS, ts, vs);
           storeInterpolated(ts);
           tS = ts;
           vS = lastStored;
         }
       }
-      refine(tS, vS, tStop, hit >= 0 ? voltageAt(tStop) : V, 0);
+      refineTo(tS, vS, tStop, hit >= 0 ? voltageAt(tStop) : V);
       if (hit >= 0) {
         hist.interpolate(q, h, t, tStop, yi);
         const yy = yi.slice(0, n);
