@@ -740,19 +740,26 @@ export class Integrator {
         t,
       );
     };
-    /** Stores the interpolated state at time tt (dense output). */
-    const storeInterpolated = (tt: number): void => {
+    /**
+     * The state at time tt from the step's polynomial made a consistent DAE state: `solve` re-solves the algebraic
+     * variables and the current at the interpolated differential state (interpolated, they are not error-tested and
+     * miss the control equation by the interpolation error); when it fails the interpolated state is kept.
+     */
+    const consistentAt = (tt: number, solve: (yy: Float64Array, cur: number) => number | null): { yy: Float64Array; cur: number } => {
       hist.interpolate(q, h, t, tt, yi);
       const yy = yi.slice(0, n);
       let cur = control.kind === "current" ? control.value : yi[n];
-      // a consistent DAE state: the algebraic variables and the current re-solved at the interpolated differential
-      // state (interpolated, they are not error-tested and miss the control equation by the interpolation error)
-      const c = this.consistentDense(yy, cur, control, rtol, atolScale);
+      const c = solve(yy, cur);
       if (c !== null) cur = c;
       else {
         hist.interpolate(q, h, t, tt, yi);
         yy.set(yi.subarray(0, n));
       }
+      return { yy, cur };
+    };
+    /** Stores the interpolated state at time tt (dense output). */
+    const storeInterpolated = (tt: number): void => {
+      const { yy, cur } = consistentAt(tt, (y1, c1) => this.consistentDense(y1, c1, control, rtol, atolScale));
       const v = sys.voltage(yy, cur);
       points.push({ t: tt, y: yy, current: cur, voltage: v });
       lastStored = v;
@@ -898,16 +905,8 @@ export class Integrator {
       }
       refineTo(tS, vS, tStop, hit >= 0 ? voltageAt(tStop) : V);
       if (hit >= 0) {
-        hist.interpolate(q, h, t, tStop, yi);
-        const yy = yi.slice(0, n);
-        let cur = control.kind === "current" ? control.value : yi[n];
-        // make the event point consistent (algebraic rows and the control) at the interpolated differential state
-        const c = this.consistent(yy, cur, control, rtol, atolScale);
-        if (c !== null) cur = c;
-        else {
-          hist.interpolate(q, h, t, tStop, yi);
-          yy.set(yi.subarray(0, n));
-        }
+        // the event point made consistent (algebraic rows and the control) at the interpolated differential state
+        const { yy, cur } = consistentAt(tStop, (y1, c1) => this.consistent(y1, c1, control, rtol, atolScale));
         points.push({ t: tStop, y: yy, current: cur, voltage: sys.voltage(yy, cur) });
         break;
       }
