@@ -19,7 +19,6 @@ const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [pa
 // the zeromq instance tslab itself resolves (patching another copy would change nothing)
 const zmq = require(require.resolve("zeromq", { paths: [tslabDir] }));
 
-
 const RETRY_MS = 5;
 const MAX_WAIT_MS = 30000;
 
@@ -66,6 +65,9 @@ function serialiseSends(proto) {
     const previous = queues.get(this) || Promise.resolve();
     const next = previous.catch(() => undefined).then(() => send.apply(this, args));
     queues.set(this, next);
+    // tslab never awaits its sends: a failed one (e.g. a socket closed at shutdown) must not become an unhandled
+    // rejection, which would end the kernel process; a caller that awaits still sees the error
+    next.catch(() => undefined);
     return next;
   };
   serial.__batteryMiSerial = true;
