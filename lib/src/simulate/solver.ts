@@ -308,7 +308,6 @@ export class Integrator {
     const differential = sys.differential;
     const atol = sys.atol;
     const f = this.f0;
-    const res = this.res;
     const x1 = this.x1;
     const x2 = this.x2;
     const deps = sys.voltageDeps;
@@ -340,7 +339,6 @@ export class Integrator {
         for (let i = 0; i < n; i++) {
           const r = differential[i] ? (y[i] - psi[i]) * invGammaH - f[i] : -f[i];
           if (r - r !== 0) finite = false; // NaN or ±Infinity
-          res[i] = r;
           x1[i] = r;
         }
         const gval = this.g(control, y, I);
@@ -354,8 +352,14 @@ export class Integrator {
           const d = -x1[i] - x2[i] * dI;
           const yi = y[i] + d;
           y[i] = yi;
-          const e = Math.abs(d) / (rtol * Math.abs(yi) + atolScale * atol[i]);
-          if (e > norm) norm = e;
+          // max of |d|/w: the division (several times the cost of a multiplication, once per unknown and Newton
+          // iteration) only where the entry can raise the maximum (w > 0)
+          const ad = Math.abs(d);
+          const w = rtol * Math.abs(yi) + atolScale * atol[i];
+          if (ad > norm * w) {
+            const e = ad / w;
+            if (e > norm) norm = e;
+          } else if (ad !== ad) norm = NaN; // a NaN update fails the finiteness test below instead of passing unseen
         }
         Iref.I = I + dI;
         const wI = rtol * Math.abs(Iref.I) + 1e-9;
