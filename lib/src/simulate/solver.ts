@@ -43,6 +43,18 @@ export interface DaeSystem {
   readonly globals?: Int32Array;
 }
 
+/** The step-control settings both integrators share, with their defaults in one place. */
+function stepSettings(opts: SolverOptions): { rtol: number; atolScale: number; maxStep: number; vtol: number; maxSteps: number; maxDV: number } {
+  return {
+    rtol: opts.rtol ?? 1e-4,
+    atolScale: opts.atolScale ?? 1,
+    maxStep: opts.maxStep ?? 600,
+    vtol: opts.eventVoltageTolerance ?? 1e-4,
+    maxSteps: opts.maxSteps ?? 200000,
+    maxDV: opts.maxVoltageStep ?? 0.02,
+  };
+}
+
 /** How the cell is driven during a step. */
 export type Control = { kind: "current"; value: number } | { kind: "voltage"; value: number } | { kind: "power"; value: number };
 
@@ -409,12 +421,7 @@ export class Integrator {
    */
   private integrateStepBdf2(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
     const { n, sys } = this;
-    const rtol = opts.rtol ?? 1e-4;
-    const atolScale = opts.atolScale ?? 1;
-    const maxStep = opts.maxStep ?? 600;
-    const vtol = opts.eventVoltageTolerance ?? 1e-4;
-    const maxSteps = opts.maxSteps ?? 200000;
-    const maxDV = opts.maxVoltageStep ?? 0.02;
+    const { rtol, atolScale, maxStep, vtol, maxSteps, maxDV } = stepSettings(opts);
     const stops = opts.outputTimes ? Float64Array.from(opts.outputTimes).sort() : null;
     let stopIdx = 0;
     const ev0 = this.rhsEvaluations;
@@ -670,12 +677,7 @@ export class Integrator {
    */
   private integrateStepBdf(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
     const { n, sys } = this;
-    const rtol = opts.rtol ?? 1e-4;
-    const atolScale = opts.atolScale ?? 1;
-    const maxStep = opts.maxStep ?? 600;
-    const vtol = opts.eventVoltageTolerance ?? 1e-4;
-    const maxSteps = opts.maxSteps ?? 200000;
-    const maxDV = opts.maxVoltageStep ?? 0.02;
+    const { rtol, atolScale, maxStep, vtol, maxSteps, maxDV } = stepSettings(opts);
     const maxLin = opts.maxInterpolationError ?? 5e-4;
     const maxOrder = Math.max(1, Math.min(MAX_ORDER, Math.floor(opts.maxOrder ?? MAX_ORDER)));
     const stops = opts.outputTimes ? Float64Array.from(opts.outputTimes).sort() : null;
