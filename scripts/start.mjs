@@ -347,8 +347,11 @@ async function main() {
   if (args.includes("--allow-root")) log("running as root: passing --allow-root to Jupyter");
   const startedAt = Date.now();
   // Own process group (Unix): a terminal Ctrl-C reaches npm, this script and Jupyter at once, and npm forwards
-  // it again; with its own group Jupyter gets exactly the one SIGINT forwarded below. stdin is not a terminal,
-  // so Jupyter stops on that SIGINT without its interactive "Shutdown this server (y/[n])?" prompt.
+  // it again; with its own group Jupyter gets exactly the one signal forwarded below. That signal is SIGTERM, also
+  // for a Ctrl-C: with stdin not a terminal Jupyter installs no SIGINT handler, so a SIGINT becomes a Python
+  // KeyboardInterrupt wherever the server happens to be — inside a request handler it is stored in that request's
+  // future and raised a second time during the kernel shutdown, and Jupyter exits 130 with a traceback (seen in
+  // CI). SIGTERM goes to Jupyter's own handler, which stops the event loop and then shuts the kernels down.
   const child = spawn(jupyter.cmd, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"], detached: !IS_WINDOWS });
 
   let lastSignalAt = 0;
@@ -358,7 +361,7 @@ async function main() {
     if (now - lastSignalAt < 1000) return; // the same Ctrl-C delivered twice (terminal + npm)
     lastSignalAt = now;
     forwarded++;
-    const toSend = forwarded === 1 ? (sig === "SIGINT" ? "SIGINT" : "SIGTERM") : forwarded === 2 ? "SIGTERM" : "SIGKILL";
+    const toSend = forwarded <= 2 ? "SIGTERM" : "SIGKILL";
     if (forwarded === 1) log("stopping Jupyter (it shuts its kernels down) ... press Ctrl-C again to force");
     try {
       child.kill(toSend);
