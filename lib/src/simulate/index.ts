@@ -18,6 +18,7 @@ export {
   editDistance,
   nearestNames,
   exchangeCurrentDensity,
+  EXCHANGE_CURRENT_CE_SMOOTHING,
   GAS_CONSTANT,
   FARADAY,
   chen2020GraphiteOcpFit,
