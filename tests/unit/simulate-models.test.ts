@@ -161,7 +161,7 @@ test("electrolyte depletion (Chen2020 DFN at 3C) solves without step-size collap
   const V = sol.get("Voltage [V]");
   assert.ok(Math.abs(V[V.length - 1] - 2.5) < 1e-3, `ends at the 2.5 V cut-off (${V[V.length - 1]})`);
   for (const v of V) assert.ok(Number.isFinite(v));
-  // the smoothing: value and slope continuous at ε, zero at and below 0
+  // the smoothing: value and slope continuous at ε and at 0 (zero there and below), increasing in between
   const j0 = parameterValues("Chen2020").fn<(ce: number, cs: number, csMax: number, T: number) => number>("Positive electrode exchange-current density [A.m-2]");
   const eps = EXCHANGE_CURRENT_CE_SMOOTHING;
   const f = (c: number) => j0(c, 30000, 51765, 298.15) / j0(1, 30000, 51765, 298.15); // = smoothed √c
@@ -169,5 +169,6 @@ test("electrolyte depletion (Chen2020 DFN at 3C) solves without step-size collap
   const slope = (c: number) => (f(c * (1 + 1e-6)) - f(c * (1 - 1e-6))) / (2e-6 * c);
   assert.ok(Math.abs(slope(eps * 0.999) / (0.5 / Math.sqrt(eps)) - 1) < 1e-2, `slope below ε ${slope(eps * 0.999)}`);
   assert.ok(Math.abs(f(4) - 2) < 1e-12 && f(0) === 0 && f(-1) === 0);
-  assert.ok(Number.isFinite(slope(1e-6)), "finite slope near 0");
+  assert.ok(Math.abs(slope(eps * 1e-4)) < 1e-2 * (0.5 / Math.sqrt(eps)), `slope near 0 vanishes (${slope(eps * 1e-4)})`);
+  for (let c = eps / 64; c < eps; c += eps / 64) assert.ok(slope(c) > 0, "increasing on (0, ε)");
 });
