@@ -172,3 +172,22 @@ test("electrolyte depletion (Chen2020 DFN at 3C) solves without step-size collap
   assert.ok(Math.abs(slope(eps * 1e-4)) < 1e-2 * (0.5 / Math.sqrt(eps)), `slope near 0 vanishes (${slope(eps * 1e-4)})`);
   for (let c = eps / 64; c < eps; c += eps / 64) assert.ok(slope(c) > 0, "increasing on (0, ε)");
 });
+
+test("a large current from rest finds its consistent start (continuation in the current) and runs to the cut-off: Chen2020 DFN at 10C and 30C, and at 150 W", () => {
+  // Newton from the rest state diverged from 9C up (Butler–Volmer's sinh overshoots): "failed to find a consistent
+  // initial state". The start voltage must fall as the current rises.
+  const p = parameterValues("Chen2020");
+  let previousStart = Infinity;
+  for (const step of ["Discharge at 8C until 2.5 V", "Discharge at 10C until 2.5 V", "Discharge at 30C until 2.5 V", "Discharge at 150 W until 2.5 V"]) {
+    const sol = simulate(dfn(p), step, { saveStates: false });
+    const V = sol.get("Voltage [V]");
+    assert.ok(Math.abs(V[V.length - 1] - 2.5) < 1e-3, `${step}: ends at ${V[V.length - 1]} V`);
+    if (step.includes("C until")) {
+      assert.ok(V[0] < previousStart && V[0] > 2.5, `${step}: starts at ${V[0]} V`);
+      previousStart = V[0];
+    } else {
+      const I = sol.get("Current [A]");
+      assert.ok(Math.abs(I[0] * V[0] - 150) < 0.15, `${step}: starts at ${I[0] * V[0]} W`);
+    }
+  }
+});

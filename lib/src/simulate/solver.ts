@@ -1062,12 +1062,51 @@ export class Integrator {
       Iref.I = Iguess;
       if (!this.newton(y, Iref, y0, hc, control, rtol, atolScale, true)) {
         y.set(y0);
-        return null;
+        const I = this.consistentByContinuation(y, control, rtol, atolScale);
+        if (I === null) {
+          y.set(y0);
+          return null;
+        }
+        Iref.I = I;
       }
     }
     // keep the differential variables exactly
     for (let i = 0; i < n; i++) if (this.sys.differential[i]) y[i] = y0[i];
     return Iref.I;
+  }
+
+  /**
+   * Continuation for {@link Integrator.consistent} when Newton from the guess diverges (a large current: Butler–
+   * Volmer's sinh overshoots, e.g. Chen2020 DFN at 9C from rest): solves at a fraction λ of the set current or power,
+   * starting from λ = 1/4, and raises λ to 1, halving the increment after a failure and doubling it after a success.
+   * Not used for voltage control (its start is the previous state, already near the held voltage).
+   */
+  private consistentByContinuation(y: Float64Array, control: Control, rtol: number, atolScale: number): number | null {
+    if (control.kind === "voltage") return null;
+    const y0 = Float64Array.from(y);
+    const trial = new Float64Array(this.n);
+    const hc = 1e-9;
+    let lambda = 0;
+    let increment = 0.25;
+    let I = 0;
+    while (lambda < 1) {
+      const next = Math.min(1, lambda + increment);
+      const stage: Control = { kind: control.kind, value: control.value * next };
+      trial.set(y);
+      const Iref = { I: control.kind === "current" ? stage.value : lambda > 0 ? (I * next) / lambda : 0 };
+      this.invalidate();
+      if (this.newton(trial, Iref, y0, hc, stage, rtol, atolScale, true)) {
+        y.set(trial);
+        I = Iref.I;
+        lambda = next;
+        increment = Math.min(2 * increment, 0.5);
+      } else {
+        increment /= 2;
+        if (increment < 1 / 512) return null;
+      }
+    }
+    this.invalidate();
+    return I;
   }
 }
 
