@@ -112,9 +112,14 @@ test("mesh refinement converges: from 2 minutes to the end-of-discharge knee the
 });
 
 test("a failing solve raises SolverError naming the step, the time and the state — never NaN in the outputs", () => {
-  // 10 kW from a 0.68 A.h cell has no solution of I·V = P: the Newton iteration cannot converge
+  // 10 kW from a 0.68 A.h cell: the SPM (no ohmic losses) has a start with I·V = P, at 3.3 kA and 3.0 V, below the
+  // 3.105 V cut-off, so with the cut-offs on the experiment stops there; without them the surface depletes within
+  // 0.1 s, the current needed runs away and Newton fails.
+  const stopped = simulate(spm(parameterValues("Marquis2019")), "Discharge at 10000 W for 1 minute", { saveStates: false });
+  assert.match(stopped.termination, /^Lower voltage cut-off reached at the start of cycle 1, step 1/);
+  assert.ok(Math.abs(stopped.get("Current [A]")[0] * stopped.get("Voltage [V]")[0] - 10000) < 10);
   assert.throws(
-    () => simulate(spm(parameterValues("Marquis2019")), "Discharge at 10000 W for 1 minute"),
+    () => simulate(spm(parameterValues("Marquis2019")), "Discharge at 10000 W for 1 minute", { respectCutoffs: false }),
     (e: unknown) => e instanceof SolverError && /Discharge at 10000 W for 1 minute/.test(e.message) && /t = /.test(e.message) && /x_surf/.test(e.message),
   );
 });
@@ -190,4 +195,23 @@ test("a large current from rest finds its consistent start (continuation in the 
       assert.ok(Math.abs(I[0] * V[0] - 150) < 0.15, `${step}: starts at ${I[0] * V[0]} W`);
     }
   }
+});
+
+test("a step that starts beyond its cut-off ends at once and says so (before: it ran for a day and returned x_surf = −5 and −2.6e306 V)", () => {
+  const p = parameterValues("Chen2020");
+  for (const make of [spm, dfn]) {
+    const empty = simulate(make(p), "Discharge at 1C until 2.5 V", { saveStates: false, initialSoc: 0 });
+    assert.equal(empty.length, 1, `${make.name}: one point`);
+    assert.match(empty.stepLog[0].reason, /^Discharge at 1C until 2\.5 V \(already reached at the start of the step\)$/);
+    const full = simulate(make(p), "Charge at 1C until 4.2 V", { saveStates: false, initialSoc: 1 });
+    assert.equal(full.length, 1);
+    assert.match(full.stepLog[0].reason, /already reached at the start/);
+    // a step without its own voltage limit meets the cell's cut-off at once: the experiment stops there
+    const timed = simulate(make(p), new Experiment(["Discharge at 1C for 1 hour", "Charge at 1C until 4.2 V"]), { saveStates: false, initialSoc: 0 });
+    assert.match(timed.termination, /^Lower voltage cut-off reached at the start of cycle 1, step 1 \("Discharge at 1C for 1 hour"\) at t = 0\.0 s \(voltage 2\.\d+ V/);
+    assert.equal(timed.stepLog.length, 1);
+  }
+  // a rest that begins a hair below the cut-off the discharge stopped at is not ended by it (only a crossing counts)
+  const cycle = simulate(spm(p), new Experiment(["Discharge at 1C until 2.5 V", "Rest for 10 minutes", "Charge at 1C until 4.2 V"]), { saveStates: false });
+  assert.deepEqual(cycle.stepLog.map((s) => s.reason), ["Discharge at 1C until 2.5 V", "duration", "Charge at 1C until 4.2 V"]);
 });

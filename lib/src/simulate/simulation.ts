@@ -218,14 +218,20 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       else if (step.kind === "voltage") control = { kind: "voltage", value: step.value };
       else control = { kind: "current", value: 0 };
       const events: StepEvent[] = [];
+      // Which way the control drives the voltage: a discharge (I > 0 or P > 0) down, a charge up, a rest or a hold
+      // nowhere. An event on the driven side that already holds at the start ends the step at once (a discharge
+      // that starts below its cut-off); the others count only when crossed (see StepEvent.direction).
+      const drive = control.kind === "voltage" || control.value === 0 ? 0 : Math.sign(control.value);
+      const falling = drive > 0 ? "falling" : undefined;
+      const rising = drive < 0 ? "rising" : undefined;
       if (step.until) {
-        if (step.until.quantity === "voltage") events.push({ quantity: "voltage", value: step.until.value, name: step.description });
-        else events.push({ quantity: "abs current", value: step.until.quantity === "current" ? step.until.value : step.until.value * capacity, name: step.description });
+        if (step.until.quantity === "voltage") events.push({ quantity: "voltage", value: step.until.value, name: step.description, direction: falling ?? rising });
+        else events.push({ quantity: "abs current", value: step.until.quantity === "current" ? step.until.value : step.until.value * capacity, name: step.description, direction: "falling" });
       }
       const ownV = step.until?.quantity === "voltage" ? step.until.value : NaN;
       if (respect && control.kind !== "voltage") {
-        if (!(ownV <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off" });
-        if (!(ownV >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off" });
+        if (!(ownV <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: falling });
+        if (!(ownV >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: rising });
       }
       const duration = step.duration ?? 86400;
       const res = integ.integrateStep(t, y, I, control, t + duration, events, opts.solver ?? {}, {
@@ -268,10 +274,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       y = Float64Array.from(end.y);
       t = end.t;
       I = end.current;
-      stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: res.reason });
+      // an event that held at the start ended the step without time passing: say so, the step did nothing
+      const atOnce = res.points.length === 1 && res.reason !== "duration";
+      stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason });
       sum["Duration [s]"] = t - cycleStart;
       if (res.reason === "Lower voltage cut-off" || res.reason === "Upper voltage cut-off" || res.reason === "max steps") {
-        termination = `${res.reason} reached in cycle ${c + 1}, step ${s + 1} ("${step.description}") at t = ${t.toFixed(1)} s`;
+        termination = `${res.reason} reached ${atOnce ? "at the start of" : "in"} cycle ${c + 1}, step ${s + 1} ("${step.description}") at t = ${t.toFixed(1)} s${atOnce ? ` (voltage ${end.voltage.toFixed(4)} V under this step's control)` : ""}`;
         break outer;
       }
     }

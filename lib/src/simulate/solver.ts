@@ -66,6 +66,20 @@ export interface StepEvent {
   value: number;
   /** Name reported in the solution ("Lower voltage cut-off", "Discharge at 1C until 2.5 V", ...). */
   name: string;
+  /**
+   * `"falling"`: the event means quantity ≤ value; `"rising"`: quantity ≥ value. A directional event that already
+   * holds at the start of the step ends the step at once (a discharge that starts below its cut-off voltage); without
+   * a direction only a crossing counts (a rest that starts a hair below the cut-off the previous step stopped at).
+   */
+  direction?: "falling" | "rising";
+}
+
+/** The first event that holds at the start of a step (exactly at its threshold, or beyond it for a directional one). */
+function eventAtStart(events: StepEvent[], V: number, I: number): StepEvent | undefined {
+  return events.find((ev) => {
+    const d = ev.quantity === "voltage" ? V - ev.value : Math.abs(I) - ev.value;
+    return d === 0 || (ev.direction === "falling" && d < 0) || (ev.direction === "rising" && d > 0);
+  });
 }
 
 /** Solver settings. */
@@ -445,33 +459,21 @@ export class Integrator {
     let h = Math.min(opts.firstStep ?? 1e-3, tEnd - t0);
     // initial point: make algebraic variables and the current consistent with a very small BE step
     {
-      const Iref = { I: control.kind === "current" ? control.value : I0 };
-      const hc = 1e-9;
-      yNew.set(yPrev);
-      psi.set(yPrev);
-      if (!this.newton(yNew, Iref, psi, hc, control, rtol, atolScale)) {
-        this.invalidate();
-        yNew.set(yPrev);
-        Iref.I = control.kind === "current" ? control.value : I0;
-        if (!this.newton(yNew, Iref, psi, hc, control, rtol, atolScale, true)) {
-          throw new SolverError(
-            `Solver failed to find a consistent initial state for step "${ctx.description}" at t = ${t0.toFixed(3)} s (${control.kind} control ${control.value}); state: ${ctx.describeState ? ctx.describeState(yPrev, I0) : ""}`,
-            t0,
-          );
-        }
+      const c = this.consistent(yPrev, control.kind === "current" ? control.value : I0, control, rtol, atolScale);
+      if (c === null) {
+        throw new SolverError(
+          `Solver failed to find a consistent initial state for step "${ctx.description}" at t = ${t0.toFixed(3)} s (${control.kind} control ${control.value}); state: ${ctx.describeState ? ctx.describeState(yPrev, I0) : ""}`,
+          t0,
+        );
       }
-      // keep differential variables exactly, take algebraic ones and the current
-      for (let i = 0; i < n; i++) if (!sys.differential[i]) yPrev[i] = yNew[i];
-      IPrev = Iref.I;
+      IPrev = c;
     }
     const V0 = sys.voltage(yPrev, IPrev);
     points.push({ t: t0, y: yPrev.slice(), current: IPrev, voltage: V0 });
     const evalEvent = (ev: StepEvent, V: number, I: number): number => (ev.quantity === "voltage" ? V - ev.value : Math.abs(I) - ev.value);
     const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V0, IPrev)));
-    // an event already satisfied at the start ends the step at once
-    for (let k = 0; k < events.length; k++) {
-      if (eventSigns[k] === 0) return { points, reason: events[k].name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
-    }
+    const atStart = eventAtStart(events, V0, IPrev);
+    if (atStart) return { points, reason: atStart.name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
     const pred = new Float64Array(n);
     let reason = "duration";
     let steps = 0;
@@ -706,10 +708,8 @@ export class Integrator {
     points.push({ t, y: y.slice(), current: I, voltage: V });
     const evalEvent = (ev: StepEvent, v: number, cur: number): number => (ev.quantity === "voltage" ? v - ev.value : Math.abs(cur) - ev.value);
     const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V, I)));
-    // an event already satisfied at the start ends the step at once
-    for (let k = 0; k < events.length; k++) {
-      if (eventSigns[k] === 0) return { points, reason: events[k].name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
-    }
+    const atStart = eventAtStart(events, V, I);
+    if (atStart) return { points, reason: atStart.name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
 
     let h = Math.min(opts.firstStep ?? 1e-3, maxStep, tEnd - t0);
     // history: D[0] = y_n, D[1] = h·y'_n (exact for the differential rows at the start; 0 for the algebraic rows and
