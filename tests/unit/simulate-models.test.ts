@@ -215,3 +215,19 @@ test("a step that starts beyond its cut-off ends at once and says so (before: it
   const cycle = simulate(spm(p), new Experiment(["Discharge at 1C until 2.5 V", "Rest for 10 minutes", "Charge at 1C until 4.2 V"]), { saveStates: false });
   assert.deepEqual(cycle.stepLog.map((s) => s.reason), ["Discharge at 1C until 2.5 V", "duration", "Charge at 1C until 4.2 V"]);
 });
+
+test("with the voltage cut-offs off, a particle surface stoichiometry reaching 0 or 1 ends the simulation (PyBaMM's stoichiometry events) — in SPM, SPMe and DFN", () => {
+  // before: SPM/SPMe ran on to x_surf = −0.83 and −1.9e6 V and reported "completed"; the DFN failed in Newton
+  const p = parameterValues("Chen2020");
+  for (const make of [spm, spme, dfn]) {
+    const down = simulate(make(p), "Discharge at 1C for 2 hours", { saveStates: true, respectCutoffs: false });
+    assert.match(down.termination, /^Minimum negative particle surface stoichiometry reached in cycle 1, step 1/, make.name);
+    const r = down.model.surfaceStoichiometryRange(down.state(down.length - 1));
+    assert.ok(r.negativeMin > 0 && r.negativeMin < 2e-6, `${make.name}: min x_surf ${r.negativeMin}`);
+    for (const v of down.get("Voltage [V]")) assert.ok(v > -1 && v < 5, `${make.name}: voltage ${v}`);
+    const up = simulate(make(p), "Charge at 1C for 2 hours", { saveStates: true, respectCutoffs: false });
+    assert.match(up.termination, /^Maximum negative particle surface stoichiometry reached/, make.name);
+    const r2 = up.model.surfaceStoichiometryRange(up.state(up.length - 1));
+    assert.ok(r2.negativeMax < 1 && r2.negativeMax > 1 - 2e-6, `${make.name}: max x_surf ${r2.negativeMax}`);
+  }
+});

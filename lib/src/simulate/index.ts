@@ -51,7 +51,7 @@ export type {
   EntropicChangeFunction,
 } from "./parameters";
 export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData, initialStoichiometries } from "./models";
-export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh } from "./models";
+export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh, SurfaceStoichiometryRange } from "./models";
 export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";
 export { Experiment, parseStep, ExperimentSyntaxError } from "./experiment";

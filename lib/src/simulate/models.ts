@@ -267,6 +267,14 @@ export class CellMesh {
 export type ModelName = "SPM" | "SPMe" | "DFN";
 
 /** A discretised cell model ready for the solver, with its named outputs. */
+/** Extremes of the particle surface stoichiometries of a state. */
+export interface SurfaceStoichiometryRange {
+  negativeMin: number;
+  negativeMax: number;
+  positiveMin: number;
+  positiveMax: number;
+}
+
 export interface CellModel {
   /** "SPM", "SPMe" or "DFN". */
   readonly name: ModelName;
@@ -287,6 +295,11 @@ export interface CellModel {
   profiles(y: Float64Array, current: number): Record<string, Float64Array>;
   /** Total cyclable lithium (particles + electrolyte) [mol]. */
   lithium(y: Float64Array): number;
+  /**
+   * Lowest and highest particle surface stoichiometry of each electrode (over all particles of the DFN). The
+   * simulation stops when one leaves [0, 1] (PyBaMM's stoichiometry events): beyond, the model has no meaning.
+   */
+  surfaceStoichiometryRange(y: Float64Array): SurfaceStoichiometryRange;
   /** Short description of a state for error messages. */
   describe(y: Float64Array, current: number): string;
   /**
@@ -537,6 +550,12 @@ class SingleParticleModel implements CellModel {
   setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void {
     for (let i = 0; i < this.pn.N; i++) y[i] = xNeg * this.cell.neg.cmax;
     for (let i = 0; i < this.pp.N; i++) y[this.pn.N + i] = yPos * this.cell.pos.cmax;
+  }
+
+  surfaceStoichiometryRange(y: Float64Array): SurfaceStoichiometryRange {
+    const x = this.pn.surface(y, 0) / this.cell.neg.cmax;
+    const z = this.pp.surface(y, this.pn.N) / this.cell.pos.cmax;
+    return { negativeMin: x, negativeMax: x, positiveMin: z, positiveMax: z };
   }
 
   scalars(y: Float64Array, I: number): Record<string, number> {
@@ -892,6 +911,23 @@ class DfnModel implements CellModel {
       const N = this.sphere(k).N;
       for (let i = 0; i < N; i++) y[this.offCs[k] + i] = v;
     }
+  }
+
+  surfaceStoichiometryRange(y: Float64Array): SurfaceStoichiometryRange {
+    const r = { negativeMin: Infinity, negativeMax: -Infinity, positiveMin: Infinity, positiveMax: -Infinity };
+    for (let k = 0; k < this.mesh.nx; k++) {
+      const dom = this.mesh.domain[k];
+      if (dom === 1) continue;
+      const v = this.sphere(k).surface(y, this.offCs[k]) / (dom === 0 ? this.cell.neg.cmax : this.cell.pos.cmax);
+      if (dom === 0) {
+        if (v < r.negativeMin) r.negativeMin = v;
+        if (v > r.negativeMax) r.negativeMax = v;
+      } else {
+        if (v < r.positiveMin) r.positiveMin = v;
+        if (v > r.positiveMax) r.positiveMax = v;
+      }
+    }
+    return r;
   }
 
   private averageStoich(y: Float64Array, dom: 0 | 2, surface: boolean): number {

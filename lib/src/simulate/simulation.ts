@@ -1,7 +1,7 @@
 /**
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
-import { CellModel, initialStoichiometries } from "./models";
+import { CellModel, SurfaceStoichiometryRange, initialStoichiometries } from "./models";
 import { Experiment, ExperimentStep, parseStep } from "./experiment";
 import { Control, Integrator, SolverOptions, StepEvent } from "./solver";
 import { nearestNames } from "./parameters";
@@ -233,6 +233,14 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         if (!(ownV <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: falling });
         if (!(ownV >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: rising });
       }
+      // PyBaMM's stoichiometry events, always on: beyond [0, 1] the OCPs and j0 have no meaning (without them a
+      // discharge with the cut-offs off ran to x_surf = −0.83 and −1.9e6 V and reported "completed"). They fire a
+      // hair inside, at STOICHIOMETRY_MARGIN, where j0 ∝ √c_s and the OCP's barrier term are still finite: at 0
+      // exactly the DFN's Newton iteration fails first.
+      for (const [name, pick, direction] of STOICHIOMETRY_EVENTS) {
+        const threshold = direction === "falling" ? STOICHIOMETRY_MARGIN : 1 - STOICHIOMETRY_MARGIN;
+        events.push({ quantity: "state", value: threshold, fn: (yy) => model.surfaceStoichiometryRange(yy)[pick], tolerance: 0.1 * STOICHIOMETRY_MARGIN, name, direction });
+      }
       const duration = step.duration ?? 86400;
       const res = integ.integrateStep(t, y, I, control, t + duration, events, opts.solver ?? {}, {
         description: `cycle ${c + 1}, step ${s + 1}: ${step.description}`,
@@ -278,7 +286,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const atOnce = res.points.length === 1 && res.reason !== "duration";
       stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason });
       sum["Duration [s]"] = t - cycleStart;
-      if (res.reason === "Lower voltage cut-off" || res.reason === "Upper voltage cut-off" || res.reason === "max steps") {
+      if (res.reason === "Lower voltage cut-off" || res.reason === "Upper voltage cut-off" || res.reason === "max steps" || STOICHIOMETRY_EVENTS.some(([name]) => name === res.reason)) {
         termination = `${res.reason} reached ${atOnce ? "at the start of" : "in"} cycle ${c + 1}, step ${s + 1} ("${step.description}") at t = ${t.toFixed(1)} s${atOnce ? ` (voltage ${end.voltage.toFixed(4)} V under this step's control)` : ""}`;
         break outer;
       }
@@ -293,5 +301,15 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, points };
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);
 }
+
+/** Distance from 0 and 1 at which the stoichiometry events fire. */
+const STOICHIOMETRY_MARGIN = 1e-6;
+/** The particle surface stoichiometry limits that end a simulation (PyBaMM's event names). */
+const STOICHIOMETRY_EVENTS: readonly [string, keyof SurfaceStoichiometryRange, "falling" | "rising"][] = [
+  ["Minimum negative particle surface stoichiometry", "negativeMin", "falling"],
+  ["Maximum negative particle surface stoichiometry", "negativeMax", "rising"],
+  ["Minimum positive particle surface stoichiometry", "positiveMin", "falling"],
+  ["Maximum positive particle surface stoichiometry", "positiveMax", "rising"],
+];
 
 export { parseStep };

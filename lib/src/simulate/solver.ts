@@ -60,10 +60,14 @@ export type Control = { kind: "current"; value: number } | { kind: "voltage"; va
 
 /** A terminating event: stop when `quantity` crosses `value` (first crossing within the step). */
 export interface StepEvent {
-  /** Which quantity. `"abs current"` is |I| [A]. */
-  quantity: "voltage" | "abs current";
-  /** Threshold [V] or [A]. */
+  /** Which quantity. `"abs current"` is |I| [A]; `"state"` is {@link StepEvent.fn} of the state. */
+  quantity: "voltage" | "abs current" | "state";
+  /** Threshold [V], [A] or in the unit of `fn`. */
   value: number;
+  /** For `"state"` events: the quantity as a function of the state vector (e.g. the lowest surface stoichiometry). */
+  fn?: (y: Float64Array) => number;
+  /** Location tolerance of a `"state"` event, in the unit of `fn` (default 1e-6). */
+  tolerance?: number;
   /** Name reported in the solution ("Lower voltage cut-off", "Discharge at 1C until 2.5 V", ...). */
   name: string;
   /**
@@ -74,10 +78,24 @@ export interface StepEvent {
   direction?: "falling" | "rising";
 }
 
+/** Event function: quantity − threshold (its sign change is the event). */
+function evalEvent(ev: StepEvent, V: number, I: number, y: Float64Array): number {
+  if (ev.quantity === "voltage") return V - ev.value;
+  if (ev.quantity === "abs current") return Math.abs(I) - ev.value;
+  return ev.fn!(y) - ev.value;
+}
+
+/** How closely an event is located (in the unit of its quantity). */
+function eventTolerance(ev: StepEvent, vtol: number): number {
+  if (ev.quantity === "voltage") return vtol;
+  if (ev.quantity === "abs current") return Math.max(1e-6, 1e-4 * Math.abs(ev.value));
+  return ev.tolerance ?? 1e-6;
+}
+
 /** The first event that holds at the start of a step (exactly at its threshold, or beyond it for a directional one). */
-function eventAtStart(events: StepEvent[], V: number, I: number): StepEvent | undefined {
+function eventAtStart(events: StepEvent[], V: number, I: number, y: Float64Array): StepEvent | undefined {
   return events.find((ev) => {
-    const d = ev.quantity === "voltage" ? V - ev.value : Math.abs(I) - ev.value;
+    const d = evalEvent(ev, V, I, y);
     return d === 0 || (ev.direction === "falling" && d < 0) || (ev.direction === "rising" && d > 0);
   });
 }
@@ -470,9 +488,8 @@ export class Integrator {
     }
     const V0 = sys.voltage(yPrev, IPrev);
     points.push({ t: t0, y: yPrev.slice(), current: IPrev, voltage: V0 });
-    const evalEvent = (ev: StepEvent, V: number, I: number): number => (ev.quantity === "voltage" ? V - ev.value : Math.abs(I) - ev.value);
-    const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V0, IPrev)));
-    const atStart = eventAtStart(events, V0, IPrev);
+    const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V0, IPrev, yPrev)));
+    const atStart = eventAtStart(events, V0, IPrev, yPrev);
     if (atStart) return { points, reason: atStart.name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
     const pred = new Float64Array(n);
     let reason = "duration";
@@ -581,7 +598,7 @@ export class Integrator {
       // events
       let hit = -1;
       for (let k = 0; k < events.length; k++) {
-        const s = Math.sign(evalEvent(events[k], VNew, INew));
+        const s = Math.sign(evalEvent(events[k], VNew, INew, yNew));
         if (s !== eventSigns[k]) {
           hit = k;
           break;
@@ -594,13 +611,13 @@ export class Integrator {
         const Iprev = points[points.length - 1].current;
         let lo = 0;
         let hi = h;
-        let flo = evalEvent(ev, Vprev, Iprev);
-        let fhi = evalEvent(ev, VNew, INew);
+        let flo = evalEvent(ev, Vprev, Iprev, points[points.length - 1].y);
+        let fhi = evalEvent(ev, VNew, INew, yNew);
         let side = 0;
         const yHi = Float64Array.from(yNew);
         let IHi = INew;
         let VHi = VNew;
-        const tolEv = ev.quantity === "voltage" ? vtol : Math.max(1e-6, 1e-4 * Math.abs(ev.value));
+        const tolEv = eventTolerance(ev, vtol);
         for (let it = 0; it < 60 && Math.abs(fhi) > tolEv; it++) {
           // Illinois false position on the step size
           let hm = hi - (fhi * (hi - lo)) / (fhi - flo);
@@ -613,7 +630,7 @@ export class Integrator {
           }
           const Im = Iref.I;
           const Vm = sys.voltage(yNew, Im);
-          const fm = evalEvent(ev, Vm, Im);
+          const fm = evalEvent(ev, Vm, Im, yNew);
           if (Math.sign(fm) === s0) {
             lo = hm;
             flo = fm;
@@ -706,9 +723,8 @@ export class Integrator {
     let t = t0;
     let V = sys.voltage(y, I);
     points.push({ t, y: y.slice(), current: I, voltage: V });
-    const evalEvent = (ev: StepEvent, v: number, cur: number): number => (ev.quantity === "voltage" ? v - ev.value : Math.abs(cur) - ev.value);
-    const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V, I)));
-    const atStart = eventAtStart(events, V, I);
+    const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V, I, y)));
+    const atStart = eventAtStart(events, V, I, y);
     if (atStart) return { points, reason: atStart.name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
 
     let h = Math.min(opts.firstStep ?? 1e-3, maxStep, tEnd - t0);
@@ -852,7 +868,7 @@ export class Integrator {
       // events: first sign change at the new point; the crossing is located on the interpolating polynomial
       let hit = -1;
       for (let k = 0; k < events.length; k++) {
-        if (Math.sign(evalEvent(events[k], V, I)) !== eventSigns[k]) {
+        if (Math.sign(evalEvent(events[k], V, I, y)) !== eventSigns[k]) {
           hit = k;
           break;
         }
@@ -861,16 +877,17 @@ export class Integrator {
       if (hit >= 0) {
         const ev = events[hit];
         const s0 = eventSigns[hit];
-        const tolEv = ev.quantity === "voltage" ? vtol : Math.max(1e-6, 1e-4 * Math.abs(ev.value));
+        const tolEv = eventTolerance(ev, vtol);
         const at = (tt: number): number => {
           hist.interpolate(q, h, t, tt, yi);
           const cur = control.kind === "current" ? control.value : yi[n];
-          return evalEvent(ev, sys.voltage(yi.subarray(0, n), cur), cur);
+          const ys = yi.subarray(0, n);
+          return evalEvent(ev, ev.quantity === "state" ? NaN : sys.voltage(ys, cur), cur, ys);
         };
         let lo = tOld;
         let hi = t;
         let flo = at(lo);
-        let fhi = evalEvent(ev, V, I);
+        let fhi = evalEvent(ev, V, I, y);
         let side = 0;
         for (let it = 0; it < 100 && Math.abs(fhi) > 0.1 * tolEv && hi - lo > 1e-12 * Math.max(1, t); it++) {
           // Illinois false position on the interpolant (cheap: no residual evaluation)

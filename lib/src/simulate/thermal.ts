@@ -17,7 +17,7 @@
  *
  * Written from the equations, not from PyBaMM's code.
  */
-import type { CellModel, CellData } from "./models";
+import type { CellModel, CellData, SurfaceStoichiometryRange } from "./models";
 import type { DaeSystem } from "./solver";
 import { patternFromRows, type SparsityPattern } from "./sparse";
 import type { ParameterValues } from "./parameters";
@@ -239,6 +239,10 @@ class LumpedThermalModel implements CellModel {
 
   lithium(y: Float64Array): number {
     return this.base.lithium(y);
+  }
+
+  surfaceStoichiometryRange(y: Float64Array): SurfaceStoichiometryRange {
+    return this.base.surfaceStoichiometryRange(y);
   }
 
   describe(y: Float64Array, I: number): string {
