@@ -231,3 +231,20 @@ test("with the voltage cut-offs off, a particle surface stoichiometry reaching 0
     assert.ok(r2.negativeMax < 1 && r2.negativeMax > 1 - 2e-6, `${make.name}: max x_surf ${r2.negativeMax}`);
   }
 });
+
+test("cut-off events are located within 0.1 mV also where the voltage depends on solved-for unknowns (power control, DFN potentials, a 50C collapse)", () => {
+  // the root used to be found on the interpolated current and potentials: Ecker2015 SPM at 20 W ended 6.7 mV past 2.5 V
+  const cases: [string, (p: ReturnType<typeof parameterValues>) => ReturnType<typeof spm>, string, number][] = [
+    ["Ecker2015", spm, "Discharge at 20 W until 2.5 V", 2.5],
+    ["Ecker2015", spme, "Discharge at 20 W until 2.5 V", 2.5],
+    ["Chen2020", dfn, "Discharge at 20 W until 2.5 V", 2.5],
+    ["Chen2020", dfn, "Discharge at 3C until 2.5 V", 2.5],
+    ["Marquis2019", dfn, "Discharge at 5 W until 3.105 V", 3.105],
+  ];
+  for (const [set, make, step, cutoff] of cases) {
+    const sol = simulate(make(parameterValues(set as "Chen2020")), step, { saveStates: false });
+    const V = sol.get("Voltage [V]");
+    assert.equal(sol.stepLog[0].reason, step);
+    assert.ok(Math.abs(V[V.length - 1] - cutoff) < 1e-4, `${set} ${make.name} ${step}: ends ${((V[V.length - 1] - cutoff) * 1000).toFixed(3)} mV from the cut-off`);
+  }
+});
