@@ -1,4 +1,4 @@
-// Every committed notebook of the repository follows the conventions of DESIGN.md §3.
+// Every committed notebook of the repository follows the conventions of docs/DESIGN.md §3.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";

@@ -17,7 +17,7 @@ function has(messages: string[], re: RegExp): boolean {
   return messages.some((m) => re.test(m));
 }
 
-test("a notebook following DESIGN.md §3 (solution, tests and answer cells) has no hygiene problems", () => {
+test("a notebook following docs/DESIGN.md §3 (solution, tests and answer cells) has no hygiene problems", () => {
   assert.deepEqual(problemsOf(good).map(formatHygieneProblem), []);
 });
 

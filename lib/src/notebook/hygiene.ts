@@ -1,5 +1,5 @@
 /**
- * Hygiene rules for the course notebooks as committed (DESIGN.md §3): nbformat 4.5 with valid unique
+ * Hygiene rules for the course notebooks as committed (docs/DESIGN.md §3): nbformat 4.5 with valid unique
  * cell ids, the tslab/TypeScript kernelspec, no outputs, and nbgrader metadata that nbgrader accepts.
  */
 import { joinSource, type Cell, type Notebook } from "./nbformat";
@@ -22,7 +22,7 @@ export const CELL_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 /** The kernelspec name every course notebook declares. */
 export const EXPECTED_KERNEL = { name: "tslab", language: "typescript" } as const;
 
-/** The exercise-cell tags of DESIGN.md §3 and the nbgrader roles they stand for. */
+/** The exercise-cell tags of docs/DESIGN.md §3 and the nbgrader roles they stand for. */
 const ROLE_TAGS = ["solution", "tests", "answer"] as const;
 type Role = (typeof ROLE_TAGS)[number];
 
@@ -50,7 +50,7 @@ function hasMarker(source: string, what: string): boolean {
   return new RegExp(`^\\s*(?://|#)\\s*(BEGIN|END) ${what}\\s*$`, "m").test(source);
 }
 
-/** The role DESIGN.md §3 gives an nbgrader metadata combination, or null for read-only/other cells. */
+/** The role docs/DESIGN.md §3 gives an nbgrader metadata combination, or null for read-only/other cells. */
 function roleOf(grade: unknown, solution: unknown): Role | null {
   if (grade === false && solution === true) return "solution";
   if (grade === true && solution === false) return "tests";

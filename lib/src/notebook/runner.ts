@@ -214,7 +214,7 @@ export async function executeNotebookObject(source: Notebook, file: string, opti
         continue;
       }
       options.onCell?.({ notebook: file, phase: "start", cellIndex: index, cellId: cell.id });
-      // tslab aborts every request arriving within 200 ms of an error (DESIGN.md §2): wait it out.
+      // tslab aborts every request arriving within 200 ms of an error (docs/DESIGN.md §2): wait it out.
       if (lastWasError) await new Promise((r) => setTimeout(r, 250));
       let outcome: ExecuteOutcome;
       try {

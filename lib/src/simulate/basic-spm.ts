@@ -1,5 +1,5 @@
 /**
- * The teaching twin of the composed models (DESIGN.md §4.5, like PyBaMM's `BasicSPM`): the Single Particle Model
+ * The teaching twin of the composed models (docs/DESIGN.md §4.5, like PyBaMM's `BasicSPM`): the Single Particle Model
  * for a constant-current discharge in one readable file. No banded Jacobians, no adaptive steps, no events
  * machinery: two spheres, a finite-volume diffusion equation in each, backward Euler with a tridiagonal solve,
  * and Butler–Volmer turned inside out to give the voltage.
