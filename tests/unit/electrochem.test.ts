@@ -11,6 +11,7 @@ import {
   voltageFromGibbsV,
   specificEnergyWhPerKg,
   volumetricCapacityMahPerCm3,
+  energyDensityWhPerL,
   volumeChangePercent,
   arrheniusFit,
   conductivityFromDiffusivitySPerCm,
@@ -162,6 +163,17 @@ describe("voltage, capacity and energy density", () => {
     assert.equal(specificEnergyWhPerKg(170, 3.4), 578);
     assert.ok(Math.abs(volumetricCapacityMahPerCm3(170, 3.6) - 612) < 1e-9);
     assert.ok(Math.abs(volumeChangePercent(95, 100) + 5) < 1e-12);
+  });
+
+  test("energy density [Wh/L] = volumetric capacity × voltage: LiCoO2 at 140 mAh/g, 5.05 g/cm³, 3.9 V gives 2757.3 Wh/L", () => {
+    // 140 mAh/g × 5.05 g/cm³ = 707.0 mAh/cm³; 707.0 mAh/cm³ × 3.9 V = 2757.3 mWh/cm³ = 2757.3 Wh/L
+    // (1 mWh/cm³ = 1e-3 Wh / 1e-3 L = 1 Wh/L).
+    const vol = volumetricCapacityMahPerCm3(140, 5.05);
+    assert.ok(Math.abs(vol - 707.0) < 1e-9, `volumetric capacity ${vol}`);
+    assert.ok(Math.abs(energyDensityWhPerL(vol, 3.9) - 2757.3) < 1e-9, `energy density ${energyDensityWhPerL(vol, 3.9)}`);
+    assert.equal(energyDensityWhPerL(0, 3.9), 0);
+    assert.throws(() => energyDensityWhPerL(-1, 3.9), /volumetric capacity \[mAh\/cm3\] must be >= 0, got -1/);
+    assert.throws(() => energyDensityWhPerL(707, Number.NaN), /average voltage \[V\] must be a finite number/);
   });
 });
 
