@@ -48,6 +48,25 @@ test("Fe2O3 gives matminer's published mean Number 15.2 and avg_dev Number 8.64"
   assert.equal(x[l.indexOf("MagpieData range Number")], 18);
 });
 
+test("Fe2O3 gives matminer's published ValenceOrbital, IonProperty and Stoichiometry values", () => {
+  // ValenceOrbital (matminer docs): Fe 2s 6d, O 2s 4p; avg over 5 atoms s = 10/5 = 2.0, p = 12/5 = 2.4, d = 12/5 = 2.4;
+  // frac s = 10 / (10 + 12 + 12) = 0.294118.
+  const vo = new ValenceOrbital().featurize("Fe2O3");
+  assert.ok(close(vo[0]!, 2.0, 1e-14) && close(vo[1]!, 2.4, 1e-14) && close(vo[2]!, 2.4, 1e-14), `avg s/p/d ${vo.slice(0, 3)}`);
+  assert.ok(Math.abs(vo[4]! - 0.294118) < 5e-7, `frac s ${vo[4]}`);
+  // IonProperty (matminer docs): max ionic char 1 − exp(−(3.44 − 1.83)²/4) = 0.476922; avg ionic char x_Fe·x_O·0.476922 = 0.114461.
+  const ip = new IonProperty().featurize("Fe2O3");
+  assert.equal(ip[0], 1);
+  assert.ok(Math.abs(ip[1]! - 0.476922) < 5e-7, `max ionic char ${ip[1]}`);
+  assert.ok(Math.abs(ip[2]! - 0.114461) < 5e-7, `avg ionic char ${ip[2]}`);
+  // Stoichiometry: ‖x‖_p = (0.4^p + 0.6^p)^(1/p) of the atomic fractions, evaluated by hand: p = 2: sqrt(0.16 + 0.36) = 0.7211;
+  // p = 3: (0.064 + 0.216)^(1/3) = 0.6542; p = 5: (0.01024 + 0.07776)^(1/5) = 0.6150; p = 7: (0.0016384 + 0.0279936)^(1/7) = 0.6049;
+  // p = 10: (0.0001048576 + 0.0060466176)^(1/10) = 0.6010. The 0-norm is the number of elements.
+  const st = new Stoichiometry().featurize("Fe2O3");
+  const want = [2, 0.7211, 0.6542, 0.615, 0.6049, 0.601];
+  st.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 5e-5, `${new Stoichiometry().featureLabels()[i]}: ${v} vs ${want[i]}`));
+});
+
 test("mode takes the lowest value among elements tied for the largest amount", () => {
   assert.equal(propertyStat("mode", [26, 8], [1, 1]), 8);
   assert.equal(propertyStat("mode", [26, 8, 3], [2, 1, 2]), 3);
