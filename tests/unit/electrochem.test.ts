@@ -202,6 +202,21 @@ describe("ionic transport", () => {
     assert.throws(() => arrheniusFit([300, 350, 400], [1e-3, 2e-3]), /3 temperatures but 2/);
   });
 
+  test("Arrhenius temperatures below 150 K are rejected as probably °C, with the conversion in the message", () => {
+    // Read as kelvin, [25, 50, 75] °C gave Ea = 0.0072 eV without complaint; in kelvin the same data give 0.252 eV.
+    const sigma = [1e-4, 2e-4, 3.5e-4];
+    assert.throws(
+      () => arrheniusFit([25, 50, 75], sigma),
+      /temperature\[0\] = 25 K is below 150 K\. The temperatures \(25, 50, 75\) look like °C; convert them with T\[K\] = T\[°C\] \+ 273\.15/,
+    );
+    assert.throws(() => arrheniusFit([300, 350, -20], sigma), /temperature\[2\] = -20 K .* look like °C/);
+    const fit = arrheniusFit([25, 50, 75].map((t) => t + 273.15), sigma);
+    assert.ok(Math.abs(fit.activationEnergyEv - 0.252) < 1e-3, `Ea ${fit.activationEnergyEv}`);
+    // Genuine cryogenic data: lower the floor explicitly.
+    assert.ok(arrheniusFit([100, 120, 140], sigma, { minTemperatureK: 50 }).activationEnergyEv > 0);
+    assert.throws(() => arrheniusFit([300, 350, 400], sigma, { minTemperatureK: 0 }), /minTemperatureK \[K\] must be > 0/);
+  });
+
   test("Nernst–Einstein round trip, and D = 1e-8 cm²/s at 1.4e22 Li/cm³, 300 K gives 8.68e-4 S/cm", () => {
     const o = { temperatureK: 300, carrierDensityPerCm3: 1.4e22 };
     const s = conductivityFromDiffusivitySPerCm(1e-8, o);
