@@ -160,3 +160,19 @@ test("featurizeDataFrame adds feature columns to a danfojs DataFrame and reports
   assert.match(errs[2]!, /signed amounts/);
   assert.throws(() => featurizeDataFrame(df, "formul", [new Stoichiometry()]), /did you mean "formula"/);
 });
+
+test("featurizeDataFrame with its arguments in the wrong order or of the wrong type names the expected signature", async () => {
+  const dfd = await import("danfojs-node");
+  const df = new dfd.DataFrame({ formula: ["LiCoO2", "Fe2O3"] });
+  const sig = /featurizeDataFrame\(df: DataFrame, column: string, featurizers\?: CompositionFeaturizer\[\], options\?\)/;
+  const fails = (call: () => unknown, what: RegExp) =>
+    assert.throws(call, (e: unknown) => e instanceof DescriptorError && sig.test(e.message) && what.test(e.message));
+  // Column name first: this used to fail with "df.columns is not iterable".
+  fails(() => featurizeDataFrame("formula" as never, df as never, [new Stoichiometry()]),
+    /1st argument must be a danfojs DataFrame, got a string \("formula"\)\. It looks like the column name came first/);
+  fails(() => featurizeDataFrame(df, [new Stoichiometry()] as never, "formula" as never),
+    /2nd argument must be the name of the formula column \(a string\), got an array of 1 item\. It looks like the featurizers came before/);
+  fails(() => featurizeDataFrame(df, "formula", new Stoichiometry() as never), /3rd argument must be an array of featurizers, got an object \(Stoichiometry\)\. Wrap a single featurizer/);
+  fails(() => featurizeDataFrame(df, "formula", [new Stoichiometry(), "x"] as never), /featurizers\[1\] is a string \("x"\), not a featurizer/);
+  assert.equal(featurizeDataFrame(df, "formula", [new Stoichiometry()]).labels.length, 6);
+});
