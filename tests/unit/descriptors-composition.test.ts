@@ -173,6 +173,19 @@ test("an unknown element is a FormulaError at its column with a suggestion", () 
   formulaError("LiQo2", 3, /unknown element/);
 });
 test("a signed amount is a FormulaError at the sign", () => formulaError("Li-1", 3, /signed amounts/));
+test("an explicit zero amount is a FormulaError at the zero (pymatgen would drop the element silently)", () => {
+  formulaError("Li0O", 3, /^amount 0 for Li/);
+  assert.throws(() => parseFormula("Li0O"), /at column 3: amount 0 for Li .*typo/);
+  formulaError("LiFe0PO4", 5, /^amount 0 for Fe/);
+  formulaError("Li0.0CoO2", 3, /^amount 0 for Li/);
+  formulaError("(Li0.5La0.5)0TiO3", 13, /multiplier 0 of the bracket group opened at column 1/);
+  formulaError("CuSO4·0H2O", 7, /coefficient 0 of the part after "·"/);
+  // Amounts that merely contain zeros stay valid; a range like Materials Project's Li0-1CoO2 keeps the sign error.
+  assert.equal(parseFormula("Li10O").amount("Li"), 10);
+  assert.equal(parseFormula("Li1.0CoO2").amount("Li"), 1);
+  assert.equal(parseFormula("LiCo0.96Mg0.04O2").amount("Mg"), 0.04);
+  formulaError("Li0-1CoO2", 4, /signed amounts/);
+});
 test("an empty formula is a FormulaError at column 1", () => {
   formulaError("", 1, /empty/);
   formulaError("   ", 1, /empty/);

@@ -36,6 +36,15 @@ class Parser {
   private fail(pos: number, reason: string, expected: string): never {
     throw new FormulaError(this.src, pos + 1, reason, expected);
   }
+  /**
+   * An explicit zero (Li0O, (…)0, ·0H2O) is an error rather than a dropped element (pymatgen drops it): in a
+   * battery formula a zero is almost always a typo for a small amount (Li0.5 → Li0), so silence would hide it.
+   * A zero followed by a sign is left to the sign's error, which fits ranges such as Materials Project's Li0-1CoO2.
+   */
+  private rejectZero(value: number, pos: number, reason: string, expected: string): void {
+    if (value !== 0 || this.peek() === "-" || this.peek() === "+") return;
+    this.fail(pos, `${reason} (a zero amount is almost always a typo)`, expected);
+  }
   private peek(): string | undefined {
     return this.src[this.pos];
   }
@@ -61,7 +70,11 @@ class Parser {
         this.pos++;
         this.skipSpace();
         let coeff = 1;
-        if (this.peek() !== undefined && /[0-9]/.test(this.peek()!)) coeff = this.number();
+        if (this.peek() !== undefined && /[0-9]/.test(this.peek()!)) {
+          const at = this.pos;
+          coeff = this.number();
+          this.rejectZero(coeff, at, `the coefficient 0 of the part after "${c}"`, `a positive coefficient (e.g. ${c}5H2O), or no "${c}" part`);
+        }
         this.skipSpace();
         if (this.pos >= this.src.length) {
           this.fail(
@@ -81,7 +94,7 @@ class Parser {
 
   private unexpected(c: string): never {
     if (c === "-" || c === "+") {
-      this.fail(this.pos, `signed amounts and charges are not allowed ("${c}")`, "a non-negative amount such as 2 or 0.5 after an element symbol");
+      this.fail(this.pos, `signed amounts and charges are not allowed ("${c}")`, "a positive amount such as 2 or 0.5 after an element symbol");
     }
     if (c === ")" || c === "]") this.fail(this.pos, `"${c}" has no matching opening bracket`, "an element symbol, a bracket group or the end of the formula");
     this.fail(this.pos, `unexpected character "${c}"`, "an element symbol (e.g. Li), a bracket group ( … ) or [ … ], an amount, or a hydrate separator (·, *, .)");
@@ -115,7 +128,9 @@ class Parser {
         this.pos++;
         const inner = this.unit({ ch: c === "(" ? ")" : "]", open });
         this.pos++; // closing bracket
+        const at = this.pos;
         const f = this.optionalNumber();
+        this.rejectZero(f, at, `the multiplier 0 of the bracket group opened at column ${open + 1}`, "a positive multiplier, or no bracket group");
         // pymatgen expands a group to one entry per element (amounts summed, then multiplied).
         const merged = new Map<string, number>();
         for (const it of inner) merged.set(it.symbol, (merged.get(it.symbol) ?? 0) + it.amount * f);
@@ -132,7 +147,9 @@ class Parser {
           const sug = suggestElements(sym);
           this.fail(start, `unknown element symbol "${sym}"`, sug.length ? `an element symbol such as ${sug.map((s) => `"${s}"`).join(" or ")}` : "an element symbol (H … Og)");
         }
+        const at = this.pos;
         const amount = this.optionalNumber();
+        this.rejectZero(amount, at, `amount 0 for ${sym}`, `a positive amount (e.g. ${sym}0.05), or no ${sym} at all`);
         out.push({ symbol: sym, amount });
         continue;
       }
@@ -197,7 +214,11 @@ class Parser {
  * `*` or `.` with an optional integer coefficient (`Na2SO4·10H2O`, `CuSO4.5H2O`; a `.` counts as a
  * separator when a letter or an `nH2O` follows, otherwise it is a decimal point), whitespace between
  * tokens, and the shorthands NCMxyz / NMCxyz (any three digits), NCA, LCO, LFP, LMO, LNMO, LTO, LMFP
- * (see {@link SHORTHANDS}). Elements with amount 0 are dropped.
+ * (see {@link SHORTHANDS}).
+ *
+ * An explicit amount 0 is an error at its column: `parseFormula("Li0O")` throws "amount 0 for Li" at column 3
+ * (likewise a bracket multiplier or hydrate coefficient of 0). pymatgen's `Composition("Li0O")` silently drops
+ * the element and gives O; here a zero is treated as the typo it almost always is (Li0.5 written Li0).
  *
  * @throws FormulaError with the 1-based column, the reason and what would have been valid there
  * @example
@@ -214,8 +235,6 @@ export function parseFormula(formula: string): Composition {
   const items = new Parser(expanded ?? formula).parse();
   const amounts = new Map<string, number>();
   for (const it of items) amounts.set(it.symbol, (amounts.get(it.symbol) ?? 0) + it.amount);
-  for (const [s, a] of amounts) if (a === 0) amounts.delete(s);
-  if (amounts.size === 0) throw new FormulaError(formula, 1, "every amount is zero", "at least one element with a positive amount");
   return new Composition([...amounts], { source: formula, ...(expanded ? { expandedFrom: expanded } : {}) });
 }
 
