@@ -111,14 +111,43 @@ test("Li/M ratio: 1 for LiCoO2, 1.5 for Li1.2Mn0.54Ni0.13Co0.13O2, 1 for NCA (Al
   assert.throws(() => parseFormula("Li3PS4").ionToMetalRatio(), RangeError);
 });
 
-test("dopants are the elements below the threshold per formula unit (default 0.05)", () => {
+test("dopants are the elements at most 5 % of their sublattice (host cations other than Li, or anions)", () => {
   const d = parseFormula("LiNi0.8Co0.1Mn0.08Al0.02O2").dopants();
   assert.deepEqual(d.map((x) => x.symbol), ["Al"]);
+  assert.equal(d[0]!.sublattice, "cation");
+  assert.ok(Math.abs(d[0]!.fractionOfSublattice - 0.02) < 1e-12);
   assert.ok(Math.abs(d[0]!.fractionOfHostMetals - 0.02) < 1e-12);
   assert.deepEqual(parseFormula("LiCo0.98Mg0.02O2").dopants().map((x) => x.symbol), ["Mg"]);
-  assert.deepEqual(parseFormula("NCA").dopants(), []);
-  assert.deepEqual(parseFormula("NCA").dopants({ threshold: 0.1 }).map((x) => x.symbol), ["Al"]);
   assert.deepEqual(parseFormula("LiNi0.8Co0.1Mn0.08Al0.02O2").dopants({ exclude: ["Al"] }), []);
+  // F substituting O is an anion-site dopant (1 % of the anions).
+  const f = parseFormula("LiNi0.8Co0.1Mn0.1O1.98F0.02").dopants();
+  assert.deepEqual(f.map((x) => [x.symbol, x.sublattice]), [["F", "anion"]]);
+  assert.ok(Math.abs(f[0]!.fractionOfSublattice - 0.01) < 1e-12);
+  assert.throws(() => parseFormula("LiCoO2").dopants({ threshold: 5 }), /threshold .* must be in \(0, 1\), got 5/);
+});
+
+test("dopants do not depend on how the formula is scaled: LiCo0.96Mg0.04O2, Li2Co1.92Mg0.08O4 and Li50Co49MgO100 all give Mg", () => {
+  for (const [f, share] of [["LiCo0.96Mg0.04O2", 0.04], ["Li2Co1.92Mg0.08O4", 0.04], ["Li50Co49MgO100", 0.02]] as const) {
+    const d = parseFormula(f).dopants();
+    assert.deepEqual(d.map((x) => x.symbol), ["Mg"], f);
+    assert.ok(Math.abs(d[0]!.fractionOfSublattice - share) < 1e-12, `${f}: ${d[0]!.fractionOfSublattice}`);
+  }
+  // Al-doped LLZO: 0.25 / (0.25 + 3 + 2) = 4.76 % of the non-Li cations.
+  const llzo = parseFormula("Li6.25Al0.25La3Zr2O12").dopants();
+  assert.deepEqual(llzo.map((x) => x.symbol), ["Al"]);
+  assert.ok(Math.abs(llzo[0]!.fractionOfSublattice - 0.25 / 5.25) < 1e-12);
+});
+
+test("host compositions have no dopants (NCM811, NCM622, LiFePO4, Li7La3Zr2O12, Li6PS5Cl); NCA's Al at exactly 5 % is one", () => {
+  for (const f of ["NCM811", "NCM622", "LiFePO4", "Li7La3Zr2O12", "Li6PS5Cl", "Li10GeP2S12", "Li1.2Mn0.54Ni0.13Co0.13O2"]) {
+    assert.deepEqual(parseFormula(f).dopants(), [], f);
+  }
+  // LiNi0.8Co0.15Al0.05O2: Al is 0.05 of the transition-metal site, the inclusive edge of the default threshold.
+  assert.deepEqual(parseFormula("NCA").dopants().map((x) => x.symbol), ["Al"]);
+  assert.deepEqual(parseFormula("NCA").dopants({ threshold: 0.04 }), []);
+  // The working ion is never a dopant; for a sodium cathode, name it.
+  assert.deepEqual(parseFormula("Li0.02Na0.98CoO2").dopants(), []);
+  assert.deepEqual(parseFormula("Na0.98Li0.02CoO2").dopants({ ion: "Na" }).map((x) => x.symbol), ["Li"]);
 });
 
 function formulaError(f: string, column: number, reason: RegExp): void {
@@ -144,6 +173,19 @@ test("an unknown element is a FormulaError at its column with a suggestion", () 
   formulaError("LiQo2", 3, /unknown element/);
 });
 test("a signed amount is a FormulaError at the sign", () => formulaError("Li-1", 3, /signed amounts/));
+test("an explicit zero amount is a FormulaError at the zero (pymatgen would drop the element silently)", () => {
+  formulaError("Li0O", 3, /^amount 0 for Li/);
+  assert.throws(() => parseFormula("Li0O"), /at column 3: amount 0 for Li .*typo/);
+  formulaError("LiFe0PO4", 5, /^amount 0 for Fe/);
+  formulaError("Li0.0CoO2", 3, /^amount 0 for Li/);
+  formulaError("(Li0.5La0.5)0TiO3", 13, /multiplier 0 of the bracket group opened at column 1/);
+  formulaError("CuSO4·0H2O", 7, /coefficient 0 of the part after "·"/);
+  // Amounts that merely contain zeros stay valid; a range like Materials Project's Li0-1CoO2 keeps the sign error.
+  assert.equal(parseFormula("Li10O").amount("Li"), 10);
+  assert.equal(parseFormula("Li1.0CoO2").amount("Li"), 1);
+  assert.equal(parseFormula("LiCo0.96Mg0.04O2").amount("Mg"), 0.04);
+  formulaError("Li0-1CoO2", 4, /signed amounts/);
+});
 test("an empty formula is a FormulaError at column 1", () => {
   formulaError("", 1, /empty/);
   formulaError("   ", 1, /empty/);

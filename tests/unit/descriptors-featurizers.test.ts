@@ -48,6 +48,25 @@ test("Fe2O3 gives matminer's published mean Number 15.2 and avg_dev Number 8.64"
   assert.equal(x[l.indexOf("MagpieData range Number")], 18);
 });
 
+test("Fe2O3 gives matminer's published ValenceOrbital, IonProperty and Stoichiometry values", () => {
+  // ValenceOrbital (matminer docs): Fe 2s 6d, O 2s 4p; avg over 5 atoms s = 10/5 = 2.0, p = 12/5 = 2.4, d = 12/5 = 2.4;
+  // frac s = 10 / (10 + 12 + 12) = 0.294118.
+  const vo = new ValenceOrbital().featurize("Fe2O3");
+  assert.ok(close(vo[0]!, 2.0, 1e-14) && close(vo[1]!, 2.4, 1e-14) && close(vo[2]!, 2.4, 1e-14), `avg s/p/d ${vo.slice(0, 3)}`);
+  assert.ok(Math.abs(vo[4]! - 0.294118) < 5e-7, `frac s ${vo[4]}`);
+  // IonProperty (matminer docs): max ionic char 1 − exp(−(3.44 − 1.83)²/4) = 0.476922; avg ionic char x_Fe·x_O·0.476922 = 0.114461.
+  const ip = new IonProperty().featurize("Fe2O3");
+  assert.equal(ip[0], 1);
+  assert.ok(Math.abs(ip[1]! - 0.476922) < 5e-7, `max ionic char ${ip[1]}`);
+  assert.ok(Math.abs(ip[2]! - 0.114461) < 5e-7, `avg ionic char ${ip[2]}`);
+  // Stoichiometry: ‖x‖_p = (0.4^p + 0.6^p)^(1/p) of the atomic fractions, evaluated by hand: p = 2: sqrt(0.16 + 0.36) = 0.7211;
+  // p = 3: (0.064 + 0.216)^(1/3) = 0.6542; p = 5: (0.01024 + 0.07776)^(1/5) = 0.6150; p = 7: (0.0016384 + 0.0279936)^(1/7) = 0.6049;
+  // p = 10: (0.0001048576 + 0.0060466176)^(1/10) = 0.6010. The 0-norm is the number of elements.
+  const st = new Stoichiometry().featurize("Fe2O3");
+  const want = [2, 0.7211, 0.6542, 0.615, 0.6049, 0.601];
+  st.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 5e-5, `${new Stoichiometry().featureLabels()[i]}: ${v} vs ${want[i]}`));
+});
+
 test("mode takes the lowest value among elements tied for the largest amount", () => {
   assert.equal(propertyStat("mode", [26, 8], [1, 1]), 8);
   assert.equal(propertyStat("mode", [26, 8, 3], [2, 1, 2]), 3);
@@ -140,4 +159,20 @@ test("featurizeDataFrame adds feature columns to a danfojs DataFrame and reports
   assert.equal(errs[0], "");
   assert.match(errs[2]!, /signed amounts/);
   assert.throws(() => featurizeDataFrame(df, "formul", [new Stoichiometry()]), /did you mean "formula"/);
+});
+
+test("featurizeDataFrame with its arguments in the wrong order or of the wrong type names the expected signature", async () => {
+  const dfd = await import("danfojs-node");
+  const df = new dfd.DataFrame({ formula: ["LiCoO2", "Fe2O3"] });
+  const sig = /featurizeDataFrame\(df: DataFrame, column: string, featurizers\?: CompositionFeaturizer\[\], options\?\)/;
+  const fails = (call: () => unknown, what: RegExp) =>
+    assert.throws(call, (e: unknown) => e instanceof DescriptorError && sig.test(e.message) && what.test(e.message));
+  // Column name first: this used to fail with "df.columns is not iterable".
+  fails(() => featurizeDataFrame("formula" as never, df as never, [new Stoichiometry()]),
+    /1st argument must be a danfojs DataFrame, got a string \("formula"\)\. It looks like the column name came first/);
+  fails(() => featurizeDataFrame(df, [new Stoichiometry()] as never, "formula" as never),
+    /2nd argument must be the name of the formula column \(a string\), got an array of 1 item\. It looks like the featurizers came before/);
+  fails(() => featurizeDataFrame(df, "formula", new Stoichiometry() as never), /3rd argument must be an array of featurizers, got an object \(Stoichiometry\)\. Wrap a single featurizer/);
+  fails(() => featurizeDataFrame(df, "formula", [new Stoichiometry(), "x"] as never), /featurizers\[1\] is a string \("x"\), not a featurizer/);
+  assert.equal(featurizeDataFrame(df, "formula", [new Stoichiometry()]).labels.length, 6);
 });

@@ -11,6 +11,7 @@ import {
   voltageFromGibbsV,
   specificEnergyWhPerKg,
   volumetricCapacityMahPerCm3,
+  energyDensityWhPerL,
   volumeChangePercent,
   arrheniusFit,
   conductivityFromDiffusivitySPerCm,
@@ -163,6 +164,17 @@ describe("voltage, capacity and energy density", () => {
     assert.ok(Math.abs(volumetricCapacityMahPerCm3(170, 3.6) - 612) < 1e-9);
     assert.ok(Math.abs(volumeChangePercent(95, 100) + 5) < 1e-12);
   });
+
+  test("energy density [Wh/L] = volumetric capacity × voltage: LiCoO2 at 140 mAh/g, 5.05 g/cm³, 3.9 V gives 2757.3 Wh/L", () => {
+    // 140 mAh/g × 5.05 g/cm³ = 707.0 mAh/cm³; 707.0 mAh/cm³ × 3.9 V = 2757.3 mWh/cm³ = 2757.3 Wh/L
+    // (1 mWh/cm³ = 1e-3 Wh / 1e-3 L = 1 Wh/L).
+    const vol = volumetricCapacityMahPerCm3(140, 5.05);
+    assert.ok(Math.abs(vol - 707.0) < 1e-9, `volumetric capacity ${vol}`);
+    assert.ok(Math.abs(energyDensityWhPerL(vol, 3.9) - 2757.3) < 1e-9, `energy density ${energyDensityWhPerL(vol, 3.9)}`);
+    assert.equal(energyDensityWhPerL(0, 3.9), 0);
+    assert.throws(() => energyDensityWhPerL(-1, 3.9), /volumetric capacity \[mAh\/cm3\] must be >= 0, got -1/);
+    assert.throws(() => energyDensityWhPerL(707, Number.NaN), /average voltage \[V\] must be a finite number/);
+  });
 });
 
 describe("ionic transport", () => {
@@ -188,6 +200,21 @@ describe("ionic transport", () => {
     assert.throws(() => arrheniusFit([300, 400], [1, 2]), /at least 3/);
     assert.throws(() => arrheniusFit([300, 350, 400], [1e-3, 0, 2e-3]), /conductivity\[1\]/);
     assert.throws(() => arrheniusFit([300, 350, 400], [1e-3, 2e-3]), /3 temperatures but 2/);
+  });
+
+  test("Arrhenius temperatures below 150 K are rejected as probably °C, with the conversion in the message", () => {
+    // Read as kelvin, [25, 50, 75] °C gave Ea = 0.0072 eV without complaint; in kelvin the same data give 0.252 eV.
+    const sigma = [1e-4, 2e-4, 3.5e-4];
+    assert.throws(
+      () => arrheniusFit([25, 50, 75], sigma),
+      /temperature\[0\] = 25 K is below 150 K\. The temperatures \(25, 50, 75\) look like °C; convert them with T\[K\] = T\[°C\] \+ 273\.15/,
+    );
+    assert.throws(() => arrheniusFit([300, 350, -20], sigma), /temperature\[2\] = -20 K .* look like °C/);
+    const fit = arrheniusFit([25, 50, 75].map((t) => t + 273.15), sigma);
+    assert.ok(Math.abs(fit.activationEnergyEv - 0.252) < 1e-3, `Ea ${fit.activationEnergyEv}`);
+    // Genuine cryogenic data: lower the floor explicitly.
+    assert.ok(arrheniusFit([100, 120, 140], sigma, { minTemperatureK: 50 }).activationEnergyEv > 0);
+    assert.throws(() => arrheniusFit([300, 350, 400], sigma, { minTemperatureK: 0 }), /minTemperatureK \[K\] must be > 0/);
   });
 
   test("Nernst–Einstein round trip, and D = 1e-8 cm²/s at 1.4e22 Li/cm³, 300 K gives 8.68e-4 S/cm", () => {

@@ -163,3 +163,42 @@ test("featurizers follow matminer's contract: labels as long as features, citati
   assert.deepEqual(lab.slice(0, 3), ["Density [g/cm^3]", "Volume per atom [A^3]", "Packing fraction"]);
   assert.throws(() => densityFeatures({ features: ["mass" as never] }), /unknown density feature "mass"; valid: density, vpa, packing fraction/);
 });
+
+/**
+ * Reference values from pymatgen 2022.11's VoronoiNN — the same solid-angle Voronoi construction and tol 0.5 the
+ * featurizers use — computed once with /usr/bin/python3 from the repository root:
+ *
+ *   from pymatgen.core import Structure; from pymatgen.analysis.local_env import VoronoiNN; import numpy as np
+ *   s = Structure.from_file("datasets/crystal-structures/canonical/<file>")
+ *   polys = VoronoiNN(tol=0, cutoff=13.0).get_all_voronoi_polyhedra(s)
+ *   for i, p in enumerate(polys):                  # per site: weight = solid angle / the cell's largest
+ *       mx = max(x["solid_angle"] for x in p.values())
+ *       w = [(x["solid_angle"] / mx, np.linalg.norm(x["site"].coords - s[i].coords)) for x in p.values()]
+ *       bonds += [d for wt, d in w if wt > 0.5]; eff.append(sum(wt for wt, _ in w)); cn.append(sum(wt > 0.5 for wt, _ in w))
+ *   bond features = mean, np.std (population), min, max of `bonds` (pooled over all sites: 72 in LiCoO2, 128 in LiFePO4)
+ *   coordination features = mean, np.std, min, max of `eff`, then mean of `cn`
+ */
+const VORONOI_FEATURE_REFS: Record<string, { bond: number[]; coordination: number[] }> = {
+  "LiCoO2_R-3m_pymatgen-test.cif": {
+    bond: [2.0171323096607083, 0.0835671974519022, 1.9335626079038912, 2.100702454107415],
+    coordination: [6.205998237550109, 0.282042612132384, 6.043148317901436, 6.694552408566678, 6.0],
+  },
+  "LiFePO4_olivine_Pnma.cif": {
+    bond: [2.0190966144449534, 0.27211422653536493, 1.5352638382773671, 2.295832567391229],
+    coordination: [4.4998001167404835, 0.7246812398579845, 3.876416992760804, 5.9234938001729995, 4.571428571428571],
+  },
+};
+
+for (const [name, ref] of Object.entries(VORONOI_FEATURE_REFS)) {
+  test(`${name.split("_")[0]}: bondLengthFeatures and coordinationFeatures equal pymatgen VoronoiNN statistics (tol 0.5) to 1e-6`, (t) => {
+    const reason = missingDataReason();
+    if (reason) return t.skip(reason);
+    const s = readCif(canonicalCif(name)!)[0]!;
+    const check = (got: number[], want: number[], labels: string[]) => {
+      assert.equal(got.length, want.length);
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-6, `${labels[i]}: ${v} vs pymatgen ${want[i]}`));
+    };
+    check(bondLengthFeatures().featurize(s), ref.bond, bondLengthFeatures().featureLabels());
+    check(coordinationFeatures().featurize(s), ref.coordination, coordinationFeatures().featureLabels());
+  });
+}

@@ -9,7 +9,9 @@ import {
   bondLengths, densityFeatures, distortion, neighbors, readCif, voronoiCoordination, volumeChange, type Structure,
 } from "../../lib/src/structure";
 import refsJson from "../reference/structure/structure_refs.json";
-import { canonicalCif, missingDataReason } from "../reference/structure/datasets";
+import { parseFormula } from "../../lib/src/descriptors";
+import { CANONICAL_DIR, canonicalCif, missingDataReason } from "../reference/structure/datasets";
+import { readdirSync } from "node:fs";
 
 interface RefBond { center: string; ligand: string; cutoff: number; mean: number | null;
   sites: { site: number; distances: number[]; baur?: number; quadraticElongation?: number | null; polyhedronVolume?: number }[] }
@@ -133,6 +135,43 @@ for (const [name, r] of Object.entries(refs.structures)) {
     });
   }
 }
+
+/**
+ * pymatgen's `Structure.composition.reduced_formula` of every canonical CIF, computed once with Debian's
+ * python3-pymatgen 2022.11 from the repository root:
+ *
+ *   /usr/bin/python3 -c 'import os; from pymatgen.core import Structure; d = "datasets/crystal-structures/canonical";
+ *     [print(f, Structure.from_file(os.path.join(d, f)).composition.reduced_formula) for f in sorted(os.listdir(d))]'
+ *
+ * The two partially occupied cells (LGPS, cubic LLZO) have non-integer amounts, which pymatgen leaves unreduced.
+ */
+const PYMATGEN_REDUCED_FORMULA: Record<string, string> = {
+  "CoO2_R-3m_MP-DFT-relaxed_from_LiCoO2_batt.cif": "CoO2",
+  "FePO4_olivine_Pnma.cif": "FePO4",
+  "Li10GeP2S12_LGPS.cif": "Li20.2Ge2.06P3.94S24",
+  "Li3PS4_Pnma_obelix-nhq.cif": "Li3PS4",
+  "Li6PS5Cl_argyrodite_obelix-122.cif": "Li6PS5Cl",
+  "Li7La3Zr2O12_cubic_obelix-etz.cif": "Li35.76La24Zr16O96",
+  "Li7La3Zr2O12_tetragonal_obelix-wyu.cif": "Li7La3Zr2O12",
+  "LiCoO2_R-3m_MP-DFT-relaxed_from_LiCoO2_batt.cif": "LiCoO2",
+  "LiCoO2_R-3m_pymatgen-test.cif": "LiCoO2",
+  "LiFePO4_olivine_Pnma.cif": "LiFePO4",
+  "LiMn2O4_Imma_pymatgen-test.cif": "LiMn2O4",
+  "LiMn2O4_spinel_Fd-3m_expandedP1.cif": "LiMn2O4",
+  "LiMn2O4_spinel_Fd-3m_minimal.cif": "LiMn2O4",
+  "Li_bcc.cif": "Li",
+};
+
+test("reducedFormula() of every canonical CIF equals pymatgen's reduced_formula (LiFePO4 not FeLiO4P, Li6PS5Cl not Li6PS5Cl1) and parseFormula's", (t) => {
+  if (skip) return t.skip(skip);
+  const cifs = readdirSync(CANONICAL_DIR).filter((f) => f.endsWith(".cif")).sort();
+  assert.deepEqual(cifs, Object.keys(PYMATGEN_REDUCED_FORMULA).sort(), "a canonical CIF without a pymatgen reduced formula in this test");
+  for (const [name, formula] of Object.entries(PYMATGEN_REDUCED_FORMULA)) {
+    const got = load(name).reducedFormula();
+    assert.equal(got, formula, name);
+    assert.equal(parseFormula(got).reducedFormula, got, `${name}: a structure and its parsed formula agree`);
+  }
+});
 
 for (const [key, ref] of Object.entries(refs.volumeChange)) {
   const [ch, dis] = key.split("|") as [string, string];

@@ -36,6 +36,15 @@ class Parser {
   private fail(pos: number, reason: string, expected: string): never {
     throw new FormulaError(this.src, pos + 1, reason, expected);
   }
+  /**
+   * An explicit zero (Li0O, (…)0, ·0H2O) is an error rather than a dropped element (pymatgen drops it): in a
+   * battery formula a zero is almost always a typo for a small amount (Li0.5 → Li0), so silence would hide it.
+   * A zero followed by a sign is left to the sign's error, which fits ranges such as Materials Project's Li0-1CoO2.
+   */
+  private rejectZero(value: number, pos: number, reason: string, expected: string): void {
+    if (value !== 0 || this.peek() === "-" || this.peek() === "+") return;
+    this.fail(pos, `${reason} (a zero amount is almost always a typo)`, expected);
+  }
   private peek(): string | undefined {
     return this.src[this.pos];
   }
@@ -61,7 +70,11 @@ class Parser {
         this.pos++;
         this.skipSpace();
         let coeff = 1;
-        if (this.peek() !== undefined && /[0-9]/.test(this.peek()!)) coeff = this.number();
+        if (this.peek() !== undefined && /[0-9]/.test(this.peek()!)) {
+          const at = this.pos;
+          coeff = this.number();
+          this.rejectZero(coeff, at, `the coefficient 0 of the part after "${c}"`, `a positive coefficient (e.g. ${c}5H2O), or no "${c}" part`);
+        }
         this.skipSpace();
         if (this.pos >= this.src.length) {
           this.fail(
@@ -81,7 +94,7 @@ class Parser {
 
   private unexpected(c: string): never {
     if (c === "-" || c === "+") {
-      this.fail(this.pos, `signed amounts and charges are not allowed ("${c}")`, "a non-negative amount such as 2 or 0.5 after an element symbol");
+      this.fail(this.pos, `signed amounts and charges are not allowed ("${c}")`, "a positive amount such as 2 or 0.5 after an element symbol");
     }
     if (c === ")" || c === "]") this.fail(this.pos, `"${c}" has no matching opening bracket`, "an element symbol, a bracket group or the end of the formula");
     this.fail(this.pos, `unexpected character "${c}"`, "an element symbol (e.g. Li), a bracket group ( … ) or [ … ], an amount, or a hydrate separator (·, *, .)");
@@ -115,7 +128,9 @@ class Parser {
         this.pos++;
         const inner = this.unit({ ch: c === "(" ? ")" : "]", open });
         this.pos++; // closing bracket
+        const at = this.pos;
         const f = this.optionalNumber();
+        this.rejectZero(f, at, `the multiplier 0 of the bracket group opened at column ${open + 1}`, "a positive multiplier, or no bracket group");
         // pymatgen expands a group to one entry per element (amounts summed, then multiplied).
         const merged = new Map<string, number>();
         for (const it of inner) merged.set(it.symbol, (merged.get(it.symbol) ?? 0) + it.amount * f);
@@ -132,7 +147,9 @@ class Parser {
           const sug = suggestElements(sym);
           this.fail(start, `unknown element symbol "${sym}"`, sug.length ? `an element symbol such as ${sug.map((s) => `"${s}"`).join(" or ")}` : "an element symbol (H … Og)");
         }
+        const at = this.pos;
         const amount = this.optionalNumber();
+        this.rejectZero(amount, at, `amount 0 for ${sym}`, `a positive amount (e.g. ${sym}0.05), or no ${sym} at all`);
         out.push({ symbol: sym, amount });
         continue;
       }
@@ -197,7 +214,11 @@ class Parser {
  * `*` or `.` with an optional integer coefficient (`Na2SO4·10H2O`, `CuSO4.5H2O`; a `.` counts as a
  * separator when a letter or an `nH2O` follows, otherwise it is a decimal point), whitespace between
  * tokens, and the shorthands NCMxyz / NMCxyz (any three digits), NCA, LCO, LFP, LMO, LNMO, LTO, LMFP
- * (see {@link SHORTHANDS}). Elements with amount 0 are dropped.
+ * (see {@link SHORTHANDS}).
+ *
+ * An explicit amount 0 is an error at its column: `parseFormula("Li0O")` throws "amount 0 for Li" at column 3
+ * (likewise a bracket multiplier or hydrate coefficient of 0). pymatgen's `Composition("Li0O")` silently drops
+ * the element and gives O; here a zero is treated as the typo it almost always is (Li0.5 written Li0).
  *
  * @throws FormulaError with the 1-based column, the reason and what would have been valid there
  * @example
@@ -214,8 +235,6 @@ export function parseFormula(formula: string): Composition {
   const items = new Parser(expanded ?? formula).parse();
   const amounts = new Map<string, number>();
   for (const it of items) amounts.set(it.symbol, (amounts.get(it.symbol) ?? 0) + it.amount);
-  for (const [s, a] of amounts) if (a === 0) amounts.delete(s);
-  if (amounts.size === 0) throw new FormulaError(formula, 1, "every amount is zero", "at least one element with a positive amount");
   return new Composition([...amounts], { source: formula, ...(expanded ? { expandedFrom: expanded } : {}) });
 }
 
@@ -240,12 +259,15 @@ export function expandShorthand(text: string): string | null {
 /** Options of {@link Composition.dopants}. */
 export interface DopantOptions {
   /**
-   * An element is a dopant when its amount per formula unit, as written, is below this threshold.
-   * Default 0.05 (e.g. Al0.02 in LiNi0.8Co0.1Mn0.08Al0.02O2, Mg0.02 in LiCo0.98Mg0.02O2).
+   * An element is a dopant when its share of its sublattice (see {@link Composition.dopants}) is at most
+   * this fraction. Default 0.05 (5 %): LiCo0.96Mg0.04O2 → Mg (4 % of the Co site), NCA's Al0.05 (5 %) → Al,
+   * NCM811's Co0.1 (10 %) → none.
    */
   threshold?: number;
   /** Elements never reported as dopants even when below the threshold (e.g. ["F"] for a surface coating). Default none. */
   exclude?: readonly string[];
+  /** The working ion, never a dopant (its amount follows the state of charge, not the synthesis). Default "Li". */
+  ion?: string;
 }
 
 /** One dopant found by {@link Composition.dopants}. */
@@ -253,9 +275,21 @@ export interface Dopant {
   symbol: string;
   /** Amount per formula unit as written. */
   amount: number;
+  /** The sublattice the dopant was compared with: the host cations, or the anions (F in an oxyfluoride). */
+  sublattice: "cation" | "anion";
+  /** amount / Σ amounts of the elements on the same sublattice — the quantity compared with the threshold. */
+  fractionOfSublattice: number;
   /** Share of the dopant among all metal (non-alkali) cations: amount / Σ amounts of non-alkali metals. */
   fractionOfHostMetals: number;
 }
+
+/**
+ * Elements counted on the anion sublattice by {@link Composition.dopants}: the group 15–17 non-metals. P, S,
+ * N, As also when they are the centres of polyanions (PO4, SO4, NO3): a cation dopant substitutes a metal,
+ * so the metal sites are its reference, and LiFe0.95Mg0.05PO4 gives Mg 5 % of the Fe site rather than 2.5 %
+ * of Fe + P.
+ */
+const ANION_SUBLATTICE: ReadonlySet<string> = new Set(["N", "P", "As", "O", "S", "Se", "Te", "F", "Cl", "Br", "I"]);
 
 /** Options of {@link Composition.ionToMetalRatio}. */
 export interface IonRatioOptions {
@@ -534,25 +568,54 @@ export class Composition {
   }
 
   /**
-   * Minor elements (dopants): elements whose amount per formula unit, as written, is below
-   * `threshold` (default 0.05) while at least one other element is above it. The amount is read per
-   * formula unit of the host as written (LiNi0.8Co0.1Mn0.08Al0.02O2 → Al 0.02; LiCo0.98Mg0.02O2 → Mg).
-   * Write the formula per host formula unit (one transition-metal site for layered oxides) for the
-   * threshold to mean "per TM site". NCA's Al0.05 is not a dopant at the default threshold.
+   * Minor elements (dopants), independent of how the formula is scaled (LiCo0.96Mg0.04O2,
+   * Li2Co1.92Mg0.08O4 and Li50Co49MgO100 all give Mg).
+   *
+   * Rule: the elements other than the working ion are split into two sublattices — anions (the group 15–17
+   * non-metals N, P, As, O, S, Se, Te, F, Cl, Br, I, polyanion centres included) and host cations
+   * (everything else: metals, B, C, Si, H). An element is a dopant when its amount is at most `threshold`
+   * (default 5 %) of the summed amounts on its sublattice. The working ion (`ion`, default Li) is never a
+   * dopant and is not in the sum, because its amount follows the state of charge.
+   *
+   * Why 5 %, inclusive: dopant levels in cathode and solid-electrolyte papers are typically 0.5–5 % of a
+   * site, while NCM811's Co and Mn (10 % each) are host constituents. NCA (LiNi0.8Co0.15Al0.05O2) reports Al —
+   * 5 % of the transition-metal site, the stabilising minority the literature calls Al doping. Al-doped
+   * LLZO Li6.25Al0.25La3Zr2O12 reports Al (0.25 / 5.25 = 4.8 %); LiFePO4, Li7La3Zr2O12 and Li6PS5Cl report
+   * nothing. The rule uses no oxidation-state guess, which would depend on the amounts' denominators.
+   *
+   * @throws RangeError when `threshold` is not in (0, 1)
+   * @example
+   * ```ts
+   * parseFormula("Li2Co1.92Mg0.08O4").dopants(); // [{ symbol: "Mg", amount: 0.08, sublattice: "cation", fractionOfSublattice: 0.04, … }]
+   * parseFormula("NCM811").dopants();            // []
+   * ```
    */
   dopants(options: DopantOptions = {}): Dopant[] {
     const threshold = options.threshold ?? 0.05;
-    if (!(threshold > 0)) throw new RangeError(`threshold must be > 0, got ${threshold}`);
+    if (!(threshold > 0 && threshold < 1)) throw new RangeError(`dopants: threshold is a fraction of the sublattice and must be in (0, 1), got ${threshold}`);
+    const ion = options.ion ?? "Li";
+    element(ion);
     const exclude = new Set(options.exclude ?? []);
-    if (!this.entries.some(([, a]) => a >= threshold)) return [];
+    const sublattice = (s: string): "cation" | "anion" => (ANION_SUBLATTICE.has(s) ? "anion" : "cation");
+    const total = { cation: 0, anion: 0 };
     let hostMetals = 0;
     for (const [s, a] of this.entries) {
+      if (s === ion) continue;
+      total[sublattice(s)] += a;
       const e = element(s);
       if (e.isMetal && !e.isAlkali) hostMetals += a;
     }
-    return this.entries
-      .filter(([s, a]) => a < threshold && !exclude.has(s))
-      .map(([s, a]) => ({ symbol: s, amount: a, fractionOfHostMetals: hostMetals > 0 ? a / hostMetals : 0 }));
+    const out: Dopant[] = [];
+    for (const [s, a] of this.entries) {
+      if (s === ion || exclude.has(s)) continue;
+      const site = sublattice(s);
+      const share = a / total[site];
+      // The tolerance keeps exactly-5 % cases (NCA: 0.05 / (0.8 + 0.15 + 0.05)) on the inclusive side despite rounding.
+      if (share <= threshold * (1 + 1e-9)) {
+        out.push({ symbol: s, amount: a, sublattice: site, fractionOfSublattice: share, fractionOfHostMetals: hostMetals > 0 ? a / hostMetals : 0 });
+      }
+    }
+    return out;
   }
 
   /** Compact formula as written order, e.g. "LiNi0.8Co0.1Mn0.1O2". */

@@ -570,6 +570,43 @@ export interface FeaturizedDataFrame {
   labels: string[];
 }
 
+/** A short description of a value for argument errors: `a string ("formula")`, `an array of 2 items`, `null`. */
+function describeArg(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)})`;
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? "" : "s"}`;
+  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "no constructor"})`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const isFeaturizer = (v: unknown): v is CompositionFeaturizer =>
+  typeof v === "object" && v !== null && typeof (v as CompositionFeaturizer).featurize === "function" && typeof (v as CompositionFeaturizer).featureLabels === "function";
+
+/**
+ * featurizeDataFrame's arguments are positional and easy to swap (matminer's is `featurizer.featurize_dataframe(df, col_id)`);
+ * without this check a swapped call fails deep inside with "df.columns is not iterable".
+ */
+function checkDataFrameArgs(df: unknown, column: unknown, featurizers: unknown): void {
+  const usage = "featurizeDataFrame(df: DataFrame, column: string, featurizers?: CompositionFeaturizer[], options?)";
+  const isFrame = typeof df === "object" && df !== null && typeof (df as DataFrame).column === "function" &&
+    typeof (df as { columns?: unknown }).columns === "object" && Symbol.iterator in Object((df as { columns?: unknown }).columns);
+  if (!isFrame) {
+    const hint = typeof df === "string" ? ` It looks like the column name came first: call featurizeDataFrame(df, ${JSON.stringify(df)}, featurizers).` : "";
+    throw new DescriptorError(`${usage}: the 1st argument must be a danfojs DataFrame, got ${describeArg(df)}.${hint}`);
+  }
+  if (typeof column !== "string") {
+    const hint = Array.isArray(column) || isFeaturizer(column) ? " It looks like the featurizers came before the column name: call featurizeDataFrame(df, \"formula\", featurizers)." : "";
+    throw new DescriptorError(`${usage}: the 2nd argument must be the name of the formula column (a string), got ${describeArg(column)}.${hint}`);
+  }
+  if (!Array.isArray(featurizers)) {
+    const hint = isFeaturizer(featurizers) ? " Wrap a single featurizer in an array: [featurizer]." : "";
+    throw new DescriptorError(`${usage}: the 3rd argument must be an array of featurizers, got ${describeArg(featurizers)}.${hint}`);
+  }
+  featurizers.forEach((f, i) => {
+    if (!isFeaturizer(f)) throw new DescriptorError(`${usage}: featurizers[${i}] is ${describeArg(f)}, not a featurizer (an object with featurize() and featureLabels(), e.g. new Stoichiometry()).`);
+  });
+}
+
 /**
  * Adds feature columns to a danfojs-node DataFrame, computed from the formulas in `column`
  * (matminer's `featurize_dataframe`). Rows that fail are dropped or flagged (`options.onFailure`) and
@@ -582,6 +619,8 @@ export interface FeaturizedDataFrame {
  * const { df: out, failures } = featurizeDataFrame(df, "formula", [ElementProperty.fromPreset("magpie")]);
  * // out has 2 rows and 2 + 132 columns; failures[0].row === 2
  * ```
+ * @throws DescriptorError for arguments of the wrong type or order (naming the expected signature), an unknown
+ *   column (with the nearest name) or a feature label that is already a column
  */
 export function featurizeDataFrame(
   df: DataFrame,
@@ -589,6 +628,7 @@ export function featurizeDataFrame(
   featurizers: readonly CompositionFeaturizer[] = [ElementProperty.fromPreset("magpie")],
   options: FeaturizeOptions = {},
 ): FeaturizedDataFrame {
+  checkDataFrameArgs(df, column, featurizers);
   const columns: string[] = [...df.columns];
   if (!columns.includes(column)) {
     throw new DescriptorError(`The DataFrame has no column "${column}"${nearest(column, columns)}; columns: ${columns.join(", ")}.`);

@@ -14,6 +14,12 @@ export interface ArrheniusOptions {
   form?: "sigmaT" | "sigma";
   /** Confidence level of the reported interval. Default 0.95. */
   confidence?: number;
+  /**
+   * Lowest accepted temperature [K]. Default 150. Battery conductivity data lie far above it, while
+   * temperatures written in °C (25, 50, 75 …) fall below it and would otherwise give a tiny, plausible-looking
+   * Ea (0.007 eV instead of 0.25 eV). Lower it for genuine cryogenic measurements.
+   */
+  minTemperatureK?: number;
 }
 
 /** Result of {@link arrheniusFit}. */
@@ -38,8 +44,15 @@ export interface ArrheniusFit {
 
 /**
  * Least-squares Arrhenius fit of conductivity against temperature, ln(σT) = ln A − Ea/(k·T).
- * @param temperaturesK - temperatures [K]
+ * @param temperaturesK - temperatures [K], each at least `options.minTemperatureK` (150 K by default)
  * @param conductivities - conductivities σ (any unit, e.g. S/cm), all > 0
+ * @throws ElectrochemError for a temperature below the floor (the message says the values look like °C and how
+ *   to convert), mismatched lengths, fewer than 3 points, or a non-positive value
+ * @example
+ * ```ts
+ * const tempsC = [25, 50, 75];
+ * arrheniusFit(tempsC.map((t) => t + 273.15), [1e-4, 2e-4, 3.5e-4]).activationEnergyEv; // 0.252 eV
+ * ```
  */
 export function arrheniusFit(temperaturesK: ArrayLike<number>, conductivities: ArrayLike<number>, options: ArrheniusOptions = {}): ArrheniusFit {
   const form = options.form ?? "sigmaT";
@@ -48,6 +61,19 @@ export function arrheniusFit(temperaturesK: ArrayLike<number>, conductivities: A
   const n = temperaturesK.length;
   if (n !== conductivities.length) throw new ElectrochemError(`arrheniusFit: ${n} temperatures but ${conductivities.length} conductivities`);
   if (n < 3) throw new ElectrochemError(`arrheniusFit: need at least 3 points for an uncertainty, got ${n}`);
+  const floor = options.minTemperatureK ?? 150;
+  requireFinite(floor, "arrheniusFit: minTemperatureK [K]", { positive: true });
+  for (let i = 0; i < n; i++) {
+    const T = temperaturesK[i]!;
+    if (typeof T === "number" && T < floor) {
+      const shown = Array.from({ length: Math.min(n, 5) }, (_, k) => temperaturesK[k]).join(", ") + (n > 5 ? ", …" : "");
+      throw new ElectrochemError(
+        `arrheniusFit: temperature[${i}] = ${T} K is below ${floor} K. The temperatures (${shown}) look like °C; ` +
+          `convert them with T[K] = T[°C] + 273.15, e.g. temps.map((t) => t + 273.15). ` +
+          `For genuine measurements below ${floor} K pass { minTemperatureK }.`,
+      );
+    }
+  }
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,3 +1,4 @@
+import { Composition } from "../descriptors/composition";
 import { builtinElementData, type ElementData } from "./elements";
 import { StructureError } from "./errors";
 import { Lattice } from "./lattice";
@@ -138,17 +139,15 @@ export class Structure {
     return [...this.composition()].map(([e, n]) => `${e}${fmtAmount(n)}`).join(" ");
   }
 
-  /** Reduced formula, e.g. "LiCoO2"; amounts divided by their greatest common divisor when all are integers (within 1e-6). */
+  /**
+   * Reduced formula of the cell with pymatgen's conventions (`Structure.composition.reduced_formula`), computed
+   * by battery-mi/descriptors' {@link Composition} so that a structure and a parsed formula agree: elements
+   * ordered by electronegativity, amounts divided by their greatest common divisor, a trailing polyanion in
+   * brackets ("LiFePO4", "Li6PS5Cl", "Li3Fe2(PO4)3"). A disordered cell whose amounts are not integers keeps
+   * them unreduced, as pymatgen does ("Li35.76La24Zr16O96").
+   */
   reducedFormula(): string {
-    const comp = [...this.composition()];
-    const ints = comp.every(([, n]) => Math.abs(n - Math.round(n)) < 1e-6);
-    let g = 1;
-    if (ints) {
-      const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
-      g = comp.map(([, n]) => Math.round(n)).reduce((x, y) => gcd(x, y));
-      if (g <= 0) g = 1;
-    }
-    return comp.map(([e, n]) => `${e}${n / g === 1 ? "" : fmtAmount(n / g)}`).join("");
+    return new Composition([...this.composition()]).reducedFormula;
   }
 
   /** Mass of the cell [u] (occupancy-weighted). */
