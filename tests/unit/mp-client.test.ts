@@ -215,6 +215,30 @@ describe("Materials Project client against a local server speaking the real enve
     fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
+  test("a 200 reply echoing the key is redacted before it is cached or returned", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "mp-cache-"));
+    try {
+      handler = (req, _u, res) => {
+        const key = req.headers["x-api-key"] as string;
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify({ data: [{ material_id: "mp-19017", formula_pretty: "LiFePO4", [key]: `echo ${key}` }], meta: { total_doc: 1, echo: key } }));
+      };
+      const mp = new MPClient({ apiKey: KEY, endpoint: base, cacheDir, ...quiet });
+      const docs = await mp.searchSummary({ formula: "LiFePO4" });
+      assert.equal(docs[0].formula_pretty, "LiFePO4");
+      const files = fs.readdirSync(cacheDir);
+      assert.equal(files.length, 1, "the reply is still cached");
+      for (const f of files) {
+        const text = fs.readFileSync(path.join(cacheDir, f), "utf8");
+        assert.ok(!text.includes(KEY), `cache file ${f} contains the API key`);
+        assert.match(text, /"echo":"\*\*\*"/);
+      }
+      assert.ok(!JSON.stringify(docs).includes(KEY), "the returned documents must not carry the key");
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   test("a refused connection is reported as a network error", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));

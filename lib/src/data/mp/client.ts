@@ -3,7 +3,8 @@
  *
  * Facts about the API (envelope, parameters, limits) are in ../shared/datasets-src/mp-api/API_NOTES.md.
  * The API key is read from the `apiKey` option or `MP_API_KEY`, sent only in the `X-API-KEY` header, and never
- * written to errors, logs or cache files: every message passes through {@link redact}.
+ * written to errors, logs or cache files: every message passes through {@link redact}, and every reply (fresh or
+ * cached) through redactJson() before it is returned or cached, in case the server echoes the key.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -177,6 +178,20 @@ export function redact(text: string, key: string | undefined): string {
   return out;
 }
 
+/**
+ * A copy of a parsed JSON value with the key redacted (as {@link redact} does) in every string and property name.
+ * A server, proxy or test double may echo the key in a 200 reply; what the client returns or caches must not carry it.
+ */
+function redactJson(value: unknown, key: string | undefined): unknown {
+  if (!key) return value;
+  if (typeof value === "string") return redact(value, key);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, key));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, key), redactJson(v, key)]));
+  }
+  return value;
+}
+
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -333,7 +348,8 @@ export class MPClient {
       const st = fs.statSync(cacheFile);
       if (Date.now() - st.mtimeMs < this.opts.cacheMaxAgeMs) {
         try {
-          return this.validate<T>(JSON.parse(fs.readFileSync(cacheFile, "utf8")).response, request, 200);
+          // Redacted again on reading: a cache file written by an older version may hold an echoed key.
+          return this.validate<T>(redactJson(JSON.parse(fs.readFileSync(cacheFile, "utf8")).response, this.key), request, 200);
         } catch {
           // A damaged cache file is ignored and refetched.
         }
@@ -391,14 +407,16 @@ export class MPClient {
       }
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = redactJson(JSON.parse(text), this.key);
       } catch (err) {
         throw new MPError(redact(`Materials Project returned malformed JSON (${(err as Error).message}) for GET ${request}`, this.key), { status, request });
       }
       const env = this.validate<T>(json, request, status);
       if (cacheFile) {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        fs.writeFileSync(cacheFile, JSON.stringify({ request, endpoint: this.endpoint, fetched: new Date().toISOString(), response: json }));
+        // json is already redacted; the whole text is redacted once more so no other field (endpoint) can carry the key.
+        const entry = JSON.stringify({ request, endpoint: this.endpoint, fetched: new Date().toISOString(), response: json });
+        fs.writeFileSync(cacheFile, redact(entry, this.key));
       }
       return env;
     }
