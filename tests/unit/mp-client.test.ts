@@ -293,6 +293,36 @@ describe("MaterialsProject facade: live API with a key, the shipped snapshot wit
     assert.ok(notes.some((n) => /cannot be reached/.test(n)) && notes.every((n) => !n.includes(KEY)));
   });
 
+  test("after a connection failure it stays offline: later queries answer from the snapshot at once, until resetOffline()", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const notes: string[] = [];
+    const logs: string[] = [];
+    // Retries that take ~1.5 s per query, so a query that waits through them again cannot pass as "at once".
+    const mp = new MaterialsProject({ apiKey: KEY, endpoint: `http://127.0.0.1:${port}/`, maxRetries: 2, backoffMs: 500, snapshots, notice: (m) => notes.push(m), log: (m) => logs.push(m) });
+    const ms: number[] = [];
+    for (const ion of ["Na", "Li", "Na"]) {
+      const t0 = Date.now();
+      const r = await mp.insertionElectrodes({ working_ion: ion });
+      ms.push(Date.now() - t0);
+      assert.equal(r.source, "snapshot");
+      assert.ok(r.data.length > 0 && r.data.every((d) => d.working_ion === ion));
+    }
+    assert.ok(ms[1] < 500 && ms[2] < 500, `the 2nd and 3rd queries must not wait for the network: ${ms.join(", ")} ms`);
+    assert.equal(logs.length, 2, `only the first query retries (2 retries); got\n${logs.join("\n")}`);
+    assert.equal(notes.length, 1, "the fallback notice is shown once");
+    assert.match(notes[0], /cannot be reached \(.*ECONNREFUSED/);
+    assert.equal(mp.online, false);
+    assert.match(mp.client.offlineReason ?? "", /ECONNREFUSED/);
+    mp.resetOffline();
+    assert.equal(mp.online, true);
+    await mp.insertionElectrodes({ working_ion: "Na" });
+    assert.equal(logs.length, 4, "after resetOffline() the network is tried again, with its retries");
+    assert.equal(notes.length, 2, "and a renewed failure is announced again");
+  });
+
   test("API errors that are not network failures (403, 400) are not hidden behind the snapshot", async () => {
     handler = pagingHandler;
     const mp = new MaterialsProject({ apiKey: "X".repeat(32), endpoint: base, snapshots, notice: () => undefined, ...quiet });

@@ -256,6 +256,7 @@ export class MPClient {
   private readonly cacheDir?: string;
   private readonly fetchImpl?: FetchLike;
   private readonly logFn: (m: string) => void;
+  private unreachable?: string;
 
   constructor(options: MPClientOptions = {}) {
     const key = options.apiKey ?? process.env.MP_API_KEY;
@@ -282,6 +283,22 @@ export class MPClient {
   /** True when an API key is configured (the key itself is not exposed). */
   get hasKey(): boolean {
     return this.key !== undefined;
+  }
+
+  /**
+   * Why the API is considered unreachable, or undefined while it is not. When a request fails at the connection
+   * level (refused, DNS, unreachable network, timeout) after all its retries, this client remembers it for the rest
+   * of its life: later requests not in the cache fail at once with a network {@link MPError} instead of waiting
+   * through the retries again (four timeouts of 30 s would break a notebook's time budget). The memory belongs to
+   * the instance, not the process; {@link MPClient.resetOffline} or a new client tries the network again.
+   */
+  get offlineReason(): string | undefined {
+    return this.unreachable;
+  }
+
+  /** Forgets that the API was unreachable: the next request goes to the network again (with its retries). */
+  resetOffline(): void {
+    this.unreachable = undefined;
   }
 
   /** Search `materials/summary`, paging to exhaustion (or `maxDocs`). */
@@ -355,6 +372,12 @@ export class MPClient {
         }
       }
     }
+    if (this.unreachable !== undefined) {
+      throw new MPError(
+        redact(`Materials Project request not sent: the API was unreachable earlier (${this.unreachable}); call resetOffline() to try again — GET ${request}`, this.key),
+        { request, network: true },
+      );
+    }
     const fetchImpl = this.fetchImpl ?? (await defaultFetch());
     const url = this.endpoint + request;
     let attempt = 0;
@@ -384,6 +407,7 @@ export class MPClient {
           await sleep(wait);
           continue;
         }
+        this.unreachable = redact(why, this.key);
         throw new MPError(redact(`Materials Project request failed (${why}) after ${attempt + 1} attempts: GET ${request}`, this.key), { request, network: true });
       }
       clearTimeout(timer);
