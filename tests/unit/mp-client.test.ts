@@ -150,6 +150,31 @@ describe("Materials Project client against a local server speaking the real enve
     await assert.rejects(mp.searchSummary({}), /expected \{data: \[\.\.\.\], meta: \{total_doc\}\}, got keys \[results\]/);
   });
 
+  test("documents are checked field by field: the error names endpoint, document, field, expected type and value", async () => {
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    const reply = (docs: unknown[]): Handler => (_q, _u, res) => envelope(res, docs, docs.length);
+    const rejects = (p: Promise<unknown>, re: RegExp) =>
+      assert.rejects(p, (e: unknown) => e instanceof MPError && e.status === 200 && re.test(e.message) && !e.message.includes(KEY));
+    handler = reply([{ material_id: 5, energy_above_hull: "abc" }]);
+    await rejects(mp.searchSummary({}), /from materials\/summary: document 0 field "material_id" should be a string, got 5 \(GET materials\/summary\/\?/);
+    handler = reply([{ material_id: "mp-1" }, { material_id: "mp-2", energy_above_hull: "abc" }]);
+    await rejects(mp.searchSummary({}), /document 1 field "energy_above_hull" should be a finite number or null, got "abc"/);
+    handler = reply([{ material_id: "mp-1", symmetry: { number: "225" } }]);
+    await rejects(mp.searchSummary({}), /field "symmetry.number" should be a finite number or null, got "225"/);
+    handler = reply([{ material_id: "mp-1", band_gap: KEY }]);
+    await rejects(mp.searchSummary({}), /field "band_gap" should be a finite number or null, got "\*\*\*"/);
+    handler = reply([{ battery_id: "mp-1_Li", elements: "Li,O" }]);
+    await rejects(mp.searchInsertionElectrodes({}), /from materials\/insertion_electrodes: document 0 field "elements" should be an array of strings or null, got "Li,O"/);
+    handler = (_q, _u, res) => res.end('{"data": [{"battery_id": "mp-1_Li", "average_voltage": 1e999}], "meta": {"total_doc": 1}}');
+    await rejects(mp.searchInsertionElectrodes({}), /field "average_voltage" should be a finite number or null, got Infinity/);
+    handler = reply([7]);
+    await rejects(mp.searchInsertionElectrodes({}), /document 0 should be an object, got 7/);
+    // null where the server's model has an optional value, and fields we do not type, are accepted.
+    const ok = [{ material_id: "mp-1", band_gap: null, symmetry: { number: 225, symbol: null }, elements: ["Li", "O"], anything: { x: 1 } }];
+    handler = reply(ok);
+    assert.deepEqual(await mp.searchSummary({}), ok);
+  });
+
   test("400 for an unknown field carries the server's detail", async () => {
     handler = pagingHandler;
     const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });

@@ -76,47 +76,53 @@ interface Envelope<T> {
   meta: { total_doc: number; [k: string]: unknown };
 }
 
-/** Fields of a `materials/summary` document we type (the API returns only those requested). */
+/**
+ * Fields of a `materials/summary` document we type (the API returns only those requested). Replies are checked
+ * against these types; `null` is accepted wherever the server's document model has an optional value.
+ */
 export interface SummaryDoc {
   material_id: string;
-  formula_pretty?: string;
-  chemsys?: string;
-  elements?: string[];
-  nelements?: number;
-  nsites?: number;
-  volume?: number;
-  density?: number;
-  energy_per_atom?: number;
-  formation_energy_per_atom?: number;
-  energy_above_hull?: number;
-  is_stable?: boolean;
-  band_gap?: number;
-  symmetry?: { symbol?: string; number?: number; crystal_system?: string };
-  theoretical?: boolean;
+  formula_pretty?: string | null;
+  chemsys?: string | null;
+  elements?: string[] | null;
+  nelements?: number | null;
+  nsites?: number | null;
+  volume?: number | null;
+  density?: number | null;
+  energy_per_atom?: number | null;
+  formation_energy_per_atom?: number | null;
+  energy_above_hull?: number | null;
+  is_stable?: boolean | null;
+  band_gap?: number | null;
+  symmetry?: { symbol?: string | null; number?: number | null; crystal_system?: string | null } | null;
+  theoretical?: boolean | null;
   [field: string]: unknown;
 }
 
-/** Fields of a `materials/insertion_electrodes` document we type. */
+/** Fields of a `materials/insertion_electrodes` document we type (checked in replies like {@link SummaryDoc}'s). */
 export interface InsertionElectrodeDoc {
   battery_id: string;
-  battery_formula?: string;
-  working_ion?: string;
-  formula_charge?: string;
-  formula_discharge?: string;
-  id_charge?: string;
-  id_discharge?: string;
-  average_voltage?: number;
-  capacity_grav?: number;
-  capacity_vol?: number;
-  energy_grav?: number;
-  energy_vol?: number;
-  max_delta_volume?: number;
-  fracA_charge?: number;
-  fracA_discharge?: number;
-  stability_charge?: number;
-  stability_discharge?: number;
-  num_steps?: number;
-  max_voltage_step?: number;
+  battery_formula?: string | null;
+  working_ion?: string | null;
+  formula_charge?: string | null;
+  formula_discharge?: string | null;
+  id_charge?: string | null;
+  id_discharge?: string | null;
+  elements?: string[] | null;
+  nelements?: number | null;
+  chemsys?: string | null;
+  average_voltage?: number | null;
+  capacity_grav?: number | null;
+  capacity_vol?: number | null;
+  energy_grav?: number | null;
+  energy_vol?: number | null;
+  max_delta_volume?: number | null;
+  fracA_charge?: number | null;
+  fracA_discharge?: number | null;
+  stability_charge?: number | null;
+  stability_discharge?: number | null;
+  num_steps?: number | null;
+  max_voltage_step?: number | null;
   [field: string]: unknown;
 }
 
@@ -190,6 +196,58 @@ function redactJson(value: unknown, key: string | undefined): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, key), redactJson(v, key)]));
   }
   return value;
+}
+
+/** Type of a typed document field; an object lists the typed fields of a sub-document. */
+type FieldType = "string" | "number" | "boolean" | "string[]" | { readonly [field: string]: FieldType };
+
+const EXPECTED: Record<Exclude<FieldType, object>, string> = {
+  string: "a string or null",
+  number: "a finite number or null",
+  boolean: "true, false or null",
+  "string[]": "an array of strings or null",
+};
+
+/** The id field and typed fields of each endpoint's documents (mirroring SummaryDoc, InsertionElectrodeDoc). */
+const DOC_TYPES: Record<string, { id: string; fields: Record<string, FieldType> }> = {
+  "materials/summary": {
+    id: "material_id",
+    fields: {
+      formula_pretty: "string", chemsys: "string", elements: "string[]", nelements: "number", nsites: "number",
+      volume: "number", density: "number", energy_per_atom: "number", formation_energy_per_atom: "number",
+      energy_above_hull: "number", is_stable: "boolean", band_gap: "number", theoretical: "boolean",
+      symmetry: { symbol: "string", number: "number", crystal_system: "string" },
+    },
+  },
+  "materials/insertion_electrodes": {
+    id: "battery_id",
+    fields: {
+      battery_formula: "string", working_ion: "string", formula_charge: "string", formula_discharge: "string",
+      id_charge: "string", id_discharge: "string", elements: "string[]", nelements: "number", chemsys: "string",
+      average_voltage: "number", capacity_grav: "number", capacity_vol: "number", energy_grav: "number",
+      energy_vol: "number", max_delta_volume: "number", fracA_charge: "number", fracA_discharge: "number",
+      stability_charge: "number", stability_discharge: "number", num_steps: "number", max_voltage_step: "number",
+    },
+  },
+};
+
+/** The first field of `value` that does not have its type: its dotted name, what was expected, what came. */
+function badField(value: unknown, type: FieldType, name: string): { name: string; expected: string; value: unknown } | undefined {
+  if (value === null) return undefined;
+  if (typeof type === "object") {
+    if (typeof value !== "object" || Array.isArray(value)) return { name, expected: "an object or null", value };
+    for (const [k, t] of Object.entries(type)) {
+      const v = (value as Record<string, unknown>)[k];
+      const bad = v === undefined ? undefined : badField(v, t, name ? `${name}.${k}` : k);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  const ok =
+    type === "number" ? typeof value === "number" && Number.isFinite(value)
+    : type === "string[]" ? Array.isArray(value) && value.every((x) => typeof x === "string")
+    : typeof value === type;
+  return ok ? undefined : { name, expected: EXPECTED[type], value };
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
@@ -313,7 +371,11 @@ export class MPClient {
     ]);
   }
 
-  /** Generic search of any endpoint path with raw parameters; pages to exhaustion. */
+  /**
+   * Generic search of any endpoint path with raw parameters; pages to exhaustion. The documents of
+   * `materials/summary` and `materials/insertion_electrodes` are checked against {@link SummaryDoc} and
+   * {@link InsertionElectrodeDoc} (an {@link MPError} names the document, field, expected type and value).
+   */
   async search<T>(suffix: string, query: Record<string, unknown>, idParam: string, defaultFields: readonly string[]): Promise<T[]> {
     if (!this.key) {
       throw new MPError("No Materials Project API key: set MP_API_KEY (a 32-character key from materialsproject.org, Dashboard → API key) or pass { apiKey }", { network: false });
@@ -452,6 +514,31 @@ export class MPClient {
       const keys = typeof json === "object" && json !== null ? Object.keys(json).join(", ") : typeof json;
       throw new MPError(redact(`Unexpected Materials Project response for GET ${request}: expected {data: [...], meta: {total_doc}}, got keys [${keys}]`, this.key), { status, request });
     }
+    this.checkDocs(j.data, request, status);
     return j as Envelope<T>;
+  }
+
+  /**
+   * Checks the documents of the endpoints we type field by field, so a wrong type fails here, named, rather than
+   * later as NaN in a plot. Fields we do not type, and other endpoints' documents, pass unchecked.
+   */
+  private checkDocs(docs: unknown[], request: string, status: number): void {
+    const endpoint = request.slice(0, request.indexOf("/?"));
+    const types = DOC_TYPES[endpoint];
+    if (!types) return;
+    const skip = Number(new URLSearchParams(request.slice(request.indexOf("?") + 1)).get("_skip") ?? 0);
+    const show = (v: unknown): string => {
+      const text = typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v)); // Infinity, not JSON's null
+      return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    };
+    const fail = (i: number, what: string): never => {
+      throw new MPError(redact(`Unexpected Materials Project document from ${endpoint}: document ${skip + i} ${what} (GET ${request})`, this.key), { status, request });
+    };
+    docs.forEach((doc, i) => {
+      if (typeof doc !== "object" || doc === null || Array.isArray(doc)) fail(i, `should be an object, got ${show(doc)}`);
+      const id = (doc as Record<string, unknown>)[types.id];
+      const bad = id !== undefined && typeof id !== "string" ? { name: types.id, expected: "a string", value: id } : badField(doc, types.fields, "");
+      if (bad) fail(i, `field "${bad.name}" should be ${bad.expected}, got ${show(bad.value)}`);
+    });
   }
 }
