@@ -150,6 +150,31 @@ describe("Materials Project client against a local server speaking the real enve
     await assert.rejects(mp.searchSummary({}), /expected \{data: \[\.\.\.\], meta: \{total_doc\}\}, got keys \[results\]/);
   });
 
+  test("documents are checked field by field: the error names endpoint, document, field, expected type and value", async () => {
+    const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
+    const reply = (docs: unknown[]): Handler => (_q, _u, res) => envelope(res, docs, docs.length);
+    const rejects = (p: Promise<unknown>, re: RegExp) =>
+      assert.rejects(p, (e: unknown) => e instanceof MPError && e.status === 200 && re.test(e.message) && !e.message.includes(KEY));
+    handler = reply([{ material_id: 5, energy_above_hull: "abc" }]);
+    await rejects(mp.searchSummary({}), /from materials\/summary: document 0 field "material_id" should be a string, got 5 \(GET materials\/summary\/\?/);
+    handler = reply([{ material_id: "mp-1" }, { material_id: "mp-2", energy_above_hull: "abc" }]);
+    await rejects(mp.searchSummary({}), /document 1 field "energy_above_hull" should be a finite number or null, got "abc"/);
+    handler = reply([{ material_id: "mp-1", symmetry: { number: "225" } }]);
+    await rejects(mp.searchSummary({}), /field "symmetry.number" should be a finite number or null, got "225"/);
+    handler = reply([{ material_id: "mp-1", band_gap: KEY }]);
+    await rejects(mp.searchSummary({}), /field "band_gap" should be a finite number or null, got "\*\*\*"/);
+    handler = reply([{ battery_id: "mp-1_Li", elements: "Li,O" }]);
+    await rejects(mp.searchInsertionElectrodes({}), /from materials\/insertion_electrodes: document 0 field "elements" should be an array of strings or null, got "Li,O"/);
+    handler = (_q, _u, res) => res.end('{"data": [{"battery_id": "mp-1_Li", "average_voltage": 1e999}], "meta": {"total_doc": 1}}');
+    await rejects(mp.searchInsertionElectrodes({}), /field "average_voltage" should be a finite number or null, got Infinity/);
+    handler = reply([7]);
+    await rejects(mp.searchInsertionElectrodes({}), /document 0 should be an object, got 7/);
+    // null where the server's model has an optional value, and fields we do not type, are accepted.
+    const ok = [{ material_id: "mp-1", band_gap: null, symmetry: { number: 225, symbol: null }, elements: ["Li", "O"], anything: { x: 1 } }];
+    handler = reply(ok);
+    assert.deepEqual(await mp.searchSummary({}), ok);
+  });
+
   test("400 for an unknown field carries the server's detail", async () => {
     handler = pagingHandler;
     const mp = new MPClient({ apiKey: KEY, endpoint: base, ...quiet });
@@ -215,6 +240,30 @@ describe("Materials Project client against a local server speaking the real enve
     fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
+  test("a 200 reply echoing the key is redacted before it is cached or returned", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "mp-cache-"));
+    try {
+      handler = (req, _u, res) => {
+        const key = req.headers["x-api-key"] as string;
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify({ data: [{ material_id: "mp-19017", formula_pretty: "LiFePO4", [key]: `echo ${key}` }], meta: { total_doc: 1, echo: key } }));
+      };
+      const mp = new MPClient({ apiKey: KEY, endpoint: base, cacheDir, ...quiet });
+      const docs = await mp.searchSummary({ formula: "LiFePO4" });
+      assert.equal(docs[0].formula_pretty, "LiFePO4");
+      const files = fs.readdirSync(cacheDir);
+      assert.equal(files.length, 1, "the reply is still cached");
+      for (const f of files) {
+        const text = fs.readFileSync(path.join(cacheDir, f), "utf8");
+        assert.ok(!text.includes(KEY), `cache file ${f} contains the API key`);
+        assert.match(text, /"echo":"\*\*\*"/);
+      }
+      assert.ok(!JSON.stringify(docs).includes(KEY), "the returned documents must not carry the key");
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   test("a refused connection is reported as a network error", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
@@ -267,6 +316,36 @@ describe("MaterialsProject facade: live API with a key, the shipped snapshot wit
     assert.equal(down.source, "snapshot");
     assert.deepEqual(down.data.map((d) => d.battery_id), ["mp-3_Na"]);
     assert.ok(notes.some((n) => /cannot be reached/.test(n)) && notes.every((n) => !n.includes(KEY)));
+  });
+
+  test("after a connection failure it stays offline: later queries answer from the snapshot at once, until resetOffline()", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const notes: string[] = [];
+    const logs: string[] = [];
+    // Retries that take ~1.5 s per query, so a query that waits through them again cannot pass as "at once".
+    const mp = new MaterialsProject({ apiKey: KEY, endpoint: `http://127.0.0.1:${port}/`, maxRetries: 2, backoffMs: 500, snapshots, notice: (m) => notes.push(m), log: (m) => logs.push(m) });
+    const ms: number[] = [];
+    for (const ion of ["Na", "Li", "Na"]) {
+      const t0 = Date.now();
+      const r = await mp.insertionElectrodes({ working_ion: ion });
+      ms.push(Date.now() - t0);
+      assert.equal(r.source, "snapshot");
+      assert.ok(r.data.length > 0 && r.data.every((d) => d.working_ion === ion));
+    }
+    assert.ok(ms[1] < 500 && ms[2] < 500, `the 2nd and 3rd queries must not wait for the network: ${ms.join(", ")} ms`);
+    assert.equal(logs.length, 2, `only the first query retries (2 retries); got\n${logs.join("\n")}`);
+    assert.equal(notes.length, 1, "the fallback notice is shown once");
+    assert.match(notes[0], /cannot be reached \(.*ECONNREFUSED/);
+    assert.equal(mp.online, false);
+    assert.match(mp.client.offlineReason ?? "", /ECONNREFUSED/);
+    mp.resetOffline();
+    assert.equal(mp.online, true);
+    await mp.insertionElectrodes({ working_ion: "Na" });
+    assert.equal(logs.length, 4, "after resetOffline() the network is tried again, with its retries");
+    assert.equal(notes.length, 2, "and a renewed failure is announced again");
   });
 
   test("API errors that are not network failures (403, 400) are not hidden behind the snapshot", async () => {

@@ -3,7 +3,8 @@
  *
  * Facts about the API (envelope, parameters, limits) are in ../shared/datasets-src/mp-api/API_NOTES.md.
  * The API key is read from the `apiKey` option or `MP_API_KEY`, sent only in the `X-API-KEY` header, and never
- * written to errors, logs or cache files: every message passes through {@link redact}.
+ * written to errors, logs or cache files: every message passes through {@link redact}, and every reply (fresh or
+ * cached) through redactJson() before it is returned or cached, in case the server echoes the key.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -75,47 +76,53 @@ interface Envelope<T> {
   meta: { total_doc: number; [k: string]: unknown };
 }
 
-/** Fields of a `materials/summary` document we type (the API returns only those requested). */
+/**
+ * Fields of a `materials/summary` document we type (the API returns only those requested). Replies are checked
+ * against these types; `null` is accepted wherever the server's document model has an optional value.
+ */
 export interface SummaryDoc {
   material_id: string;
-  formula_pretty?: string;
-  chemsys?: string;
-  elements?: string[];
-  nelements?: number;
-  nsites?: number;
-  volume?: number;
-  density?: number;
-  energy_per_atom?: number;
-  formation_energy_per_atom?: number;
-  energy_above_hull?: number;
-  is_stable?: boolean;
-  band_gap?: number;
-  symmetry?: { symbol?: string; number?: number; crystal_system?: string };
-  theoretical?: boolean;
+  formula_pretty?: string | null;
+  chemsys?: string | null;
+  elements?: string[] | null;
+  nelements?: number | null;
+  nsites?: number | null;
+  volume?: number | null;
+  density?: number | null;
+  energy_per_atom?: number | null;
+  formation_energy_per_atom?: number | null;
+  energy_above_hull?: number | null;
+  is_stable?: boolean | null;
+  band_gap?: number | null;
+  symmetry?: { symbol?: string | null; number?: number | null; crystal_system?: string | null } | null;
+  theoretical?: boolean | null;
   [field: string]: unknown;
 }
 
-/** Fields of a `materials/insertion_electrodes` document we type. */
+/** Fields of a `materials/insertion_electrodes` document we type (checked in replies like {@link SummaryDoc}'s). */
 export interface InsertionElectrodeDoc {
   battery_id: string;
-  battery_formula?: string;
-  working_ion?: string;
-  formula_charge?: string;
-  formula_discharge?: string;
-  id_charge?: string;
-  id_discharge?: string;
-  average_voltage?: number;
-  capacity_grav?: number;
-  capacity_vol?: number;
-  energy_grav?: number;
-  energy_vol?: number;
-  max_delta_volume?: number;
-  fracA_charge?: number;
-  fracA_discharge?: number;
-  stability_charge?: number;
-  stability_discharge?: number;
-  num_steps?: number;
-  max_voltage_step?: number;
+  battery_formula?: string | null;
+  working_ion?: string | null;
+  formula_charge?: string | null;
+  formula_discharge?: string | null;
+  id_charge?: string | null;
+  id_discharge?: string | null;
+  elements?: string[] | null;
+  nelements?: number | null;
+  chemsys?: string | null;
+  average_voltage?: number | null;
+  capacity_grav?: number | null;
+  capacity_vol?: number | null;
+  energy_grav?: number | null;
+  energy_vol?: number | null;
+  max_delta_volume?: number | null;
+  fracA_charge?: number | null;
+  fracA_discharge?: number | null;
+  stability_charge?: number | null;
+  stability_discharge?: number | null;
+  num_steps?: number | null;
+  max_voltage_step?: number | null;
   [field: string]: unknown;
 }
 
@@ -175,6 +182,72 @@ export function redact(text: string, key: string | undefined): string {
   const enc = encodeURIComponent(key);
   if (enc !== key) out = out.split(enc).join("***");
   return out;
+}
+
+/**
+ * A copy of a parsed JSON value with the key redacted (as {@link redact} does) in every string and property name.
+ * A server, proxy or test double may echo the key in a 200 reply; what the client returns or caches must not carry it.
+ */
+function redactJson(value: unknown, key: string | undefined): unknown {
+  if (!key) return value;
+  if (typeof value === "string") return redact(value, key);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, key));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, key), redactJson(v, key)]));
+  }
+  return value;
+}
+
+/** Type of a typed document field; an object lists the typed fields of a sub-document. */
+type FieldType = "string" | "number" | "boolean" | "string[]" | { readonly [field: string]: FieldType };
+
+const EXPECTED: Record<Exclude<FieldType, object>, string> = {
+  string: "a string or null",
+  number: "a finite number or null",
+  boolean: "true, false or null",
+  "string[]": "an array of strings or null",
+};
+
+/** The id field and typed fields of each endpoint's documents (mirroring SummaryDoc, InsertionElectrodeDoc). */
+const DOC_TYPES: Record<string, { id: string; fields: Record<string, FieldType> }> = {
+  "materials/summary": {
+    id: "material_id",
+    fields: {
+      formula_pretty: "string", chemsys: "string", elements: "string[]", nelements: "number", nsites: "number",
+      volume: "number", density: "number", energy_per_atom: "number", formation_energy_per_atom: "number",
+      energy_above_hull: "number", is_stable: "boolean", band_gap: "number", theoretical: "boolean",
+      symmetry: { symbol: "string", number: "number", crystal_system: "string" },
+    },
+  },
+  "materials/insertion_electrodes": {
+    id: "battery_id",
+    fields: {
+      battery_formula: "string", working_ion: "string", formula_charge: "string", formula_discharge: "string",
+      id_charge: "string", id_discharge: "string", elements: "string[]", nelements: "number", chemsys: "string",
+      average_voltage: "number", capacity_grav: "number", capacity_vol: "number", energy_grav: "number",
+      energy_vol: "number", max_delta_volume: "number", fracA_charge: "number", fracA_discharge: "number",
+      stability_charge: "number", stability_discharge: "number", num_steps: "number", max_voltage_step: "number",
+    },
+  },
+};
+
+/** The first field of `value` that does not have its type: its dotted name, what was expected, what came. */
+function badField(value: unknown, type: FieldType, name: string): { name: string; expected: string; value: unknown } | undefined {
+  if (value === null) return undefined;
+  if (typeof type === "object") {
+    if (typeof value !== "object" || Array.isArray(value)) return { name, expected: "an object or null", value };
+    for (const [k, t] of Object.entries(type)) {
+      const v = (value as Record<string, unknown>)[k];
+      const bad = v === undefined ? undefined : badField(v, t, name ? `${name}.${k}` : k);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  const ok =
+    type === "number" ? typeof value === "number" && Number.isFinite(value)
+    : type === "string[]" ? Array.isArray(value) && value.every((x) => typeof x === "string")
+    : typeof value === type;
+  return ok ? undefined : { name, expected: EXPECTED[type], value };
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
@@ -241,6 +314,7 @@ export class MPClient {
   private readonly cacheDir?: string;
   private readonly fetchImpl?: FetchLike;
   private readonly logFn: (m: string) => void;
+  private unreachable?: string;
 
   constructor(options: MPClientOptions = {}) {
     const key = options.apiKey ?? process.env.MP_API_KEY;
@@ -269,6 +343,22 @@ export class MPClient {
     return this.key !== undefined;
   }
 
+  /**
+   * Why the API is considered unreachable, or undefined while it is not. When a request fails at the connection
+   * level (refused, DNS, unreachable network, timeout) after all its retries, this client remembers it for the rest
+   * of its life: later requests not in the cache fail at once with a network {@link MPError} instead of waiting
+   * through the retries again (four timeouts of 30 s would break a notebook's time budget). The memory belongs to
+   * the instance, not the process; {@link MPClient.resetOffline} or a new client tries the network again.
+   */
+  get offlineReason(): string | undefined {
+    return this.unreachable;
+  }
+
+  /** Forgets that the API was unreachable: the next request goes to the network again (with its retries). */
+  resetOffline(): void {
+    this.unreachable = undefined;
+  }
+
   /** Search `materials/summary`, paging to exhaustion (or `maxDocs`). */
   searchSummary(query: SummaryQuery = {}): Promise<SummaryDoc[]> {
     return this.search<SummaryDoc>("materials/summary", query as Record<string, unknown>, "material_ids", ["material_id", "formula_pretty", "energy_above_hull"]);
@@ -281,7 +371,11 @@ export class MPClient {
     ]);
   }
 
-  /** Generic search of any endpoint path with raw parameters; pages to exhaustion. */
+  /**
+   * Generic search of any endpoint path with raw parameters; pages to exhaustion. The documents of
+   * `materials/summary` and `materials/insertion_electrodes` are checked against {@link SummaryDoc} and
+   * {@link InsertionElectrodeDoc} (an {@link MPError} names the document, field, expected type and value).
+   */
   async search<T>(suffix: string, query: Record<string, unknown>, idParam: string, defaultFields: readonly string[]): Promise<T[]> {
     if (!this.key) {
       throw new MPError("No Materials Project API key: set MP_API_KEY (a 32-character key from materialsproject.org, Dashboard → API key) or pass { apiKey }", { network: false });
@@ -333,11 +427,18 @@ export class MPClient {
       const st = fs.statSync(cacheFile);
       if (Date.now() - st.mtimeMs < this.opts.cacheMaxAgeMs) {
         try {
-          return this.validate<T>(JSON.parse(fs.readFileSync(cacheFile, "utf8")).response, request, 200);
+          // Redacted again on reading: a cache file written by an older version may hold an echoed key.
+          return this.validate<T>(redactJson(JSON.parse(fs.readFileSync(cacheFile, "utf8")).response, this.key), request, 200);
         } catch {
           // A damaged cache file is ignored and refetched.
         }
       }
+    }
+    if (this.unreachable !== undefined) {
+      throw new MPError(
+        redact(`Materials Project request not sent: the API was unreachable earlier (${this.unreachable}); call resetOffline() to try again — GET ${request}`, this.key),
+        { request, network: true },
+      );
     }
     const fetchImpl = this.fetchImpl ?? (await defaultFetch());
     const url = this.endpoint + request;
@@ -368,6 +469,7 @@ export class MPClient {
           await sleep(wait);
           continue;
         }
+        this.unreachable = redact(why, this.key);
         throw new MPError(redact(`Materials Project request failed (${why}) after ${attempt + 1} attempts: GET ${request}`, this.key), { request, network: true });
       }
       clearTimeout(timer);
@@ -391,14 +493,16 @@ export class MPClient {
       }
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = redactJson(JSON.parse(text), this.key);
       } catch (err) {
         throw new MPError(redact(`Materials Project returned malformed JSON (${(err as Error).message}) for GET ${request}`, this.key), { status, request });
       }
       const env = this.validate<T>(json, request, status);
       if (cacheFile) {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        fs.writeFileSync(cacheFile, JSON.stringify({ request, endpoint: this.endpoint, fetched: new Date().toISOString(), response: json }));
+        // json is already redacted; the whole text is redacted once more so no other field (endpoint) can carry the key.
+        const entry = JSON.stringify({ request, endpoint: this.endpoint, fetched: new Date().toISOString(), response: json });
+        fs.writeFileSync(cacheFile, redact(entry, this.key));
       }
       return env;
     }
@@ -410,6 +514,31 @@ export class MPClient {
       const keys = typeof json === "object" && json !== null ? Object.keys(json).join(", ") : typeof json;
       throw new MPError(redact(`Unexpected Materials Project response for GET ${request}: expected {data: [...], meta: {total_doc}}, got keys [${keys}]`, this.key), { status, request });
     }
+    this.checkDocs(j.data, request, status);
     return j as Envelope<T>;
+  }
+
+  /**
+   * Checks the documents of the endpoints we type field by field, so a wrong type fails here, named, rather than
+   * later as NaN in a plot. Fields we do not type, and other endpoints' documents, pass unchecked.
+   */
+  private checkDocs(docs: unknown[], request: string, status: number): void {
+    const endpoint = request.slice(0, request.indexOf("/?"));
+    const types = DOC_TYPES[endpoint];
+    if (!types) return;
+    const skip = Number(new URLSearchParams(request.slice(request.indexOf("?") + 1)).get("_skip") ?? 0);
+    const show = (v: unknown): string => {
+      const text = typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v)); // Infinity, not JSON's null
+      return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    };
+    const fail = (i: number, what: string): never => {
+      throw new MPError(redact(`Unexpected Materials Project document from ${endpoint}: document ${skip + i} ${what} (GET ${request})`, this.key), { status, request });
+    };
+    docs.forEach((doc, i) => {
+      if (typeof doc !== "object" || doc === null || Array.isArray(doc)) fail(i, `should be an object, got ${show(doc)}`);
+      const id = (doc as Record<string, unknown>)[types.id];
+      const bad = id !== undefined && typeof id !== "string" ? { name: types.id, expected: "a string", value: id } : badField(doc, types.fields, "");
+      if (bad) fail(i, `field "${bad.name}" should be ${bad.expected}, got ${show(bad.value)}`);
+    });
   }
 }

@@ -205,9 +205,23 @@ export class MaterialsProject {
     this.client = new MPClient(options);
   }
 
-  /** True when queries go to the live API (a key is set and `offline` is false). */
+  /**
+   * True when queries go to the live API: a key is set, `offline` is false, and the API has not been found
+   * unreachable. After a connection-level failure (refused, DNS, timeout …) the client remembers it for the life
+   * of this instance, so later queries are answered from the snapshot at once instead of waiting through the
+   * retries again; {@link MaterialsProject.resetOffline} tries the API again.
+   */
   get online(): boolean {
-    return !this.opts.offline && this.client.hasKey;
+    return !this.opts.offline && this.client.hasKey && this.client.offlineReason === undefined;
+  }
+
+  /**
+   * Tries the live API again on the next query (e.g. once the network is back). If it is still unreachable, the
+   * fallback notice is shown again.
+   */
+  resetOffline(): void {
+    this.client.resetOffline();
+    this.noticed = false;
   }
 
   private say(why: string, snapshot: Snapshot<unknown>): string {
@@ -240,7 +254,7 @@ export class MaterialsProject {
         return { data: await live(), source: "api" };
       } catch (err) {
         if (!(err instanceof MPError) || !err.network) throw err;
-        why = `the API cannot be reached (${err.message.split(" after ")[0]})`;
+        why = `the API cannot be reached (${this.client.offlineReason ?? err.message})`;
       }
     }
     const note = this.say(why, snap);
