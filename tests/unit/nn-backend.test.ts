@@ -139,3 +139,80 @@ test("BATTERY_MI_TF_BACKEND=cpu forces cpu in a fresh process, with one report l
   assert.deepEqual(out, ["battery-mi: tfjs backend = cpu; forced by BATTERY_MI_TF_BACKEND=cpu", "RESULT cpu cpu"]);
   assert.doesNotMatch(r.stdout + r.stderr, /looks like you are running TensorFlow\.js in Node/);
 });
+
+interface ScenarioResult {
+  requested: string[];
+  backend: string;
+  engineBackend: string;
+  sameRuntime: boolean;
+  sameTf: boolean;
+  skipped: { backend: string; reason: string }[];
+  summary: string;
+  lines: string[];
+  product: number[][];
+}
+
+/**
+ * Runs tests/fixtures/nn/backend-scenario.ts in a fresh process: the loader keeps its first choice for the
+ * process and tfjs's backend registry is global, so a stubbed module must be in place before any loadTf().
+ * This process's tfjs state is never touched.
+ */
+function runScenario(name: string): { result: ScenarioResult; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "fixtures", "nn", "backend-scenario.ts"), name], {
+    cwd: ROOT,
+    env: { ...process.env, BATTERY_MI_TF_BACKEND: "" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, `scenario ${name} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  assert.ok(line, `no RESULT line:\n${r.stdout}\n${r.stderr}`);
+  const result = JSON.parse(line.slice("RESULT ".length)) as ScenarioResult;
+  assert.ok(result.sameTf, "the scenario's tfjs is the library's tfjs");
+  assert.ok(result.sameRuntime, "concurrent and later loadTf() calls share one runtime");
+  assert.deepEqual(result.product, [[11]], "the selected backend computes");
+  return { result, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("when @tensorflow/tfjs-node loads, auto selects its 'tensorflow' backend, reports it in one line and never loads wasm", () => {
+  const { result, stdout } = runScenario("tfjs-node");
+  assert.deepEqual(result.requested, ["@tensorflow/tfjs-node"], "wasm is not even required");
+  assert.equal(result.backend, "tensorflow");
+  assert.equal(result.engineBackend, "tensorflow");
+  assert.deepEqual(result.skipped, []);
+  assert.deepEqual(result.lines, ["battery-mi: tfjs backend = tensorflow"]);
+  assert.equal(stdout.split("\n").filter((l) => l.startsWith("battery-mi:")).length, 1);
+});
+
+test("when the wasm backend fails to initialise, auto falls back to cpu and says why in one line, once", () => {
+  const { result, stderr } = runScenario("wasm-init-fails");
+  assert.deepEqual(result.requested, ["@tensorflow/tfjs-node", "@tensorflow/tfjs-backend-wasm"]);
+  assert.equal(result.backend, "cpu");
+  assert.equal(result.engineBackend, "cpu");
+  assert.deepEqual(
+    result.skipped.map((s) => s.backend),
+    ["tensorflow", "wasm"],
+  );
+  assert.match(result.skipped[0].reason, /^@tensorflow\/tfjs-node is not installed/);
+  assert.equal(result.skipped[1].reason, "initialisation failed (tfjs printed the cause above)");
+  // The cause tfjs printed, once: the binary is not WebAssembly.
+  assert.equal(stderr.match(/Initialization of backend wasm failed/g)?.length, 1, stderr);
+  assert.match(stderr, /CompileError: WebAssembly\.instantiate\(\)/);
+  assert.equal(result.lines.length, 1, `one report line, got ${JSON.stringify(result.lines)}`);
+  assert.equal(
+    result.lines[0],
+    "battery-mi: tfjs backend = cpu; not used: tensorflow (@tensorflow/tfjs-node is not installed (optional dependency; " +
+      "its install downloads libtensorflow)), wasm (initialisation failed (tfjs printed the cause above))",
+  );
+});
+
+test("when @tensorflow/tfjs-backend-wasm cannot be loaded, auto falls back to cpu and names the load error", () => {
+  const { result } = runScenario("wasm-load-fails");
+  assert.equal(result.backend, "cpu");
+  assert.deepEqual(result.skipped[1], {
+    backend: "wasm",
+    reason: "@tensorflow/tfjs-backend-wasm did not load (simulated: tfjs-backend-wasm's script failed to load)",
+  });
+  assert.equal(result.lines.length, 1);
+  assert.match(result.lines[0], /^battery-mi: tfjs backend = cpu; not used: tensorflow \(.*\), wasm \(@tensorflow\/tfjs-backend-wasm did not load \(simulated/);
+});

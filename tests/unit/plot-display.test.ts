@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Module from "node:module";
+import { spawnSync } from "node:child_process";
 import {
   BUNDLE_MARKER,
   HtmlDisplay,
@@ -20,6 +21,8 @@ import {
   show,
   toHtml,
 } from "../../lib/src/plot";
+// Test seam, deliberately not part of battery-mi/plot's public surface.
+import { NodeplotlibLike, setNodeplotlibLoader } from "../../lib/src/plot/display";
 
 /** A tslab-like target that records every HTML output. */
 function fakeTarget(): NotebookTarget & { outputs: string[]; updates: string[][] } {
@@ -134,6 +137,83 @@ test("outside a notebook, show() prints a one-line summary instead of opening a 
   show(fig(), { target: null, write: (l) => void lines.push(l) });
   assert.deepEqual(lines, ['Figure "Capacity & fade": 1 trace (scatter×1), 3 points']);
   assert.throws(() => show({} as never, { target: null }), /expected a figure/);
+});
+
+/** Installs a nodeplotlib stub that records its plot() calls; restore with setNodeplotlibLoader(undefined). */
+function stubNodeplotlib(): { loads: number; calls: unknown[][] } {
+  const rec = { loads: 0, calls: [] as unknown[][] };
+  const stub: NodeplotlibLike = { plot: (...args: unknown[]) => void rec.calls.push(args) };
+  setNodeplotlibLoader(() => {
+    rec.loads++;
+    return stub;
+  });
+  return rec;
+}
+
+test("outside a notebook with browser: true, show() hands the figure's data, layout and config to nodeplotlib", () => {
+  const npl = stubNodeplotlib();
+  try {
+    const f = fig();
+    const lines: string[] = [];
+    show(f, { target: null, browser: true, write: (l) => void lines.push(l) });
+    assert.equal(npl.loads, 1);
+    assert.equal(npl.calls.length, 1);
+    const [data, layout, config] = npl.calls[0];
+    assert.equal(data, f.data, "the figure's own traces array");
+    assert.equal(layout, f.layout, "the figure's own layout");
+    assert.equal(config, f.config);
+    assert.deepEqual(lines, ['Figure "Capacity & fade": 1 trace (scatter×1), 3 points — opening in the browser (nodeplotlib)']);
+    // A notebook target wins over browser: true; browser: false forces the summary line.
+    show(f, { target: fakeTarget(), browser: true });
+    show(f, { target: null, browser: false, write: (l) => void lines.push(l) });
+    assert.equal(npl.calls.length, 1, "nodeplotlib is used for nothing else");
+    assert.equal(lines.length, 2);
+  } finally {
+    setNodeplotlibLoader(undefined);
+  }
+});
+
+test("the real nodeplotlib, as the library resolves it, has the plot(data, layout, config) the stub stands for", () => {
+  // In a child process: this process must not load nodeplotlib (see the last test).
+  const script = 'const n = require("node:module").createRequire(process.argv[1])("nodeplotlib"); ' +
+    'process.stdout.write(typeof n.plot + " " + n.plot.length);';
+  const from = path.resolve(__dirname, "..", "..", "lib", "src", "plot", "display.ts");
+  const r = spawnSync(process.execPath, ["-e", script, from], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^function [1-3]$/);
+});
+
+test("by default show() opens the browser only on a TTY with none of CI, BATTERY_MI_TEST, NODE_TEST_CONTEXT set", () => {
+  const npl = stubNodeplotlib();
+  const vars = ["CI", "BATTERY_MI_TEST", "NODE_TEST_CONTEXT"] as const;
+  const savedEnv = vars.map((k) => process.env[k]);
+  const savedTty = Object.getOwnPropertyDescriptor(process.stdout, "isTTY");
+  const setTty = (v: boolean) => Object.defineProperty(process.stdout, "isTTY", { value: v, configurable: true, writable: true });
+  const lines: string[] = [];
+  const write = (l: string) => void lines.push(l);
+  // Synchronous from here to the finally block: nothing else in this process sees the changed environment.
+  try {
+    for (const k of vars) delete process.env[k];
+    setTty(true);
+    show(fig(), { target: null, write });
+    assert.equal(npl.calls.length, 1, "an interactive terminal opens the browser");
+    assert.match(lines[0], /opening in the browser \(nodeplotlib\)$/);
+    for (const k of vars) {
+      process.env[k] = "1";
+      show(fig(), { target: null, write });
+      delete process.env[k];
+      assert.equal(npl.calls.length, 1, `${k}=1 prints the summary instead`);
+    }
+    setTty(false);
+    show(fig(), { target: null, write });
+    assert.equal(npl.calls.length, 1, "piped output prints the summary");
+    assert.deepEqual(lines.slice(1), Array(4).fill('Figure "Capacity & fade": 1 trace (scatter×1), 3 points'));
+  } finally {
+    vars.forEach((k, i) => (savedEnv[i] === undefined ? delete process.env[k] : (process.env[k] = savedEnv[i])));
+    if (savedTty) Object.defineProperty(process.stdout, "isTTY", savedTty);
+    else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    setNodeplotlibLoader(undefined);
+  }
 });
 
 test("detectNotebook finds a running tslab kernel through its loaded jupyter module, and nothing otherwise", () => {

@@ -98,7 +98,21 @@ interface Attempt {
 }
 
 // Plain `require` with a computed name: tfjs-node is optional, so TypeScript must not try to resolve it.
-const optionalRequire = (name: string): unknown => require(name);
+const requireModule = (name: string): unknown => require(name);
+let optionalRequire: (name: string) => unknown = requireModule;
+
+/**
+ * For tests only (not exported from `battery-mi/nn`): replace how the loader requires
+ * `@tensorflow/tfjs-node` and `@tensorflow/tfjs-backend-wasm`, so a test can stand in a native binding that
+ * loads or a wasm backend that fails, without the real packages. `undefined` restores plain `require`.
+ * Install it before the first {@link loadTf}: the loader remembers its first choice for the process (tests
+ * therefore use it in a child process, where tfjs's backend registry is fresh).
+ *
+ * @internal
+ */
+export function setModuleLoader(loader: ((name: string) => unknown) | undefined): void {
+  optionalRequire = loader ?? requireModule;
+}
 
 const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
 

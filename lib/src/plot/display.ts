@@ -100,6 +100,26 @@ export interface ShowOptions {
   browser?: boolean;
 }
 
+/** What {@link show} uses of nodeplotlib: `plot(data, layout, config)` starts its server and opens a tab. */
+export interface NodeplotlibLike {
+  plot(data: unknown, layout?: unknown, config?: unknown): void;
+}
+
+// Loaded lazily: nodeplotlib pulls in a web server and is only wanted in the browser case.
+const requireNodeplotlib = (): NodeplotlibLike => require("nodeplotlib") as NodeplotlibLike;
+let loadNodeplotlib: () => NodeplotlibLike = requireNodeplotlib;
+
+/**
+ * For tests only (not exported from `battery-mi/plot`): replace how {@link show} loads nodeplotlib, so a
+ * stub can record what it is handed without a web server or a browser. `undefined` restores the real
+ * `require("nodeplotlib")`.
+ *
+ * @internal
+ */
+export function setNodeplotlibLoader(loader: (() => NodeplotlibLike) | undefined): void {
+  loadNodeplotlib = loader ?? requireNodeplotlib;
+}
+
 /** True when an interactive browser window is welcome: a terminal, not CI, not a test run. */
 function browserWelcome(): boolean {
   const env = process.env;
@@ -133,8 +153,7 @@ export function show(fig: Figure, options: ShowOptions = {}): void {
   }
   const write = options.write ?? ((line: string) => void process.stdout.write(line + "\n"));
   if (options.browser ?? browserWelcome()) {
-    // Loaded lazily: nodeplotlib pulls in a web server and is only wanted in this one case.
-    const npl = require("nodeplotlib") as { plot(data: unknown, layout?: unknown, config?: unknown): void };
+    const npl = loadNodeplotlib();
     write(`${summarizeFigure(fig)} — opening in the browser (nodeplotlib)`);
     npl.plot(fig.data, fig.layout, fig.config);
     return;
