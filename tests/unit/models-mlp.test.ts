@@ -66,3 +66,15 @@ describe("MLPRegressor on tfjs", () => {
     assert.throws(() => mlp.predict([[1, 2, 3]]), /3 features but the model was fitted with 2/);
   });
 });
+
+describe("MLPRegressor and DataFrame column names", () => {
+  test("a DataFrame's columns become feature names, and predicting with reordered columns throws like the other estimators", async () => {
+    const { X, Y } = data(30);
+    const y = Y.map((r) => r[0]);
+    const mlp = await new MLPRegressor({ hiddenLayers: [4], epochs: 3, seed: 0, validationFraction: 0 }).fit({ values: X, columns: ["a", "b", "c"] }, y);
+    assert.deepEqual(mlp.featureNames, ["a", "b", "c"]);
+    assert.deepEqual(Array.from(mlp.predict({ values: X.slice(0, 3), columns: ["a", "b", "c"] })), Array.from(mlp.predict(X.slice(0, 3))));
+    const reordered = X.slice(0, 3).map((r) => [r[2], r[1], r[0]]);
+    assert.throws(() => mlp.predict({ values: reordered, columns: ["c", "b", "a"] }), /column 0 of X is 'c' but the model was fitted with 'a'/);
+  });
+});
