@@ -139,3 +139,21 @@ describe("Bayesian model averaging", () => {
     assert.throws(() => new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor() }, prior: { c: 1 } }), ValidationError);
   });
 });
+
+describe("validation error positions", () => {
+  test("crossValidate, gridSearch and learningCurve name a bad row by its index in the data given to them, not its position inside a fold", () => {
+    const { X, y } = data(50, 3);
+    X[40][1] = Number.NaN; // ridge rejects NaN; crossValidate itself lets NaN through for models that take it
+    const rowErr = (e: unknown): boolean => {
+      assert.ok(e instanceof ValidationError, String(e));
+      assert.match(e.message, /X row 40, column 1 is NaN/);
+      assert.equal(e.row, 40);
+      return true;
+    };
+    assert.throws(() => crossValidate(new RidgeRegressor(), X, y, { k: 5, seed: 0 }), rowErr);
+    assert.throws(() => gridSearch((p: { alpha: number }) => new RidgeRegressor(p), { alpha: [1] }, X, y, { k: 5 }), rowErr);
+    assert.throws(() => learningCurve(() => new RidgeRegressor(), X, y, { k: 5, fractions: [1] }), rowErr);
+    // the fold is named too
+    assert.throws(() => crossValidate(new RidgeRegressor(), X, y, { k: 5, seed: 0 }), /fold \d of 5/);
+  });
+});

@@ -138,6 +138,35 @@ function fresh(source: EstimatorSource): Regressor {
   return typeof source === "function" ? source() : source.clone();
 }
 
+/**
+ * Runs a fit or predict on the rows `rows` of the caller's data and, when it throws a {@link ValidationError} about
+ * one sample, rethrows it naming that sample's row in the caller's data (not its position inside the fold).
+ * Works for fits that return a Promise too (the rejection is rewritten).
+ */
+function onRows<R>(caller: string, rows: Int32Array, where: string, run: () => R): R {
+  const rewrite = (e: unknown): unknown => {
+    if (!(e instanceof ValidationError) || e.input === undefined || e.row === undefined || !(e.row >= 0 && e.row < rows.length)) return e;
+    const orig = rows[e.row];
+    const rowText = `${e.input} row ${e.row}`;
+    const message = e.message.includes(rowText)
+      ? e.message.replace(rowText, `${e.input} row ${orig}`)
+      : e.message.replace(`${e.input}[${e.row}]`, `${e.input}[${orig}]`);
+    const out = new ValidationError(`${message} (in the ${where}; rows are numbered as in the data given to ${caller})`, { input: e.input, row: orig, ...(e.column === undefined ? {} : { column: e.column }) });
+    out.stack = `${out.name}: ${out.message}\n${(e.stack ?? "").split("\n").slice(1).join("\n")}`;
+    return out;
+  };
+  let r: R;
+  try {
+    r = run();
+  } catch (e) {
+    throw rewrite(e);
+  }
+  if (typeof r === "object" && r !== null && typeof (r as { then?: unknown }).then === "function") {
+    return (r as unknown as PromiseLike<unknown>).then(undefined, (e: unknown) => { throw rewrite(e); }) as R;
+  }
+  return r;
+}
+
 function prepared(name: string, X: XInput, y: YInput): { M: Matrix; Y: Float64Array } {
   const { X: M } = checkX(name, X, true);
   const cy = checkY(name, y, M.nRows);
@@ -156,8 +185,9 @@ export function crossValidate(source: EstimatorSource, X: XInput, y: YInput, opt
   const oof = new Float64Array(n).fill(Number.NaN);
   const per: RegressionScores[] = [];
   folds.forEach((f, idx) => {
-    const model = fresh(source).fit(selectRows(M, f.train), Float64Array.from(f.train, (i) => Y[i]));
-    const pred = model.predict(selectRows(M, f.test));
+    const where = `fold ${idx + 1} of ${folds.length}`;
+    const model = onRows("crossValidate", f.train, `training rows of ${where}`, () => fresh(source).fit(selectRows(M, f.train), Float64Array.from(f.train, (i) => Y[i])));
+    const pred = onRows("crossValidate", f.test, `test rows of ${where}`, () => model.predict(selectRows(M, f.test)));
     const yt = Float64Array.from(f.test, (i) => Y[i]);
     f.test.forEach((i, k) => (oof[i] = pred[k]));
     const s = regressionScores(yt, pred);
@@ -284,18 +314,19 @@ export function learningCurve(source: EstimatorSource, X: XInput, y: YInput, opt
     const te: number[] = [];
     const tm: number[] = [];
     let size = 0;
-    for (const f of folds) {
+    folds.forEach((f, idx) => {
       const perm = rng.shuffle(Int32Array.from(f.train));
       const m = Math.max(2, Math.round(frac * perm.length));
       const sub = perm.slice(0, m).sort();
       size += m;
-      const model = fresh(source).fit(selectRows(M, sub), Float64Array.from(sub, (i) => Y[i]));
-      tr.push(r2(Float64Array.from(sub, (i) => Y[i]), model.predict(selectRows(M, sub))));
-      const p = model.predict(selectRows(M, f.test));
+      const where = `fold ${idx + 1} of ${folds.length} (training fraction ${frac})`;
+      const model = onRows("learningCurve", sub, `training rows of ${where}`, () => fresh(source).fit(selectRows(M, sub), Float64Array.from(sub, (i) => Y[i])));
+      tr.push(r2(Float64Array.from(sub, (i) => Y[i]), onRows("learningCurve", sub, `training rows of ${where}`, () => model.predict(selectRows(M, sub)))));
+      const p = onRows("learningCurve", f.test, `test rows of ${where}`, () => model.predict(selectRows(M, f.test)));
       const yt = Float64Array.from(f.test, (i) => Y[i]);
       te.push(r2(yt, p));
       tm.push(mae(yt, p));
-    }
+    });
     const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
     const std = (a: number[]): number => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / a.length);
     return { trainSize: Math.round(size / folds.length), trainR2: mean(tr), testR2: mean(te), testR2Std: std(te), testMae: mean(tm), testMaeStd: std(tm) };
