@@ -6,6 +6,10 @@ import path from "node:path";
 import { MLPRegressor } from "../../lib/src/models/mlp";
 import { r2 } from "../../lib/src/models/metrics";
 import { NotFittedError, ValidationError } from "../../lib/src/models/errors";
+import { crossValidate, gridSearch, learningCurve, randomSearch, type CrossValidationResult } from "../../lib/src/models/cross-validation";
+import { BayesianModelAveraging } from "../../lib/src/models/model-averaging";
+import { RidgeRegressor } from "../../lib/src/models/linear";
+import { kFold } from "../../lib/src/models/validation";
 
 /** Two smooth targets of three inputs (a stand-in for capacity and voltage). */
 function data(n: number): { X: number[][]; Y: number[][] } {
@@ -76,5 +80,55 @@ describe("MLPRegressor and DataFrame column names", () => {
     assert.deepEqual(Array.from(mlp.predict({ values: X.slice(0, 3), columns: ["a", "b", "c"] })), Array.from(mlp.predict(X.slice(0, 3))));
     const reordered = X.slice(0, 3).map((r) => [r[2], r[1], r[0]]);
     assert.throws(() => mlp.predict({ values: reordered, columns: ["c", "b", "a"] }), /column 0 of X is 'c' but the model was fitted with 'a'/);
+  });
+});
+
+describe("MLPRegressor (async fit) in the validation utilities and model averaging", () => {
+  const tiny = (o: { epochs?: number } = {}): MLPRegressor => new MLPRegressor({ hiddenLayers: [4], epochs: 5, seed: 0, validationFraction: 0, ...o });
+  const { X, Y } = data(36);
+  const y = Y.map((r) => r[0]);
+
+  test("crossValidate returns a Promise for an async estimator, with the same out-of-fold predictions as fitting each fold by hand", async () => {
+    const pending = crossValidate(tiny(), X, y, { k: 3, seed: 0 });
+    assert.ok(pending instanceof Promise);
+    const cv: CrossValidationResult = await pending;
+    assert.equal(cv.folds.length, 3);
+    assert.equal(cv.pooled.n, 36);
+    for (const f of kFold(36, 3, 0)) {
+      const m = await tiny().fit(Array.from(f.train, (i) => X[i]), Array.from(f.train, (i) => y[i]));
+      const p = m.predict(Array.from(f.test, (i) => X[i]));
+      f.test.forEach((i, k) => assert.equal(cv.oofPredictions[i], p[k]));
+    }
+    // a factory works the same; a synchronous estimator still gets a plain result
+    const again = await crossValidate(() => tiny(), X, y, { k: 3, seed: 0 });
+    assert.deepEqual(Array.from(again.oofPredictions), Array.from(cv.oofPredictions));
+    const sync: CrossValidationResult = crossValidate(new RidgeRegressor(), X, y, { k: 3 });
+    assert.ok(!(sync instanceof Promise));
+  });
+
+  test("gridSearch, randomSearch and learningCurve accept async estimators and resolve to their usual results", async () => {
+    const grid = await gridSearch((p: { epochs: number }) => tiny(p), { epochs: [1, 4] }, X, y, { k: 2 });
+    assert.deepEqual(grid.map((c) => c.params.epochs).sort(), [1, 4]);
+    const rs = await randomSearch((p: { epochs: number }) => tiny(p), { epochs: { intUniform: [1, 3] } }, X, y, { k: 2, nIter: 2, seed: 1 });
+    assert.equal(rs.length, 2);
+    const lc = await learningCurve(tiny(), X, y, { k: 2, fractions: [0.5, 1] });
+    assert.equal(lc.length, 2);
+    assert.ok(lc[1].trainSize > lc[0].trainSize);
+  });
+
+  test("Bayesian model averaging with an MLP member: fit returns a Promise of the averager, whose members are the refitted models", async () => {
+    const bma = new BayesianModelAveraging({ models: { ridge: new RidgeRegressor({ alpha: 0.1 }), mlp: tiny() }, k: 3 });
+    const pending = bma.fit(X, y);
+    assert.ok(pending instanceof Promise);
+    assert.equal(await pending, bma);
+    const w = bma.weights;
+    assert.ok(Math.abs(w.ridge + w.mlp - 1) < 1e-12);
+    const { mean, perModel } = bma.predictWithStd(X.slice(0, 4));
+    const alone = await tiny().fit(X, y);
+    assert.deepEqual(Array.from(perModel.mlp), Array.from(alone.predict(X.slice(0, 4))));
+    for (let i = 0; i < 4; i++) assert.ok(Math.abs(mean[i] - (w.ridge * perModel.ridge[i] + w.mlp * perModel.mlp[i])) < 1e-9);
+    // with only synchronous members, fit stays synchronous (and typed so)
+    const syncBma: BayesianModelAveraging<{ a: RidgeRegressor; b: RidgeRegressor }> = new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor({ alpha: 10 }) } }).fit(X, y);
+    assert.ok(Math.abs(syncBma.weights.a + syncBma.weights.b - 1) < 1e-12);
   });
 });

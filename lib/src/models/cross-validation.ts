@@ -12,6 +12,7 @@ import { checkX, checkY, type XInput, type YInput } from "./input";
 import { selectRows, type Matrix } from "./matrix";
 import { mae, r2, rmse } from "./metrics";
 import { Rng } from "./random";
+import { andThen, forEachInOrder, isThenable, type MaybePromise } from "./maybe-async";
 import { kFold, type Fold } from "./validation";
 
 /** Metrics of one set of predictions. */
@@ -134,7 +135,33 @@ export interface CrossValidationResult {
 /** Anything with `clone()` that gives a fresh unfitted regressor, or a factory function. */
 export type EstimatorSource = Regressor | (() => Regressor);
 
-function fresh(source: EstimatorSource): Regressor {
+/**
+ * An estimator whose `fit` trains asynchronously and returns a Promise (e.g. {@link MLPRegressor}, which trains on
+ * tfjs). The validation utilities accept it and then return a Promise of their usual result.
+ */
+export interface AsyncRegressor {
+  /** Learns from X and y; resolves when trained. */
+  fit(X: XInput, y: YInput): PromiseLike<unknown>;
+  /** Predicts one value per row of X (synchronous once fitted). */
+  predict(X: XInput): Float64Array;
+  /** An unfitted copy with the same options. */
+  clone(): AsyncRegressor;
+}
+
+/** An {@link AsyncRegressor} to clone, or a factory of one. */
+export type AsyncEstimatorSource = AsyncRegressor | (() => AsyncRegressor);
+
+/** Any estimator source the validation utilities accept. */
+export type AnyEstimatorSource = Regressor | AsyncRegressor | (() => Regressor | AsyncRegressor);
+
+/** What the utilities need of an estimator, whichever kind its `fit` is. @internal */
+interface AnyRegressor {
+  fit(X: XInput, y: YInput): unknown;
+  predict(X: XInput): Float64Array;
+}
+
+/** @internal A fresh unfitted estimator from a source (a clone, or a factory's product). */
+export function freshEstimator(source: AnyEstimatorSource): AnyRegressor {
   return typeof source === "function" ? source() : source.clone();
 }
 
@@ -161,9 +188,7 @@ function onRows<R>(caller: string, rows: Int32Array, where: string, run: () => R
   } catch (e) {
     throw rewrite(e);
   }
-  if (typeof r === "object" && r !== null && typeof (r as { then?: unknown }).then === "function") {
-    return (r as unknown as PromiseLike<unknown>).then(undefined, (e: unknown) => { throw rewrite(e); }) as R;
-  }
+  if (isThenable(r)) return Promise.resolve(r).catch((e: unknown) => { throw rewrite(e); }) as R;
   return r;
 }
 
@@ -174,43 +199,74 @@ function prepared(name: string, X: XInput, y: YInput): { M: Matrix; Y: Float64Ar
   return { M, Y: cy.Y };
 }
 
+function foldsFor(n: number, options: CrossValidateOptions): Fold[] {
+  return options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(n, options.k ?? 5, options.seed ?? 0));
+}
+
+/**
+ * Cross-validation on checked data; synchronous unless a fit returns a Promise. `caller` names the public function
+ * in error messages. @internal
+ */
+export function crossValidateChecked(caller: string, source: AnyEstimatorSource, M: Matrix, Y: Float64Array, folds: readonly Fold[], onFold?: CrossValidateOptions["onFold"]): MaybePromise<CrossValidationResult> {
+  const n = M.nRows;
+  const oof = new Float64Array(n).fill(Number.NaN);
+  const per: RegressionScores[] = [];
+  const done = forEachInOrder(folds, (f, idx) => {
+    const where = `fold ${idx + 1} of ${folds.length}`;
+    const model = freshEstimator(source);
+    const fitted = onRows(caller, f.train, `training rows of ${where}`, () => model.fit(selectRows(M, f.train), Float64Array.from(f.train, (i) => Y[i])));
+    return andThen(fitted, () => {
+      const pred = onRows(caller, f.test, `test rows of ${where}`, () => model.predict(selectRows(M, f.test)));
+      const yt = Float64Array.from(f.test, (i) => Y[i]);
+      f.test.forEach((i, k) => (oof[i] = pred[k]));
+      const s = regressionScores(yt, pred);
+      per.push(s);
+      onFold?.(idx + 1, folds.length, s);
+    });
+  });
+  return andThen(done, () => {
+    const covered = oof.every((v) => !Number.isNaN(v));
+    const mask = Array.from(oof, (v) => !Number.isNaN(v));
+    const yCovered = Y.filter((_, i) => mask[i]);
+    const pCovered = oof.filter((_, i) => mask[i]);
+    const avg = (key: "r2" | "mae" | "rmse"): number => per.reduce((s, f) => s + f[key], 0) / per.length;
+    const sd = (key: "r2" | "mae" | "rmse"): number => {
+      const m = avg(key);
+      return Math.sqrt(per.reduce((s, f) => s + (f[key] - m) ** 2, 0) / per.length);
+    };
+    return {
+      folds: per,
+      mean: { r2: avg("r2"), mae: avg("mae"), rmse: avg("rmse"), n: covered ? n : yCovered.length },
+      std: { r2: sd("r2"), mae: sd("mae"), rmse: sd("rmse") },
+      pooled: regressionScores(yCovered, pCovered),
+      oofPredictions: oof,
+      yTrue: Float64Array.from(Y),
+    };
+  });
+}
+
 /**
  * K-fold (or group K-fold) cross-validation: a fresh clone is fitted per fold; returns per-fold, mean and
  * pooled metrics and the out-of-fold predictions.
+ *
+ * **Asynchronous estimators.** When the estimator's `fit` returns a Promise (an {@link AsyncRegressor} such as
+ * `MLPRegressor`), `crossValidate` returns a Promise of the same result: `await crossValidate(mlp, X, y)`. Folds
+ * are then fitted one after another, so results are identical to the synchronous path. With a synchronous
+ * estimator the result is returned directly, as before. The overloads give the precise type in both cases.
+ *
+ * @example
+ * ```ts
+ * const cv = crossValidate(randomForest({ seed: 0 }), X, y, { k: 5 });       // CrossValidationResult
+ * const cvNet = await crossValidate(mlpRegressor({ epochs: 50 }), X, y);      // Promise<CrossValidationResult>
+ * ```
+ * @throws ValidationError for bad input; a bad row is named by its index in X (and its fold).
  */
-export function crossValidate(source: EstimatorSource, X: XInput, y: YInput, options: CrossValidateOptions = {}): CrossValidationResult {
+export function crossValidate(source: EstimatorSource, X: XInput, y: YInput, options?: CrossValidateOptions): CrossValidationResult;
+export function crossValidate(source: AsyncEstimatorSource, X: XInput, y: YInput, options?: CrossValidateOptions): Promise<CrossValidationResult>;
+export function crossValidate(source: AnyEstimatorSource, X: XInput, y: YInput, options?: CrossValidateOptions): MaybePromise<CrossValidationResult>;
+export function crossValidate(source: AnyEstimatorSource, X: XInput, y: YInput, options: CrossValidateOptions = {}): MaybePromise<CrossValidationResult> {
   const { M, Y } = prepared("crossValidate", X, y);
-  const n = M.nRows;
-  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(n, options.k ?? 5, options.seed ?? 0));
-  const oof = new Float64Array(n).fill(Number.NaN);
-  const per: RegressionScores[] = [];
-  folds.forEach((f, idx) => {
-    const where = `fold ${idx + 1} of ${folds.length}`;
-    const model = onRows("crossValidate", f.train, `training rows of ${where}`, () => fresh(source).fit(selectRows(M, f.train), Float64Array.from(f.train, (i) => Y[i])));
-    const pred = onRows("crossValidate", f.test, `test rows of ${where}`, () => model.predict(selectRows(M, f.test)));
-    const yt = Float64Array.from(f.test, (i) => Y[i]);
-    f.test.forEach((i, k) => (oof[i] = pred[k]));
-    const s = regressionScores(yt, pred);
-    per.push(s);
-    options.onFold?.(idx + 1, folds.length, s);
-  });
-  const covered = oof.every((v) => !Number.isNaN(v));
-  const mask = Array.from(oof, (v) => !Number.isNaN(v));
-  const yCovered = Y.filter((_, i) => mask[i]);
-  const pCovered = oof.filter((_, i) => mask[i]);
-  const avg = (key: "r2" | "mae" | "rmse"): number => per.reduce((s, f) => s + f[key], 0) / per.length;
-  const sd = (key: "r2" | "mae" | "rmse"): number => {
-    const m = avg(key);
-    return Math.sqrt(per.reduce((s, f) => s + (f[key] - m) ** 2, 0) / per.length);
-  };
-  return {
-    folds: per,
-    mean: { r2: avg("r2"), mae: avg("mae"), rmse: avg("rmse"), n: covered ? n : yCovered.length },
-    std: { r2: sd("r2"), mae: sd("mae"), rmse: sd("rmse") },
-    pooled: regressionScores(yCovered, pCovered),
-    oofPredictions: oof,
-    yTrue: Float64Array.from(Y),
-  };
+  return crossValidateChecked("crossValidate", source, M, Y, foldsFor(M.nRows, options), options.onFold);
 }
 
 /** One evaluated candidate of a search. */
@@ -230,46 +286,64 @@ function rankCandidates<P>(cands: SearchCandidate<P>[], scoring: "r2" | "mae" | 
   return [...cands].sort((a, b) => sign * (a.result.mean[scoring] - b.result.mean[scoring]));
 }
 
+/** Cross-validates every parameter set on the same folds, one after another, and ranks them. */
+function evaluateCandidates<P>(caller: string, make: (params: P) => Regressor | AsyncRegressor, combos: P[], M: Matrix, Y: Float64Array, options: SearchOptions): MaybePromise<SearchCandidate<P>[]> {
+  const folds = foldsFor(M.nRows, options);
+  const cands: SearchCandidate<P>[] = [];
+  const done = forEachInOrder(combos, (params) =>
+    andThen(crossValidateChecked(caller, () => make(params), M, Y, folds, options.onFold), (result) => {
+      cands.push({ params, result });
+    }));
+  return andThen(done, () => rankCandidates(cands, options.scoring ?? "r2"));
+}
+
 /**
  * Exhaustive search over a grid of options, each candidate cross-validated on the same folds.
+ * Returns a Promise when `make` builds estimators whose `fit` is asynchronous (see {@link crossValidate}).
  * @param make - builds an estimator from one combination of options
  * @param grid - option name → list of values
  * @returns candidates ranked best first (by mean fold score)
  */
+export function gridSearch<P extends Record<string, unknown>>(make: (params: P) => Regressor, grid: { [K in keyof P]: readonly P[K][] }, X: XInput, y: YInput, options?: SearchOptions): SearchCandidate<P>[];
+export function gridSearch<P extends Record<string, unknown>>(make: (params: P) => AsyncRegressor, grid: { [K in keyof P]: readonly P[K][] }, X: XInput, y: YInput, options?: SearchOptions): Promise<SearchCandidate<P>[]>;
+export function gridSearch<P extends Record<string, unknown>>(make: (params: P) => Regressor | AsyncRegressor, grid: { [K in keyof P]: readonly P[K][] }, X: XInput, y: YInput, options?: SearchOptions): MaybePromise<SearchCandidate<P>[]>;
 export function gridSearch<P extends Record<string, unknown>>(
-  make: (params: P) => Regressor,
+  make: (params: P) => Regressor | AsyncRegressor,
   grid: { [K in keyof P]: readonly P[K][] },
   X: XInput,
   y: YInput,
   options: SearchOptions = {},
-): SearchCandidate<P>[] {
+): MaybePromise<SearchCandidate<P>[]> {
   const keys = Object.keys(grid) as (keyof P)[];
   for (const k of keys) if (!Array.isArray(grid[k]) || grid[k].length === 0) throw new ValidationError(`gridSearch: grid.${String(k)} must be a non-empty list`);
   const { M, Y } = prepared("gridSearch", X, y);
-  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(M.nRows, options.k ?? 5, options.seed ?? 0));
   const combos: P[] = [{} as P];
   for (const k of keys) {
     const next: P[] = [];
     for (const c of combos) for (const v of grid[k]) next.push({ ...c, [k]: v });
     combos.splice(0, combos.length, ...next);
   }
-  const cands = combos.map((params) => ({ params, result: crossValidate(() => make(params), M, Y, { ...options, folds }) }));
-  return rankCandidates(cands, options.scoring ?? "r2");
+  return evaluateCandidates("gridSearch", make, combos, M, Y, options);
 }
 
 /** A distribution for {@link randomSearch}: a list to choose from, or a (log-)uniform range. */
 export type ParamDistribution = readonly unknown[] | { uniform: [number, number] } | { logUniform: [number, number] } | { intUniform: [number, number] };
 
-/** Random search: `nIter` draws from the distributions (seeded), each cross-validated on the same folds. */
+/**
+ * Random search: `nIter` draws from the distributions (seeded), each cross-validated on the same folds.
+ * Returns a Promise when `make` builds estimators whose `fit` is asynchronous (see {@link crossValidate}).
+ */
+export function randomSearch<P extends Record<string, unknown>>(make: (params: P) => Regressor, distributions: { [K in keyof P]: ParamDistribution }, X: XInput, y: YInput, options?: SearchOptions & { nIter?: number }): SearchCandidate<P>[];
+export function randomSearch<P extends Record<string, unknown>>(make: (params: P) => AsyncRegressor, distributions: { [K in keyof P]: ParamDistribution }, X: XInput, y: YInput, options?: SearchOptions & { nIter?: number }): Promise<SearchCandidate<P>[]>;
+export function randomSearch<P extends Record<string, unknown>>(make: (params: P) => Regressor | AsyncRegressor, distributions: { [K in keyof P]: ParamDistribution }, X: XInput, y: YInput, options?: SearchOptions & { nIter?: number }): MaybePromise<SearchCandidate<P>[]>;
 export function randomSearch<P extends Record<string, unknown>>(
-  make: (params: P) => Regressor,
+  make: (params: P) => Regressor | AsyncRegressor,
   distributions: { [K in keyof P]: ParamDistribution },
   X: XInput,
   y: YInput,
   options: SearchOptions & { nIter?: number } = {},
-): SearchCandidate<P>[] {
+): MaybePromise<SearchCandidate<P>[]> {
   const { M, Y } = prepared("randomSearch", X, y);
-  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(M.nRows, options.k ?? 5, options.seed ?? 0));
   const rng = new Rng((options.seed ?? 0) + 1);
   const draw = (d: ParamDistribution): unknown => {
     if (Array.isArray(d)) return d[rng.nextInt(d.length)];
@@ -279,13 +353,14 @@ export function randomSearch<P extends Record<string, unknown>>(
     if (o.intUniform) return o.intUniform[0] + rng.nextInt(o.intUniform[1] - o.intUniform[0] + 1);
     throw new ValidationError(`randomSearch: unknown distribution ${JSON.stringify(d)} (use a list, {uniform}, {logUniform} or {intUniform})`);
   };
-  const cands: SearchCandidate<P>[] = [];
+  // all draws first (the fits do not use this generator, so the sequence is the same as drawing between fits)
+  const combos: P[] = [];
   for (let it = 0; it < (options.nIter ?? 10); it++) {
     const params = {} as P;
     for (const k of Object.keys(distributions) as (keyof P)[]) params[k] = draw(distributions[k]) as P[keyof P];
-    cands.push({ params, result: crossValidate(() => make(params), M, Y, { ...options, folds }) });
+    combos.push(params);
   }
-  return rankCandidates(cands, options.scoring ?? "r2");
+  return evaluateCandidates("randomSearch", make, combos, M, Y, options);
 }
 
 /** One point of a learning curve. */
@@ -300,35 +375,46 @@ export interface LearningCurvePoint {
 
 /**
  * Learning curve: for each training-set fraction, fits on that share of every training fold (seeded subsample)
- * and scores on the fold's test set.
+ * and scores on the fold's test set. Returns a Promise when the estimator's `fit` is asynchronous (see
+ * {@link crossValidate}).
  * @param fractions - shares of the training folds, in (0, 1]. Default [0.1, 0.25, 0.5, 0.75, 1].
  */
-export function learningCurve(source: EstimatorSource, X: XInput, y: YInput, options: CrossValidateOptions & { fractions?: readonly number[] } = {}): LearningCurvePoint[] {
+export function learningCurve(source: EstimatorSource, X: XInput, y: YInput, options?: CrossValidateOptions & { fractions?: readonly number[] }): LearningCurvePoint[];
+export function learningCurve(source: AsyncEstimatorSource, X: XInput, y: YInput, options?: CrossValidateOptions & { fractions?: readonly number[] }): Promise<LearningCurvePoint[]>;
+export function learningCurve(source: AnyEstimatorSource, X: XInput, y: YInput, options?: CrossValidateOptions & { fractions?: readonly number[] }): MaybePromise<LearningCurvePoint[]>;
+export function learningCurve(source: AnyEstimatorSource, X: XInput, y: YInput, options: CrossValidateOptions & { fractions?: readonly number[] } = {}): MaybePromise<LearningCurvePoint[]> {
   const { M, Y } = prepared("learningCurve", X, y);
-  const folds = options.folds ?? (options.groups ? groupKFold(options.groups, options.k ?? 5, options.seed) : kFold(M.nRows, options.k ?? 5, options.seed ?? 0));
+  const folds = foldsFor(M.nRows, options);
   const fractions = options.fractions ?? [0.1, 0.25, 0.5, 0.75, 1];
+  for (const frac of fractions) if (!(frac > 0 && frac <= 1)) throw new ValidationError(`learningCurve: fractions must be in (0, 1], got ${frac}`);
   const rng = new Rng(options.seed ?? 0);
-  return fractions.map((frac) => {
-    if (!(frac > 0 && frac <= 1)) throw new ValidationError(`learningCurve: fractions must be in (0, 1], got ${frac}`);
+  const points: LearningCurvePoint[] = [];
+  const done = forEachInOrder(fractions, (frac) => {
     const tr: number[] = [];
     const te: number[] = [];
     const tm: number[] = [];
     let size = 0;
-    folds.forEach((f, idx) => {
+    const foldsDone = forEachInOrder(folds, (f, idx) => {
       const perm = rng.shuffle(Int32Array.from(f.train));
       const m = Math.max(2, Math.round(frac * perm.length));
       const sub = perm.slice(0, m).sort();
       size += m;
       const where = `fold ${idx + 1} of ${folds.length} (training fraction ${frac})`;
-      const model = onRows("learningCurve", sub, `training rows of ${where}`, () => fresh(source).fit(selectRows(M, sub), Float64Array.from(sub, (i) => Y[i])));
-      tr.push(r2(Float64Array.from(sub, (i) => Y[i]), onRows("learningCurve", sub, `training rows of ${where}`, () => model.predict(selectRows(M, sub)))));
-      const p = onRows("learningCurve", f.test, `test rows of ${where}`, () => model.predict(selectRows(M, f.test)));
-      const yt = Float64Array.from(f.test, (i) => Y[i]);
-      te.push(r2(yt, p));
-      tm.push(mae(yt, p));
+      const model = freshEstimator(source);
+      const fitted = onRows("learningCurve", sub, `training rows of ${where}`, () => model.fit(selectRows(M, sub), Float64Array.from(sub, (i) => Y[i])));
+      return andThen(fitted, () => {
+        tr.push(r2(Float64Array.from(sub, (i) => Y[i]), onRows("learningCurve", sub, `training rows of ${where}`, () => model.predict(selectRows(M, sub)))));
+        const p = onRows("learningCurve", f.test, `test rows of ${where}`, () => model.predict(selectRows(M, f.test)));
+        const yt = Float64Array.from(f.test, (i) => Y[i]);
+        te.push(r2(yt, p));
+        tm.push(mae(yt, p));
+      });
     });
-    const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
-    const std = (a: number[]): number => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / a.length);
-    return { trainSize: Math.round(size / folds.length), trainR2: mean(tr), testR2: mean(te), testR2Std: std(te), testMae: mean(tm), testMaeStd: std(tm) };
+    return andThen(foldsDone, () => {
+      const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+      const std = (a: number[]): number => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / a.length);
+      points.push({ trainSize: Math.round(size / folds.length), trainR2: mean(tr), testR2: mean(te), testR2Std: std(te), testMae: mean(tm), testMaeStd: std(tm) });
+    });
   });
+  return andThen(done, () => points);
 }

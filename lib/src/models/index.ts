@@ -71,10 +71,13 @@ export type {
   CrossValidateOptions,
   CrossValidationResult,
   EstimatorSource,
+  AsyncRegressor,
+  AsyncEstimatorSource,
+  AnyEstimatorSource,
   SearchCandidate,
   SearchOptions,
   ParamDistribution,
   LearningCurvePoint,
 } from "./cross-validation";
 export { BayesianModelAveraging, bayesianModelAveraging } from "./model-averaging";
-export type { ModelAveragingOptions, AveragedModelInfo } from "./model-averaging";
+export type { ModelAveragingOptions, AveragedModelInfo, ModelAveragingFitResult } from "./model-averaging";

@@ -2,15 +2,37 @@
  * Bayesian model averaging (§2.2.4): combine several regressors with weights from their held-out likelihood and
  * report a mean with an uncertainty that includes the spread between models.
  */
-import type { Regressor } from "./base";
-import { crossValidate, type CrossValidationResult, type EstimatorSource } from "./cross-validation";
+import {
+  crossValidateChecked, freshEstimator, groupKFold, type AnyEstimatorSource, type CrossValidationResult,
+} from "./cross-validation";
 import { NotFittedError, ValidationError } from "./errors";
 import { checkX, checkY, type XInput, type YInput } from "./input";
+import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async";
+import { kFold } from "./validation";
+
+/** True when an estimator's `fit` returns a Promise. @internal */
+type FitIsAsync<E> = E extends { fit(...args: never[]): infer F } ? (F extends PromiseLike<unknown> ? true : false) : false;
+/** True when a source (estimator or factory) gives an estimator whose `fit` returns a Promise. @internal */
+type SourceIsAsync<S> = S extends (...args: never[]) => infer R ? FitIsAsync<R> : FitIsAsync<S>;
+/** Names of members whose `fit` is certainly asynchronous. @internal */
+type AsyncMemberNames<M> = { [K in keyof M]: [SourceIsAsync<M[K]>] extends [true] ? K : never }[keyof M];
+
+/**
+ * What {@link BayesianModelAveraging.fit} returns for members `M`: `T` when every member fits synchronously,
+ * `Promise<T>` when one of them is asynchronous (e.g. an MLP), and either when the member types do not say.
+ */
+export type ModelAveragingFitResult<M, T> =
+  [{ [K in keyof M]: SourceIsAsync<M[K]> }[keyof M]] extends [false] ? T
+    : [AsyncMemberNames<M>] extends [never] ? MaybePromise<T>
+      : Promise<T>;
 
 /** Options of {@link BayesianModelAveraging}. */
-export interface ModelAveragingOptions {
-  /** The candidate models by name: estimators (cloned) or factories. At least two. */
-  models: Record<string, EstimatorSource>;
+export interface ModelAveragingOptions<M extends Record<string, AnyEstimatorSource> = Record<string, AnyEstimatorSource>> {
+  /**
+   * The candidate models by name: estimators (cloned) or factories. At least two. Members whose `fit` returns a
+   * Promise (an MLP) are allowed; `fit` then returns a Promise too.
+   */
+  models: M;
   /** Folds for the out-of-fold predictions that score each model. Default 5. */
   k?: number;
   /** Group labels for group K-fold (see crossValidate). */
@@ -51,11 +73,11 @@ export interface AveragedModelInfo {
  * const { mean, std } = bma.predictWithStd(Xtest);
  * ```
  */
-export class BayesianModelAveraging {
-  readonly options: Readonly<ModelAveragingOptions>;
-  private fitted: { infos: AveragedModelInfo[]; models: Regressor[] } | null = null;
+export class BayesianModelAveraging<M extends Record<string, AnyEstimatorSource> = Record<string, AnyEstimatorSource>> {
+  readonly options: Readonly<ModelAveragingOptions<M>>;
+  private fitted: { infos: AveragedModelInfo[]; models: { predict(X: XInput): Float64Array }[] } | null = null;
 
-  constructor(options: ModelAveragingOptions) {
+  constructor(options: ModelAveragingOptions<M>) {
     const names = Object.keys(options.models ?? {});
     if (names.length < 2) throw new ValidationError(`BayesianModelAveraging: give at least two models, got ${names.length}`);
     if (options.prior) {
@@ -75,36 +97,47 @@ export class BayesianModelAveraging {
     ];
   }
 
-  /** Scores every model out of fold, computes weights, refits each on all data. Returns `this`. */
-  fit(X: XInput, y: YInput): this {
+  /**
+   * Scores every model out of fold, computes weights, refits each on all data. Returns `this` — or a Promise of
+   * `this` when a member's `fit` is asynchronous (an MLP): `await bma.fit(X, y)`. Members are cross-validated and
+   * refitted one after another either way, so the result does not depend on which path ran.
+   */
+  fit(X: XInput, y: YInput): ModelAveragingFitResult<M, this> {
     const { X: M } = checkX("BayesianModelAveraging", X, true);
     const { Y } = checkY("BayesianModelAveraging", y, M.nRows);
     const names = Object.keys(this.options.models);
-    const infos: AveragedModelInfo[] = names.map((name) => {
-      const cv = crossValidate(this.options.models[name], M, Y, { k: this.options.k ?? 5, groups: this.options.groups, seed: this.options.seed ?? 0 });
-      const n = Y.length;
-      let sse = 0;
-      for (let i = 0; i < n; i++) sse += (Y[i] - cv.oofPredictions[i]) ** 2;
-      const s2 = Math.max(sse / n, 1e-300);
-      const logLikelihood = -0.5 * n * (Math.log(2 * Math.PI * s2) + 1);
-      return { name, weight: 0, logLikelihood, residualStd: Math.sqrt(s2), cv };
+    const k = this.options.k ?? 5;
+    const seed = this.options.seed ?? 0;
+    const folds = this.options.groups ? groupKFold(this.options.groups, k, seed) : kFold(M.nRows, k, seed);
+    const infos: AveragedModelInfo[] = [];
+    const scored = forEachInOrder(names, (name) =>
+      andThen(crossValidateChecked("BayesianModelAveraging", this.options.models[name], M, Y, folds), (cv) => {
+        const n = Y.length;
+        let sse = 0;
+        for (let i = 0; i < n; i++) sse += (Y[i] - cv.oofPredictions[i]) ** 2;
+        const s2 = Math.max(sse / n, 1e-300);
+        const logLikelihood = -0.5 * n * (Math.log(2 * Math.PI * s2) + 1);
+        infos.push({ name, weight: 0, logLikelihood, residualStd: Math.sqrt(s2), cv });
+      }));
+    const result = andThen(scored, () => {
+      const prior = (name: string): number => (this.options.prior ? (this.options.prior[name] ?? 0) : 1);
+      const score = (info: AveragedModelInfo): number =>
+        Math.log(prior(info.name)) + ((this.options.weighting ?? "bma") === "bma" ? info.logLikelihood : info.logLikelihood / Y.length);
+      const mx = Math.max(...infos.map(score));
+      const raw = infos.map((i) => Math.exp(score(i) - mx));
+      const total = raw.reduce((a, b) => a + b, 0);
+      infos.forEach((info, j) => (info.weight = raw[j] / total));
+      const models = names.map((name) => freshEstimator(this.options.models[name]));
+      const refitted = forEachInOrder(models, (m) => m.fit(M, Y));
+      return andThen(refitted, () => {
+        this.fitted = { infos, models };
+        return this;
+      });
     });
-    const prior = (name: string): number => (this.options.prior ? (this.options.prior[name] ?? 0) : 1);
-    const score = (info: AveragedModelInfo): number =>
-      Math.log(prior(info.name)) + ((this.options.weighting ?? "bma") === "bma" ? info.logLikelihood : info.logLikelihood / Y.length);
-    const mx = Math.max(...infos.map(score));
-    const raw = infos.map((i) => Math.exp(score(i) - mx));
-    const total = raw.reduce((a, b) => a + b, 0);
-    infos.forEach((info, k) => (info.weight = raw[k] / total));
-    const models = names.map((name) => {
-      const src = this.options.models[name];
-      return (typeof src === "function" ? src() : src.clone()).fit(M, Y);
-    });
-    this.fitted = { infos, models };
-    return this;
+    return result as ModelAveragingFitResult<M, this>;
   }
 
-  private state(): { infos: AveragedModelInfo[]; models: Regressor[] } {
+  private state(): { infos: AveragedModelInfo[]; models: { predict(X: XInput): Float64Array }[] } {
     if (!this.fitted) throw new NotFittedError("BayesianModelAveraging", "predict");
     return this.fitted;
   }
@@ -144,6 +177,6 @@ export class BayesianModelAveraging {
 }
 
 /** Factory: `bayesianModelAveraging({ models: { ... } })`. */
-export function bayesianModelAveraging(options: ModelAveragingOptions): BayesianModelAveraging {
+export function bayesianModelAveraging<M extends Record<string, AnyEstimatorSource>>(options: ModelAveragingOptions<M>): BayesianModelAveraging<M> {
   return new BayesianModelAveraging(options);
 }
