@@ -157,3 +157,45 @@ describe("validation error positions", () => {
     assert.throws(() => crossValidate(new RidgeRegressor(), X, y, { k: 5, seed: 0 }), /fold \d of 5/);
   });
 });
+
+describe("grouped train/test split sizes", () => {
+  const dominated = [...Array.from({ length: 90 }, () => "big"), ...Array.from({ length: 10 }, (_, i) => `single-${i}`)];
+
+  test("one group of 90 rows plus 10 singletons: testFraction 0.2 is not met by putting the big group in the test set; it throws with the closest achievable share", () => {
+    for (const seed of [0, 1, 2, 3, 4]) {
+      assert.throws(() => trainTestSplit(100, { testFraction: 0.2, seed, groups: dominated }), (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.match(e.message, /testFraction 0\.2/);
+        assert.match(e.message, /closest.*0\.1 \(10 of 100 rows\)/);
+        assert.match(e.message, /'big' has 90 rows/);
+        return true;
+      });
+    }
+    // accepting a wider tolerance gives the 10 singletons, never the 90-row group
+    const s = trainTestSplit(100, { testFraction: 0.2, seed: 0, groups: dominated, tolerance: 0.1 });
+    assert.equal(s.test.length, 10);
+    assert.equal(s.train.length, 90);
+  });
+
+  test("groups of unequal sizes: the test share is within the tolerance of the request for every seed, and groups stay whole", () => {
+    // sizes 1..20 (210 rows)
+    const groups: string[] = [];
+    for (let g = 1; g <= 20; g++) for (let k = 0; k < g; k++) groups.push(`g${g}`);
+    for (const frac of [0.1, 0.2, 0.3, 0.5]) {
+      for (let seed = 0; seed < 20; seed++) {
+        const s = trainTestSplit(groups.length, { testFraction: frac, seed, groups });
+        const share = s.test.length / groups.length;
+        assert.ok(Math.abs(share - frac) <= 0.02, `frac ${frac} seed ${seed}: ${share}`);
+        const testGroups = new Set(Array.from(s.test, (i) => groups[i]));
+        assert.ok(Array.from(s.train).every((i) => !testGroups.has(groups[i])));
+        assert.equal(s.train.length + s.test.length, groups.length);
+      }
+    }
+    // which groups go to the test set depends on the seed
+    const a = Array.from(trainTestSplit(groups.length, { testFraction: 0.3, seed: 1, groups }).test);
+    const b = Array.from(trainTestSplit(groups.length, { testFraction: 0.3, seed: 2, groups }).test);
+    assert.notDeepEqual(a, b);
+    assert.throws(() => trainTestSplit(3, { groups: ["a", "a", "a"] }), /at least 2 groups/);
+    assert.throws(() => trainTestSplit(4, { groups: ["a", "a", "b", "b"], tolerance: -1 }), /tolerance/);
+  });
+});

@@ -28,11 +28,37 @@ export function regressionScores(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
   return { r2: r2(yTrue, yPred), mae: mae(yTrue, yPred), rmse: rmse(yTrue, yPred), n: yTrue.length };
 }
 
+/** Options of {@link trainTestSplit}. */
+export interface TrainTestSplitOptions {
+  /** Share of samples in the test set, in (0, 1). Default 0.2. */
+  testFraction?: number;
+  /** Shuffle seed. Default 0. */
+  seed?: number;
+  /** Group label per sample: whole groups go to one side (see below). */
+  groups?: ArrayLike<string | number>;
+  /**
+   * With `groups`: the largest accepted gap between the achieved test share and `testFraction` (absolute, as a
+   * share of all samples). Default 0.05. When no choice of whole groups comes that close — typically because one
+   * group holds most of the rows — the split throws and says the closest share it found.
+   */
+  tolerance?: number;
+}
+
 /**
  * Seeded shuffled train/test split of `n` samples.
- * @param testFraction - share of samples in the test set, in (0, 1). Default 0.2.
+ *
+ * Without `groups`, `round(testFraction · n)` samples (at least 1, at most n − 1) go to the test set.
+ *
+ * With `groups`, whole groups go to the test set and the test share is made as close to `testFraction` as whole
+ * groups allow: the groups are shuffled (seeded) and taken greedily while they fit under the target; a group that
+ * would overshoot is skipped when a smaller one fits. Then, while it brings the share closer, one more group is
+ * added or one test group is swapped for a training group. Both sides keep at least one group. If the achieved
+ * share is still more than `tolerance` (default 0.05) away from `testFraction`, a {@link ValidationError} names the
+ * closest share found and the largest group, instead of silently returning, say, 99 test rows for a requested 20.
+ *
+ * @example trainTestSplit(n, { testFraction: 0.2, seed: 1, groups: chemicalSystems })
  */
-export function trainTestSplit(n: number, options: { testFraction?: number; seed?: number; groups?: ArrayLike<string | number> } = {}): Fold {
+export function trainTestSplit(n: number, options: TrainTestSplitOptions = {}): Fold {
   const frac = options.testFraction ?? 0.2;
   if (!(frac > 0 && frac < 1)) throw new ValidationError(`trainTestSplit: testFraction must be in (0, 1), got ${frac}`);
   if (!Number.isInteger(n) || n < 2) throw new ValidationError(`trainTestSplit: need at least 2 samples, got ${n}`);
@@ -40,14 +66,29 @@ export function trainTestSplit(n: number, options: { testFraction?: number; seed
   const inTest = new Uint8Array(n);
   if (options.groups) {
     const groups = options.groups;
+    const tolerance = options.tolerance ?? 0.05;
+    if (!(tolerance >= 0 && tolerance < 1)) throw new ValidationError(`trainTestSplit: tolerance must be in [0, 1), got ${tolerance}`);
     if (groups.length !== n) throw new ValidationError(`trainTestSplit: ${groups.length} group labels for ${n} samples`);
     const byGroup = groupIndices(groups);
-    const keys = rng.shuffle(Int32Array.from({ length: byGroup.length }, (_, i) => i));
+    if (byGroup.length < 2) throw new ValidationError(`trainTestSplit: groups must have at least 2 groups to split (got ${byGroup.length}: ${JSON.stringify(byGroup[0]?.key)})`);
+    const chosen = chooseTestGroups(byGroup.map((g) => g.indices.length), n, frac * n, rng);
     let count = 0;
-    for (const k of keys) {
-      if (count >= frac * n) break;
-      for (const i of byGroup[k].indices) inTest[i] = 1;
-      count += byGroup[k].indices.length;
+    chosen.forEach((c, g) => {
+      if (!c) return;
+      for (const i of byGroup[g].indices) inTest[i] = 1;
+      count += byGroup[g].indices.length;
+    });
+    const achieved = count / n;
+    if (Math.abs(achieved - frac) > tolerance + 1e-12) {
+      let big = 0;
+      byGroup.forEach((g, k) => { if (g.indices.length > byGroup[big].indices.length) big = k; });
+      const bigSize = byGroup[big].indices.length;
+      const round3 = (v: number): number => Number(v.toFixed(3));
+      throw new ValidationError(
+        `trainTestSplit: whole groups cannot give a test share within ${tolerance} of testFraction ${frac}: the closest found is ${round3(achieved)} (${count} of ${n} rows). ` +
+        `The largest group '${byGroup[big].key}' has ${bigSize} rows (${round3((100 * bigSize) / n)} % of the data). ` +
+        `Accept it with { tolerance: ${round3(Math.abs(achieved - frac) + 0.0005)} }, or use smaller groups.`,
+      );
     }
   } else {
     const perm = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
@@ -55,6 +96,59 @@ export function trainTestSplit(n: number, options: { testFraction?: number; seed
     for (let k = 0; k < nTest; k++) inTest[perm[k]] = 1;
   }
   return splitByMask(inTest);
+}
+
+/**
+ * Picks groups (by size) for the test set so that their total is close to `target` rows: seeded greedy fill in
+ * shuffled order, then single additions and one-for-one swaps while they reduce the gap. Never empty, never all.
+ */
+function chooseTestGroups(sizes: number[], n: number, target: number, rng: Rng): Uint8Array {
+  const G = sizes.length;
+  const order = Array.from(rng.shuffle(Int32Array.from({ length: G }, (_, i) => i)));
+  const chosen = new Uint8Array(G);
+  let count = 0;
+  for (const g of order) {
+    if (count + sizes[g] <= target && count + sizes[g] < n) { chosen[g] = 1; count += sizes[g]; }
+  }
+  const gap = (c: number): number => Math.abs(c - target);
+  const ok = (c: number): boolean => c > 0 && c < n;
+  if (count === 0) {
+    // every group is larger than the target: the one closest to it
+    let best = -1;
+    for (const g of order) if (ok(sizes[g]) && (best < 0 || gap(sizes[g]) < gap(sizes[best]))) best = g;
+    chosen[best] = 1;
+    count = sizes[best];
+  }
+  const rank = new Int32Array(G);
+  order.forEach((g, r) => (rank[g] = r));
+  for (let iter = 0; iter < 4 * G && gap(count) > 0.5; iter++) {
+    // training groups sorted by size (ties in shuffled order); for "add b" and for each "swap a → b" the best b
+    // is next to the size that would close the gap, found by binary search
+    const out = order.filter((g) => !chosen[g]).sort((a, b) => sizes[a] - sizes[b] || rank[a] - rank[b]);
+    if (out.length === 0) break;
+    let bestCount = count;
+    let add = -1;
+    let remove = -1;
+    const consider = (a: number): void => {
+      const base = count - (a >= 0 ? sizes[a] : 0);
+      const need = target - base;
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (sizes[out[mid]] < need) lo = mid + 1; else hi = mid; }
+      for (const k of [lo - 1, lo]) {
+        if (k < 0 || k >= out.length) continue;
+        const c = base + sizes[out[k]];
+        if (ok(c) && gap(c) < gap(bestCount) - 1e-9) { bestCount = c; add = out[k]; remove = a; }
+      }
+    };
+    consider(-1);
+    for (const a of order) if (chosen[a]) consider(a);
+    if (add < 0) break;
+    chosen[add] = 1;
+    if (remove >= 0) chosen[remove] = 0;
+    count = bestCount;
+  }
+  return chosen;
 }
 
 function splitByMask(inTest: Uint8Array): Fold {

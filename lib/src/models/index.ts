@@ -68,6 +68,7 @@ export {
 } from "./cross-validation";
 export type {
   RegressionScores,
+  TrainTestSplitOptions,
   CrossValidateOptions,
   CrossValidationResult,
   EstimatorSource,
