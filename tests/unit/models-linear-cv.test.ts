@@ -5,6 +5,7 @@ import { groupKFold, crossValidate, gridSearch, randomSearch, learningCurve, tra
 import { BayesianModelAveraging } from "../../lib/src/models/model-averaging";
 import { GaussianProcessRegressor } from "../../lib/src/models/gaussian-process";
 import { NotFittedError, ValidationError } from "../../lib/src/models/errors";
+import { loadModel } from "../../lib/src/models/registry";
 import { hasPythonModules, runPythonJson } from "../helpers/python";
 
 function data(n: number, p: number, noise = 0.1): { X: number[][]; y: number[] } {
@@ -197,5 +198,82 @@ describe("grouped train/test split sizes", () => {
     assert.notDeepEqual(a, b);
     assert.throws(() => trainTestSplit(3, { groups: ["a", "a", "a"] }), /at least 2 groups/);
     assert.throws(() => trainTestSplit(4, { groups: ["a", "a", "b", "b"], tolerance: -1 }), /tolerance/);
+  });
+});
+
+describe("Bayesian model averaging: estimator contract and members' own predictive spread", () => {
+  const { X, y } = data(60, 3, 0.05);
+  const gpOpts = { nRestarts: 0, seed: 0 } as const;
+
+  test("getParams fills defaults, clone is unfitted with equal params, unknown options are rejected, options stay unchanged by fit", () => {
+    const bma = new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: () => new RidgeRegressor({ alpha: 10 }) }, k: 4 });
+    const p = bma.getParams();
+    assert.equal(p.k, 4);
+    assert.equal(p.seed, 0);
+    assert.equal(p.weighting, "bma");
+    assert.equal(p.groups, null);
+    assert.equal(p.prior, null);
+    const opts = { ...bma.options };
+    assert.equal(bma.fit(X, y), bma);
+    assert.deepEqual({ ...bma.options }, opts);
+    assert.equal(bma.isFitted, true);
+    const c = bma.clone();
+    assert.equal(c.isFitted, false);
+    assert.deepEqual(c.getParams(), bma.getParams());
+    assert.deepEqual(Array.from(c.fit(X, y).predict(X)), Array.from(bma.predict(X)));
+    assert.throws(() => new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor() }, seeed: 1 } as never), /unknown option "seeed" — did you mean "seed"\?/);
+    assert.throws(() => new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor() }, k: 1 }), /k must be an integer >= 2/);
+  });
+
+  test("toJSON/fromJSON and loadModel restore weights, diagnostics and predictions exactly; members are saved by their own toJSON", () => {
+    const bma = new BayesianModelAveraging({ models: { ridge: new RidgeRegressor({ alpha: 0.1 }), gp: () => new GaussianProcessRegressor(gpOpts) }, k: 3, weighting: "pseudo-bma-mean" }).fit(X, y);
+    const json = JSON.stringify(bma);
+    const saved = JSON.parse(json);
+    assert.equal(saved.type, "BayesianModelAveraging");
+    assert.equal(saved.state.members.gp.type, "GaussianProcessRegressor");
+    assert.equal(saved.options.models.ridge.state, null);
+    for (const again of [loadModel(json), BayesianModelAveraging.fromJSON(json)]) {
+      assert.ok(again instanceof BayesianModelAveraging);
+      const a = again.predictWithStd(X.slice(0, 5));
+      const b = bma.predictWithStd(X.slice(0, 5));
+      assert.deepEqual(Array.from(a.mean), Array.from(b.mean));
+      assert.deepEqual(Array.from(a.std), Array.from(b.std));
+      assert.deepEqual(again.weights, bma.weights);
+      assert.deepEqual(Array.from(again.models[0].cv.oofPredictions), Array.from(bma.models[0].cv.oofPredictions));
+      assert.equal(JSON.stringify(again), json);
+    }
+    // saved unfitted, loaded and fitted: the same model as fitting the original
+    const unfitted = loadModel(JSON.stringify(bma.clone()));
+    assert.equal(unfitted.isFitted, false);
+    assert.deepEqual(Array.from(unfitted.fit(X, y).predict(X.slice(0, 5))), Array.from(bma.predict(X.slice(0, 5))));
+  });
+
+  test("a member with its own predictive std (the GP) enters the mixture variance with it; the others with their CV residual spread", () => {
+    const bma = new BayesianModelAveraging({ models: { ridge: new RidgeRegressor({ alpha: 0.1 }), gp: new GaussianProcessRegressor(gpOpts) }, k: 3, weighting: "pseudo-bma-mean" }).fit(X, y);
+    const info = Object.fromEntries(bma.models.map((m) => [m.name, m]));
+    assert.equal(info.gp.stdSource, "model");
+    assert.equal(info.ridge.stdSource, "cv-residual");
+    const gp = new GaussianProcessRegressor(gpOpts).fit(X, y);
+    const ridge = new RidgeRegressor({ alpha: 0.1 }).fit(X, y);
+    const Xq = [...X.slice(0, 3), [5, -4, 3]]; // the last point is far from the data: the GP's σ grows there
+    const g = gp.predictWithStd(Xq, { includeNoise: true });
+    const r = ridge.predict(Xq);
+    const w = bma.weights;
+    const { mean, std } = bma.predictWithStd(Xq);
+    for (let i = 0; i < Xq.length; i++) {
+      const mu = w.gp * g.mean[i] + w.ridge * r[i];
+      const second = w.gp * (g.std[i] ** 2 + g.mean[i] ** 2) + w.ridge * (info.ridge.residualStd ** 2 + r[i] ** 2);
+      assert.ok(Math.abs(mean[i] - mu) < 1e-9, `mean ${i}`);
+      assert.ok(Math.abs(std[i] - Math.sqrt(second - mu * mu)) < 1e-9, `std ${i}: ${std[i]} vs ${Math.sqrt(second - mu * mu)}`);
+    }
+    assert.ok(std[3] > std[0], "wider where the GP is unsure");
+  });
+
+  test("a DataFrame's column names are kept and checked at predict", () => {
+    const df = { values: X, columns: ["a", "b", "c"] };
+    const bma = new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor({ alpha: 5 }) }, k: 3 }).fit(df, y);
+    assert.deepEqual(bma.featureNames, ["a", "b", "c"]);
+    assert.deepEqual(Array.from(bma.predict(df)), Array.from(bma.predict(X)));
+    assert.throws(() => bma.predict({ values: X, columns: ["b", "a", "c"] }), /column 0 of X is 'b' but the model was fitted with 'a'/);
   });
 });

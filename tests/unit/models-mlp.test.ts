@@ -10,6 +10,7 @@ import { crossValidate, gridSearch, learningCurve, randomSearch, type CrossValid
 import { BayesianModelAveraging } from "../../lib/src/models/model-averaging";
 import { RidgeRegressor } from "../../lib/src/models/linear";
 import { kFold } from "../../lib/src/models/validation";
+import { loadModel, loadModelAsync } from "../../lib/src/models/registry";
 
 /** Two smooth targets of three inputs (a stand-in for capacity and voltage). */
 function data(n: number): { X: number[][]; Y: number[][] } {
@@ -130,5 +131,20 @@ describe("MLPRegressor (async fit) in the validation utilities and model averagi
     // with only synchronous members, fit stays synchronous (and typed so)
     const syncBma: BayesianModelAveraging<{ a: RidgeRegressor; b: RidgeRegressor }> = new BayesianModelAveraging({ models: { a: new RidgeRegressor(), b: new RidgeRegressor({ alpha: 10 }) } }).fit(X, y);
     assert.ok(Math.abs(syncBma.weights.a + syncBma.weights.b - 1) < 1e-12);
+  });
+
+  test("an averager with an MLP member saves with toJSON and loads with loadModelAsync (loadModel says to use it)", async () => {
+    const bma = await new BayesianModelAveraging({ models: { ridge: new RidgeRegressor({ alpha: 0.1 }), mlp: tiny() }, k: 3 }).fit(X, y);
+    const json = JSON.stringify(bma);
+    assert.throws(() => loadModel(json), /MLPRegressor, which loads asynchronously: use await BayesianModelAveraging.fromJSONAsync\(json\) or await loadModelAsync\(json\)/);
+    const again = await loadModelAsync(json);
+    assert.ok(again instanceof BayesianModelAveraging);
+    const a = again.predictWithStd(X.slice(0, 4));
+    const b = bma.predictWithStd(X.slice(0, 4));
+    assert.deepEqual(Array.from(a.mean), Array.from(b.mean));
+    assert.deepEqual(Array.from(a.std), Array.from(b.std));
+    const mlpAgain = await loadModelAsync(JSON.stringify(tiny().toJSON()));
+    assert.ok(mlpAgain instanceof MLPRegressor);
+    assert.throws(() => loadModel(JSON.stringify(tiny().toJSON())), /loadModelAsync/);
   });
 });
