@@ -277,3 +277,39 @@ describe("Bayesian model averaging: estimator contract and members' own predicti
     assert.throws(() => bma.predict({ values: X, columns: ["b", "a", "c"] }), /column 0 of X is 'b' but the model was fitted with 'a'/);
   });
 });
+
+describe("splits and grouped cross-validation", () => {
+  test("trainTestSplit without groups: round(testFraction·n) test rows, disjoint and complete, reproducible from the seed", () => {
+    for (const [n, frac, nTest] of [[100, 0.2, 20], [7, 0.3, 2], [10, 0.01, 1], [10, 0.99, 9]] as const) {
+      const s = trainTestSplit(n, { testFraction: frac, seed: 4 });
+      assert.equal(s.test.length, nTest, `n ${n}, frac ${frac}`);
+      assert.equal(s.train.length, n - nTest);
+      const all = [...s.train, ...s.test].sort((a, b) => a - b);
+      assert.deepEqual(all, Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(Array.from(s.test), Array.from(s.test).sort((a, b) => a - b));
+    }
+    assert.deepEqual(trainTestSplit(50, { seed: 3 }), trainTestSplit(50, { seed: 3 }));
+    assert.notDeepEqual(Array.from(trainTestSplit(50, { seed: 3 }).test), Array.from(trainTestSplit(50, { seed: 4 }).test));
+    assert.equal(trainTestSplit(50).test.length, 10); // default testFraction 0.2
+    assert.throws(() => trainTestSplit(10, { testFraction: 1 }), /testFraction must be in \(0, 1\)/);
+    assert.throws(() => trainTestSplit(1), /at least 2 samples/);
+  });
+
+  test("crossValidate with groups uses group K-fold: the same result as passing groupKFold's folds, and no group on both sides", () => {
+    const { X, y } = data(90, 3);
+    const groups = Array.from({ length: 90 }, (_, i) => `host-${Math.floor(i / 6)}`); // 15 groups of 6 neighbours
+    const seen: number[] = [];
+    const cv = crossValidate(new RidgeRegressor({ alpha: 0.1 }), X, y, { k: 5, groups, seed: 2, onFold: (_f, _of, s) => seen.push(s.n) });
+    const folds = groupKFold(groups, 5, 2);
+    const byFolds = crossValidate(new RidgeRegressor({ alpha: 0.1 }), X, y, { folds });
+    assert.deepEqual(Array.from(cv.oofPredictions), Array.from(byFolds.oofPredictions));
+    assert.deepEqual(seen, folds.map((f) => f.test.length));
+    for (const f of folds) {
+      const testGroups = new Set(Array.from(f.test, (i) => groups[i]));
+      assert.ok(Array.from(f.train).every((i) => !testGroups.has(groups[i])));
+    }
+    assert.equal(cv.pooled.n, 90);
+    assert.ok(cv.oofPredictions.every((v) => Number.isFinite(v)));
+    assert.throws(() => crossValidate(new RidgeRegressor(), X, y, { k: 16, groups }), /k = 16 folds but only 15 distinct groups/);
+  });
+});

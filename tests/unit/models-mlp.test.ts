@@ -148,3 +148,66 @@ describe("MLPRegressor (async fit) in the validation utilities and model averagi
     assert.throws(() => loadModel(JSON.stringify(tiny().toJSON())), /loadModelAsync/);
   });
 });
+
+describe("MLPRegressor options", () => {
+  const { X, Y } = data(40);
+  const y = Y.map((r) => r[0]);
+
+  test("getParams fills every default; clone is unfitted with the same params and trains to the same weights", async () => {
+    const m = new MLPRegressor({ hiddenLayers: [5], epochs: 3, seed: 2 });
+    const p = m.getParams();
+    assert.deepEqual(p, {
+      hiddenLayers: [5], activation: "relu", learningRate: 1e-3, epochs: 3, batchSize: 32, l2: 0, dropout: 0,
+      validationFraction: 0.1, patience: 20, standardize: true, seed: 2, progress: false, backend: "auto",
+    });
+    await m.fit(X, y);
+    const c = m.clone();
+    assert.equal(c.isFitted, false);
+    assert.deepEqual(c.getParams(), p);
+    await c.fit(X, y);
+    assert.deepEqual(Array.from(c.predict(X.slice(0, 5))), Array.from(m.predict(X.slice(0, 5))));
+    assert.throws(() => new MLPRegressor({ validationFraction: 1 }), /validationFraction must be in \[0, 1\)/);
+    assert.throws(() => new MLPRegressor({ dropout: -0.1 }), /dropout/);
+  });
+
+  test("progress: true draws a progress bar (plain lines outside a notebook) and ends it with the best epoch", async () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array): boolean => { lines.push(String(chunk)); return true; };
+    try {
+      await new MLPRegressor({ hiddenLayers: [4], epochs: 4, seed: 0, progress: true, validationFraction: 0 }).fit(X, y);
+    } finally {
+      (process.stdout as { write: unknown }).write = write;
+    }
+    const bar = lines.filter((l) => l.includes("MLP training"));
+    assert.ok(bar.length >= 2, JSON.stringify(lines));
+    assert.match(bar[bar.length - 1], /4\/4/);
+    assert.match(bar[bar.length - 1], /best epoch \d/);
+    // progress: false (the default) writes nothing
+    lines.length = 0;
+    (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array): boolean => { lines.push(String(chunk)); return true; };
+    try {
+      await new MLPRegressor({ hiddenLayers: [4], epochs: 2, seed: 0, validationFraction: 0 }).fit(X, y);
+    } finally {
+      (process.stdout as { write: unknown }).write = write;
+    }
+    assert.equal(lines.filter((l) => l.includes("MLP training")).length, 0);
+  });
+
+  test("standardize: false trains on raw inputs and targets (identity scalers) and still predicts in the units of y", async () => {
+    const raw = await new MLPRegressor({ hiddenLayers: [8], epochs: 40, learningRate: 1e-2, seed: 0, validationFraction: 0, standardize: false }).fit(X, Y.map((r) => r[1]));
+    const state = raw.toJSON().state!;
+    assert.deepEqual(state.xMean, [0, 0, 0]);
+    assert.deepEqual(state.xScale, [1, 1, 1]);
+    assert.deepEqual(state.yMean, [0]);
+    assert.deepEqual(state.yScale, [1]);
+    const std = await new MLPRegressor({ hiddenLayers: [8], epochs: 40, learningRate: 1e-2, seed: 0, validationFraction: 0 }).fit(X, Y.map((r) => r[1]));
+    assert.ok(std.toJSON().state!.yMean[0] > 3, "standardised: yMean is the mean voltage");
+    const p = raw.predict(X.slice(0, 10));
+    assert.ok(p.every((v) => Number.isFinite(v)));
+    assert.notDeepEqual(Array.from(p), Array.from(std.predict(X.slice(0, 10))));
+    // targets around 3.5 V: the raw model learns the offset itself
+    const meanP = p.reduce((a, b) => a + b, 0) / p.length;
+    assert.ok(meanP > 2.5 && meanP < 4.5, `mean prediction ${meanP}`);
+  });
+});
