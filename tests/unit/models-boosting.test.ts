@@ -128,6 +128,46 @@ test("the pseudo-Huber loss is robust to an outlier where squared error is not",
   assert.ok(Math.abs(se) < 1e-9);
 });
 
+test("objective 'huber' is the true Huber loss (LightGBM's): gradient clip(r, −δ, δ), hessian 1, so one round's leaf is the mean clipped residual", () => {
+  // y = [0, 0, 1, 10] from 0: clipped residuals (δ = 1) [0, 0, 1, 1]; the split at x ≤ 2 gives leaves 0 and 1
+  const y = [0, 0, 1, 10];
+  const opts = { ...stump, baseScore: 0, lambda: 0, huberSlope: 1 } as const;
+  const hub = gradientBoosting({ ...opts, objective: "huber" }).fit(X4, y);
+  const t = hub.trees[0];
+  assert.equal(t.threshold[0], 2);
+  assert.equal(t.value[t.left[0]] + 0, 0); // −0 from −G/H with G = 0
+  assert.equal(t.value[t.right[0]], 1);
+  assert.equal(t.cover[0], 4); // unit hessians: cover counts rows
+  // the pseudo-Huber (XGBoost's reg:pseudohubererror) is a different loss: a smooth approximation whose hessian
+  // (1 + r²/δ²)^(−3/2) vanishes for large residuals, so the outlier gets a leaf of its own whose Newton step
+  // −g/h = r (1 + r²/δ²) is 1010, a hundred times its residual
+  const ph = gradientBoosting({ ...opts, objective: "reg:pseudohubererror" }).fit(X4, y).trees[0];
+  assert.equal(ph.threshold[0], 3);
+  assert.ok(Math.abs(ph.value[ph.right[0]] - 1010) < 1e-6, `${ph.value[ph.right[0]]}`);
+  // with δ above every residual the Huber loss is the squared error: identical models
+  const tr = noisy(120, 11);
+  const se = gradientBoosting({ nEstimators: 15, maxDepth: 3 }).fit(tr.X, tr.y).predict(tr.X);
+  const wide = gradientBoosting({ nEstimators: 15, maxDepth: 3, objective: "huber", huberSlope: 1e9 }).fit(tr.X, tr.y).predict(tr.X);
+  assert.deepEqual(Array.from(wide), Array.from(se));
+});
+
+test("the Huber loss is robust to an outlier, and its default evaluation metric is the mean Huber error", () => {
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 40; i++) { X.push([i % 4]); y.push(0); }
+  y[0] = 1000;
+  const opts = { nEstimators: 20, maxDepth: 2, baseScore: 0, learningRate: 0.3 } as const;
+  const outlierCell = gradientBoosting({ ...opts, objective: "huber" }).fit(X, y).predict([[0]])[0];
+  assert.ok(outlierCell < 10, `Huber does not follow the outlier: ${outlierCell}`);
+  const gb = gradientBoosting({ ...opts, objective: "huber", huberSlope: 2 }).fit(X, y, { evalSet: { X: [[0], [1]], y: [0, 3] } });
+  const p = gb.predict([[0], [1]]); // with the trees up to the best round
+  const huber = (r: number): number => (Math.abs(r) <= 2 ? 0.5 * r * r : 2 * (Math.abs(r) - 1));
+  const expected = (huber(p[0] - 0) + huber(p[1] - 3)) / 2; // the residual 3 is beyond δ = 2: linear part
+  assert.ok(Math.abs(gb.evalHistory[gb.bestIteration] - expected) < 1e-12, `${gb.evalHistory[gb.bestIteration]} vs ${expected}`);
+  assert.equal(gb.bestScore, gb.evalHistory[gb.bestIteration]);
+  assert.throws(() => gradientBoosting({ objective: "reg:huber" as never }), /objective must be "reg:squarederror", "reg:pseudohubererror" or "huber"/);
+});
+
 test("row and column subsampling are seeded: equal seeds equal models, different seeds differ", () => {
   const tr = noisy(200, 4);
   const opts = { nEstimators: 15, subsample: 0.7, colsampleBytree: 0.5 } as const;

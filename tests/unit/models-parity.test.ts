@@ -66,7 +66,7 @@ const gbCases = [
     ref: { n_estimators: 100, learning_rate: 0.2, max_depth: 6, base_score: meanY },
   },
   {
-    title: "pseudo-Huber, 100 rounds, η 0.2, depth 5, λ 2, α 0.1, γ 0.01, minChildWeight 3, subsample 0.8, colsample 0.8, with missing values",
+    title: "pseudo-Huber (reg:pseudohubererror on both sides, δ = huber_slope = 1), 100 rounds, η 0.2, depth 5, λ 2, α 0.1, γ 0.01, minChildWeight 3, subsample 0.8, colsample 0.8, with missing values",
     missing: true,
     ours: {
       nEstimators: 100, learningRate: 0.2, maxDepth: 5, objective: "reg:pseudohubererror" as const, huberSlope: 1, lambda: 2, alpha: 0.1,

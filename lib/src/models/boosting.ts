@@ -7,10 +7,20 @@ import { XInput, YInput, checkX, checkY } from "./input";
 import { Matrix } from "./matrix";
 import { Rng } from "./random";
 
-/** Loss functions (XGBoost objective names). */
-export type BoostingObjective = "reg:squarederror" | "reg:pseudohubererror";
-/** Metrics for the evaluation set: root-mean-square error, mean absolute error, mean pseudo-Huber error. */
-export type BoostingEvalMetric = "rmse" | "mae" | "mphe";
+/**
+ * Loss functions, with δ = `huberSlope`, r = prediction − target:
+ * - `"reg:squarederror"`: ½r² (XGBoost's name).
+ * - `"reg:pseudohubererror"`: the pseudo-Huber loss δ²(√(1 + (r/δ)²) − 1), XGBoost's objective of that name — a
+ *   smooth approximation of the Huber loss, not the Huber loss: its hessian (1 + (r/δ)²)^(−3/2) vanishes for
+ *   large residuals, so a leaf holding only outliers can take a very large Newton step.
+ * - `"huber"`: the Huber loss itself (Huber 1964), ½r² for |r| ≤ δ and δ(|r| − ½δ) beyond — not an XGBoost
+ *   objective; as LightGBM's `objective="huber"`: gradient clip(r, −δ, δ) and hessian 1 for every row. The exact
+ *   second derivative is 0 beyond δ; 1 keeps each Newton leaf step −ΣG/(ΣH + λ) a mean of clipped residuals
+ *   (never beyond δ in size), and lets `minChildWeight` count rows.
+ */
+export type BoostingObjective = "reg:squarederror" | "reg:pseudohubererror" | "huber";
+/** Metrics for the evaluation set: root-mean-square error, mean absolute error, mean pseudo-Huber error, mean Huber error. */
+export type BoostingEvalMetric = "rmse" | "mae" | "mphe" | "mhe";
 /** Kinds of importances XGBoost reports (`get_score(importance_type=…)`). */
 export type BoostingImportanceType = "gain" | "weight" | "cover" | "totalGain" | "totalCover";
 
@@ -36,9 +46,15 @@ export interface GradientBoostingOptions {
   colsampleBytree?: number;
   /** Maximum number of histogram bins per feature (quantiles of the training data). Default 256. */
   maxBin?: number;
-  /** Loss: squared error or pseudo-Huber (XGBoost's `reg:pseudohubererror`). Default "reg:squarederror". */
+  /**
+   * Loss: squared error, XGBoost's pseudo-Huber (`"reg:pseudohubererror"`) or the true Huber loss (`"huber"`, as
+   * LightGBM's); see {@link BoostingObjective}. Default "reg:squarederror".
+   */
   objective?: BoostingObjective;
-  /** δ of the pseudo-Huber loss δ²(√(1+(r/δ)²) − 1) (XGBoost's `huber_slope`). Default 1. */
+  /**
+   * δ of the Huber-type losses, in units of y: XGBoost's `huber_slope` for `"reg:pseudohubererror"`, LightGBM's
+   * `alpha` for `"huber"` (residuals beyond δ count linearly). Default 1.
+   */
   huberSlope?: number;
   /**
    * Initial prediction of every sample. `null` (default) uses the mean of the training targets. Note that XGBoost 1.7
@@ -47,7 +63,7 @@ export interface GradientBoostingOptions {
   baseScore?: number | null;
   /** Stop when the evaluation metric has not improved for this many rounds (needs `evalSet` in fit); null = never. Default null. */
   earlyStoppingRounds?: number | null;
-  /** Metric on the evaluation set; default "rmse" for squared error, "mphe" for pseudo-Huber (as XGBoost). */
+  /** Metric on the evaluation set; default "rmse" for squared error, "mphe" for pseudo-Huber (as XGBoost), "mhe" for Huber. */
   evalMetric?: BoostingEvalMetric | null;
   /** Seed of row and column subsampling. Default 0. */
   seed?: number;
@@ -151,6 +167,10 @@ function evalScore(metric: BoostingEvalMetric, y: Float64Array, pred: Float64Arr
   const n = y.length;
   if (metric === "rmse") { for (let i = 0; i < n; i++) { const r = pred[i] - y[i]; s += r * r; } return Math.sqrt(s / n); }
   if (metric === "mae") { for (let i = 0; i < n; i++) s += Math.abs(pred[i] - y[i]); return s / n; }
+  if (metric === "mhe") {
+    for (let i = 0; i < n; i++) { const a = Math.abs(pred[i] - y[i]); s += a <= slope ? 0.5 * a * a : slope * (a - 0.5 * slope); }
+    return s / n;
+  }
   const s2 = slope * slope;
   for (let i = 0; i < n; i++) { const r = (pred[i] - y[i]) / slope; s += s2 * (Math.sqrt(1 + r * r) - 1); }
   return s / n;
@@ -229,11 +249,11 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     if (!(o.subsample > 0 && o.subsample <= 1)) bad("subsample", o.subsample, "in (0, 1]");
     if (!(o.colsampleBytree > 0 && o.colsampleBytree <= 1)) bad("colsampleBytree", o.colsampleBytree, "in (0, 1]");
     if (!Number.isInteger(o.maxBin) || o.maxBin < 2 || o.maxBin > 65535) bad("maxBin", o.maxBin, "an integer in 2..65535");
-    if (o.objective !== "reg:squarederror" && o.objective !== "reg:pseudohubererror") bad("objective", o.objective, '"reg:squarederror" or "reg:pseudohubererror"');
+    if (!["reg:squarederror", "reg:pseudohubererror", "huber"].includes(o.objective)) bad("objective", o.objective, '"reg:squarederror", "reg:pseudohubererror" or "huber"');
     if (!(o.huberSlope > 0 && Number.isFinite(o.huberSlope))) bad("huberSlope", o.huberSlope, "> 0");
     if (o.baseScore !== null && !Number.isFinite(o.baseScore)) bad("baseScore", o.baseScore, "a finite number or null");
     if (o.earlyStoppingRounds !== null && (!Number.isInteger(o.earlyStoppingRounds) || o.earlyStoppingRounds < 1)) bad("earlyStoppingRounds", o.earlyStoppingRounds, "an integer ≥ 1 or null");
-    if (o.evalMetric !== null && !["rmse", "mae", "mphe"].includes(o.evalMetric)) bad("evalMetric", o.evalMetric, '"rmse", "mae", "mphe" or null');
+    if (o.evalMetric !== null && !["rmse", "mae", "mphe", "mhe"].includes(o.evalMetric)) bad("evalMetric", o.evalMetric, '"rmse", "mae", "mphe", "mhe" or null');
     if (!Number.isFinite(o.seed)) bad("seed", o.seed, "a finite number");
     return o;
   }
@@ -248,6 +268,14 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     return [
       "T. Chen, C. Guestrin, \"XGBoost: A Scalable Tree Boosting System\", KDD 2016, 785–794, doi:10.1145/2939672.2939785",
       "J. H. Friedman, \"Greedy Function Approximation: A Gradient Boosting Machine\", Ann. Statist. 29, 1189–1232 (2001)",
+      ...(this.getParams().objective === "huber"
+        ? [
+          "P. J. Huber, \"Robust Estimation of a Location Parameter\", Ann. Math. Statist. 35, 73–101 (1964)",
+          "G. Ke et al., \"LightGBM: A Highly Efficient Gradient Boosting Decision Tree\", NeurIPS 30 (2017) (its Huber objective: clipped gradient, unit hessian)",
+        ]
+        : this.getParams().objective === "reg:pseudohubererror"
+          ? ["P. Charbonnier, L. Blanc-Féraud, G. Aubert, M. Barlaud, \"Deterministic edge-preserving regularization in computed imaging\", IEEE Trans. Image Process. 6, 298–311 (1997) (the pseudo-Huber loss)"]
+          : []),
     ];
   }
 
@@ -274,7 +302,7 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     } else if (o.earlyStoppingRounds !== null) {
       throw new ValidationError(`${name}: earlyStoppingRounds needs an evaluation set: fit(X, y, { evalSet: { X: Xval, y: yval } })`);
     }
-    const metric: BoostingEvalMetric = o.evalMetric ?? (o.objective === "reg:pseudohubererror" ? "mphe" : "rmse");
+    const metric: BoostingEvalMetric = o.evalMetric ?? (o.objective === "reg:pseudohubererror" ? "mphe" : o.objective === "huber" ? "mhe" : "rmse");
 
     // --- binning (row-major bin codes) ---
     const cuts: Float64Array[] = [];
@@ -305,7 +333,8 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
     const rng = new Rng(o.seed);
     const featAll = Int32Array.from({ length: p }, (_, f) => f);
     const nColTree = Math.max(1, Math.floor(o.colsampleBytree * p));
-    const huber = o.objective === "reg:pseudohubererror";
+    const pseudoHuber = o.objective === "reg:pseudohubererror";
+    const huber = o.objective === "huber";
     const slope = o.huberSlope;
     const { lambda, alpha, minChildWeight, gamma, learningRate: eta, maxDepth } = o;
     const calcWeight = (G: number, H: number): number => -thresholdL1(G, alpha) / (H + lambda);
@@ -329,7 +358,7 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
 
     for (let round = 0; round < o.nEstimators; round++) {
       // gradients
-      if (huber) {
+      if (pseudoHuber) {
         for (let i = 0; i < n; i++) {
           const z = pred[i] - yv[i];
           const sc = 1 + (z / slope) * (z / slope);
@@ -337,6 +366,9 @@ export class GradientBoostingRegressor extends BaseEstimator<GradientBoostingOpt
           g[i] = z / sq;
           h[i] = 1 / (sc * sq);
         }
+      } else if (huber) {
+        // LightGBM's Huber: clipped gradient, unit hessian (see BoostingObjective)
+        for (let i = 0; i < n; i++) { const z = pred[i] - yv[i]; g[i] = z > slope ? slope : z < -slope ? -slope : z; h[i] = 1; }
       } else {
         for (let i = 0; i < n; i++) { g[i] = pred[i] - yv[i]; h[i] = 1; }
       }

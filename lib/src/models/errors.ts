@@ -6,11 +6,33 @@ export class NotFittedError extends Error {
   }
 }
 
+/** Where in the input a {@link ValidationError} was found, when it is about one sample. */
+export interface ValidationErrorLocation {
+  /** Which input: `"X"`, `"y"`, `"evalSet.X"`, … */
+  input: string;
+  /** Row (sample) index in that input, 0-based. */
+  row: number;
+  /** Column index, when the error is about one cell. */
+  column?: number;
+}
+
 /** Thrown when estimator input (X, y, options) is invalid; the message says what, where and what would be valid. */
 export class ValidationError extends Error {
-  constructor(message: string) {
+  /** Which input the error is about, when it concerns one sample (else undefined). */
+  readonly input?: string;
+  /** Row (sample) index of the offending value in `input` (0-based), when the error concerns one sample. */
+  readonly row?: number;
+  /** Column index of the offending value, when the error concerns one cell. */
+  readonly column?: number;
+
+  constructor(message: string, where?: ValidationErrorLocation) {
     super(message);
     this.name = "ValidationError";
+    if (where) {
+      this.input = where.input;
+      this.row = where.row;
+      if (where.column !== undefined) this.column = where.column;
+    }
   }
 }
 

@@ -10,13 +10,6 @@
  * ```
  * @packageDocumentation
  */
-import { EstimatorJSON, Regressor } from "./base";
-import { GradientBoostingRegressor } from "./boosting";
-import { ValidationError } from "./errors";
-import { RandomForestRegressor } from "./forest";
-import { ElasticNetRegressor, RidgeRegressor } from "./linear";
-import { GaussianProcessRegressor } from "./gaussian-process";
-
 export type { EstimatorJSON, Regressor } from "./base";
 export { NotFittedError, ValidationError } from "./errors";
 export type { DataFrameLike, SeriesLike, XInput, YInput } from "./input";
@@ -34,21 +27,7 @@ export type { BoostedTree, BoostingEvalMetric, BoostingFitOptions, BoostingImpor
 export { permutationImportance } from "./inspection";
 export type { PermutationImportanceOptions, PermutationImportanceResult, Predictor } from "./inspection";
 
-/**
- * Restores any estimator saved with `toJSON()` (object or JSON string), dispatching on its `type`.
- * @example const again = loadModel(JSON.stringify(rf)); // predicts exactly as rf
- */
-export function loadModel(json: EstimatorJSON | string): Regressor {
-  const j = (typeof json === "string" ? JSON.parse(json) : json) as EstimatorJSON;
-  switch (j.type) {
-    case "RandomForestRegressor": return RandomForestRegressor.fromJSON(j);
-    case "GradientBoostingRegressor": return GradientBoostingRegressor.fromJSON(j);
-    case "RidgeRegressor": return RidgeRegressor.fromJSON(j);
-    case "ElasticNetRegressor": return ElasticNetRegressor.fromJSON(j);
-    case "GaussianProcessRegressor": return GaussianProcessRegressor.fromJSON(j);
-    default: throw new ValidationError(`loadModel: unknown model type ${JSON.stringify(j.type)} (known: RandomForestRegressor, GradientBoostingRegressor, RidgeRegressor, ElasticNetRegressor, GaussianProcessRegressor; MLPRegressor loads asynchronously with MLPRegressor.fromJSON)`);
-  }
-}
+export { loadModel, loadModelAsync } from "./registry";
 
 // Linear baselines, Gaussian processes, neural networks, validation and model averaging.
 export { RidgeRegressor, ElasticNetRegressor, ridge, elasticNet } from "./linear";
@@ -68,13 +47,19 @@ export {
 } from "./cross-validation";
 export type {
   RegressionScores,
+  TrainTestSplitOptions,
   CrossValidateOptions,
   CrossValidationResult,
   EstimatorSource,
+  AsyncRegressor,
+  AsyncEstimatorSource,
+  AnyEstimatorSource,
   SearchCandidate,
   SearchOptions,
   ParamDistribution,
   LearningCurvePoint,
 } from "./cross-validation";
 export { BayesianModelAveraging, bayesianModelAveraging } from "./model-averaging";
-export type { ModelAveragingOptions, AveragedModelInfo } from "./model-averaging";
+export type {
+  ModelAveragingOptions, AveragedModelInfo, ModelAveragingFitResult, ModelAveragingParams, ModelAveragingJSONOptions, ModelAveragingJSONState,
+} from "./model-averaging";

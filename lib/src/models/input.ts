@@ -54,7 +54,7 @@ export function checkX(estimator: string, X: XInput, allowNaN: boolean, what = "
     const why = typeof v === "number" && Number.isNaN(v)
       ? `is NaN; ${estimator} does not accept missing values — impute or drop them${allowNaN ? "" : " (gradientBoosting() treats NaN as missing)"}`
       : `is ${describe(v)} (must be a finite number${allowNaN ? " or NaN for missing" : ""})`;
-    throw new ValidationError(`${estimator}: ${what} row ${i}, column ${j}${colName(j)} ${why}`);
+    throw new ValidationError(`${estimator}: ${what} row ${i}, column ${j}${colName(j)} ${why}`, { input: what, row: i, column: j });
   };
   if (isMatrix(X)) {
     if (X.data.length !== X.nRows * X.nCols) throw new ValidationError(`${estimator}: ${what} Matrix has data length ${X.data.length} but nRows × nCols = ${X.nRows * X.nCols}`);
@@ -75,9 +75,9 @@ export function checkX(estimator: string, X: XInput, allowNaN: boolean, what = "
     for (let i = 0; i < nRows; i++) {
       const r = rows[i] as ArrayLike<unknown>;
       if (typeof r !== "object" || r === null || typeof r.length !== "number") {
-        throw new ValidationError(`${estimator}: ${what} row ${i} is ${describe(r)}, expected an array of ${nCols} numbers`);
+        throw new ValidationError(`${estimator}: ${what} row ${i} is ${describe(r)}, expected an array of ${nCols} numbers`, { input: what, row: i });
       }
-      if (r.length !== nCols) throw new ValidationError(`${estimator}: ${what} row ${i} has ${r.length} values but ${featureNames ? "there are " + nCols + " columns" : "row 0 has " + nCols} (ragged rows)`);
+      if (r.length !== nCols) throw new ValidationError(`${estimator}: ${what} row ${i} has ${r.length} values but ${featureNames ? "there are " + nCols + " columns" : "row 0 has " + nCols} (ragged rows)`, { input: what, row: i });
       for (let j = 0; j < nCols; j++) {
         const v = r[j];
         if (typeof v !== "number") badCell(i, j, v);
@@ -115,7 +115,7 @@ export function checkY(estimator: string, y: YInput, nSamples: number): CheckedY
   let multi = false;
   let outputNames: string[] | null = null;
   const bad = (i: number, j: number | null, v: unknown): never => {
-    throw new ValidationError(`${estimator}: y[${i}]${j === null ? "" : `[${j}]`} is ${describe(v)} (targets must be finite numbers)`);
+    throw new ValidationError(`${estimator}: y[${i}]${j === null ? "" : `[${j}]`} is ${describe(v)} (targets must be finite numbers)`, { input: "y", row: i, ...(j === null ? {} : { column: j }) });
   };
   // a danfojs Series also has `.columns` (its name) but flat `.values`: treat it as 1-D
   const dfIs2D = isDataFrameLike(y) && Array.isArray(y.values) && (y.values.length === 0 || Array.isArray(y.values[0]));

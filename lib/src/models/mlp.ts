@@ -10,7 +10,7 @@ import path from "node:path";
 import { loadTf, type Tf, type TfBackendRequest } from "../nn/backend";
 import { saveModel, loadLayersModel } from "../nn/io";
 import { progressBar, type ProgressBar } from "../plot/progress";
-import type { EstimatorJSON } from "./base";
+import { BaseEstimator, type BaseState, type EstimatorJSON } from "./base";
 import { NotFittedError, ValidationError, checkOptionKeys } from "./errors";
 import { checkX, checkY, type XInput, type YInput } from "./input";
 import { Rng } from "./random";
@@ -62,10 +62,8 @@ const DEFAULTS: Required<MLPOptions> = {
   backend: "auto",
 };
 
-interface MlpState {
-  nFeatures: number;
+interface MlpState extends BaseState {
   nOutputs: number;
-  featureNames: string[] | null;
   outputNames: string[] | null;
   xMean: number[];
   xScale: number[];
@@ -107,15 +105,13 @@ function scaled(data: Float64Array, n: number, p: number, mean: number[], scale:
  * await mlp.save("build/models/mlp");
  * ```
  */
-export class MLPRegressor {
-  readonly options: Readonly<MLPOptions>;
-  private state: MlpState | null = null;
+export class MLPRegressor extends BaseEstimator<MLPOptions, MlpState> {
   private model: tfTypes.LayersModel | null = null;
   private tf: Tf | null = null;
 
   constructor(options: MLPOptions = {}) {
     checkOptionKeys("MLPRegressor", options, Object.keys(DEFAULTS));
-    this.options = Object.freeze({ ...options });
+    super(options);
     this.getParams();
   }
 
@@ -154,15 +150,10 @@ export class MLPRegressor {
     ];
   }
 
-  /** True after a successful fit. */
-  get isFitted(): boolean {
-    return this.state !== null;
-  }
-
   /** Loss per epoch (standardised scale) and the epoch whose weights were kept. */
   get history(): { loss: number[]; valLoss: number[]; bestEpoch: number } {
-    if (!this.state) throw new NotFittedError("MLPRegressor", "history");
-    return { ...this.state.history, bestEpoch: this.state.bestEpoch };
+    const s = this.fitted("history");
+    return { ...s.history, bestEpoch: s.bestEpoch };
   }
 
   private build(tf: Tf, p: number, q: number, o: Required<MLPOptions>): tfTypes.LayersModel {
@@ -257,7 +248,7 @@ export class MLPRegressor {
       bar?.done(`best epoch ${bestEpoch + 1}`);
     }
     this.model = model;
-    this.state = {
+    this._state = {
       nFeatures: p,
       nOutputs: q,
       featureNames,
@@ -272,12 +263,14 @@ export class MLPRegressor {
     return this;
   }
 
-  /** Predictions, row-major n × nOutputs (n values for one output). */
+  /**
+   * Predictions, row-major n × nOutputs (n values for one output). X is checked as by every estimator: the
+   * number of features, and, when both fit and predict got a DataFrame, the column names in order.
+   */
   predict(X: XInput): Float64Array {
-    const s = this.state;
-    if (!s || !this.model || !this.tf) throw new NotFittedError("MLPRegressor", "predict");
-    const { X: M } = checkX("MLPRegressor", X, false);
-    if (M.nCols !== s.nFeatures) throw new ValidationError(`MLPRegressor: X has ${M.nCols} features but the model was fitted with ${s.nFeatures}`);
+    const s = this.fitted("predict");
+    if (!this.model || !this.tf) throw new NotFittedError("MLPRegressor", "predict");
+    const M = this.checkPredictX(X, false);
     const tf = this.tf;
     const model = this.model;
     const Xs = scaled(M.data, M.nRows, M.nCols, s.xMean, s.xScale);
@@ -289,8 +282,8 @@ export class MLPRegressor {
 
   /** A JSON-safe snapshot with the weights (exact float32 values). */
   toJSON(): EstimatorJSON<MLPOptions, MlpJSONState> {
-    const state = this.state && this.model
-      ? { ...this.state, weights: this.model.getWeights().map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) })) }
+    const state = this._state && this.model
+      ? { ...this._state, weights: this.model.getWeights().map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) })) }
       : null;
     return { type: "MLPRegressor", formatVersion: 1, options: { ...this.options }, state };
   }
@@ -307,16 +300,17 @@ export class MLPRegressor {
       model.setWeights(weights.map((w) => tf.tensor(Float32Array.from(w.values), w.shape)));
       m.tf = tf;
       m.model = model;
-      m.state = state;
+      m._state = state;
     }
     return m;
   }
 
   /** Saves the network (model.json + weights.bin, tfjs-node's layout) and the scalers (mlp.json) to a folder. */
   async save(dir: string): Promise<void> {
-    if (!this.state || !this.model) throw new NotFittedError("MLPRegressor", "save");
+    const state = this.fitted("save");
+    if (!this.model) throw new NotFittedError("MLPRegressor", "save");
     await saveModel(this.model, dir);
-    fs.writeFileSync(path.join(dir, "mlp.json"), JSON.stringify({ type: "MLPRegressor", formatVersion: 1, options: this.options, state: this.state }, null, 1));
+    fs.writeFileSync(path.join(dir, "mlp.json"), JSON.stringify({ type: "MLPRegressor", formatVersion: 1, options: this.options, state }, null, 1));
   }
 
   /** Loads a folder written by {@link MLPRegressor.save}. */
@@ -328,7 +322,7 @@ export class MLPRegressor {
     const { tf } = await loadTf({ backend: m.getParams().backend });
     m.tf = tf;
     m.model = await loadLayersModel(dir);
-    m.state = j.state;
+    m._state = j.state;
     return m;
   }
 
@@ -336,7 +330,7 @@ export class MLPRegressor {
   dispose(): void {
     this.model?.dispose();
     this.model = null;
-    this.state = null;
+    this._state = null;
   }
 }
 
