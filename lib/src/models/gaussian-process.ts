@@ -92,6 +92,8 @@ interface GpState extends BaseState {
   jitter: number;
   logMarginalLikelihood: number;
   optimizerMessages: string[];
+  /** One entry per optimiser start (absent in models saved before it was recorded). */
+  optimizerRuns?: GpOptimizerRun[];
 }
 
 interface GpStateJSON extends Omit<GpState, "X" | "alphaVec" | "L"> {
@@ -105,6 +107,26 @@ export interface GpPredictOptions {
   /** Add the learned noise variance to the predictive variance (scikit-learn does when its kernel has a WhiteKernel). Default false: the latent function's uncertainty. */
   includeNoise?: boolean;
 }
+
+/** What one start of the hyperparameter search did (see {@link GaussianProcessRegressor.optimizerRuns}). */
+export interface GpOptimizerRun {
+  /** Log marginal likelihood reached (null when the start failed). */
+  logMarginalLikelihood: number | null;
+  /** Evaluations of the likelihood and its gradient (scipy's `nfev`). */
+  evaluations: number;
+  /** L-BFGS iterations (scipy's `nit`). */
+  iterations: number;
+  /** Why the optimiser stopped. */
+  message: string;
+}
+
+/**
+ * scipy's L-BFGS-B stops when an iteration lowers f by less than factr · machine epsilon relative to |f|,
+ * with factr = 1e7 by default, which is what scikit-learn's fit uses. The same rule here (rather than 1e-12)
+ * stopped the long crawls along flat directions (length scales drifting to a bound) that made our starts
+ * take up to 2× scipy's evaluations for changes in the log likelihood below 1e-6.
+ */
+const LML_FUNCTION_TOLERANCE = 1e7 * Number.EPSILON;
 
 /** Predictive distribution at new points. */
 export interface GpPrediction {
@@ -245,6 +267,15 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
     return { kernel: this.getParams().kernel, lengthScales: [...s.lengthScales], signalVariance: s.signalVariance, noiseVariance: s.noiseVariance, jitter: s.jitter };
   }
 
+  /**
+   * One entry per optimiser start (the initial hyperparameters, then the `nRestarts` random ones): the log
+   * marginal likelihood reached, evaluations and iterations used, and why it stopped. Empty with
+   * `optimize: false`.
+   */
+  get optimizerRuns(): GpOptimizerRun[] {
+    return (this.fitted("optimizerRuns").optimizerRuns ?? []).map((r) => ({ ...r }));
+  }
+
   /** Log marginal likelihood at the fitted hyperparameters (of the normalised targets when normalizeY, like scikit-learn). */
   get logMarginalLikelihood(): number {
     return this.fitted("logMarginalLikelihood").logMarginalLikelihood;
@@ -299,6 +330,7 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
     }
     const fixedNoise = o.learnNoise ? 0 : o.noiseVariance;
     const messages: string[] = [];
+    const runs: GpOptimizerRun[] = [];
     let best: Float64Array = theta0;
     if (o.optimize) {
       const ws = new LmlWorkspace(M, theta0.length);
@@ -313,14 +345,16 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
       let bestF = Infinity;
       for (const start of starts) {
         try {
-          const res = minimizeLbfgs(objective, start, { lower, upper, maxIterations: o.maxIterations, gradientTolerance: 1e-5 });
+          const res = minimizeLbfgs(objective, start, { lower, upper, maxIterations: o.maxIterations, gradientTolerance: 1e-5, functionTolerance: LML_FUNCTION_TOLERANCE });
           messages.push(res.message);
+          runs.push({ logMarginalLikelihood: -res.f, evaluations: res.evaluations, iterations: res.iterations, message: res.message });
           if (res.f < bestF) {
             bestF = res.f;
             best = res.x;
           }
         } catch (err) {
           messages.push(`start failed: ${(err as Error).message}`);
+          runs.push({ logMarginalLikelihood: null, evaluations: 0, iterations: 0, message: `start failed: ${(err as Error).message}` });
         }
       }
       if (!Number.isFinite(bestF)) throw new ValidationError(`${name}: the marginal likelihood could not be evaluated at any start (${messages.join("; ")})`);
@@ -344,6 +378,7 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
       jitter: final.jitter,
       logMarginalLikelihood: final.value,
       optimizerMessages: messages,
+      optimizerRuns: runs,
     };
     return this;
   }
