@@ -4,6 +4,7 @@ import {
   backSubstituteTransposed,
   choleskyInPlace,
   forwardSubstitute,
+  forwardSubstituteRows,
   inverseFromTransposedFactorInverse,
   invertCholeskyFactorTransposed,
 } from "../../lib/src/models/dense-spd";
@@ -92,6 +93,20 @@ describe("dense SPD linear algebra (blocked Cholesky, inverse factor, inverse)",
         let s = 0;
         for (let k = 0; k < n; k++) s += inv(i, k) * b[k];
         assert.ok(Math.abs(s - z[i]) < 1e-11, `n=${n}: (A⁻¹b)[${i}] ${s} vs solve ${z[i]}`);
+      }
+    }
+  });
+
+  test("the blocked substitution for many right-hand sides (rows of B) equals one forward substitution per row, for every remainder of its 2 × 4 blocks", () => {
+    for (const n of [1, 2, 3, 5, 8, 101]) {
+      const L = spd(n, 7 + n);
+      assert.ok(choleskyInPlace(L, n));
+      for (const m of [1, 3, 4, 5, 9]) {
+        const B = Float64Array.from({ length: m * n }, (_, k) => Math.cos(k * 0.7));
+        const expected = Float64Array.from(B);
+        for (let j = 0; j < m; j++) forwardSubstitute(L, n, expected.subarray(j * n, (j + 1) * n));
+        forwardSubstituteRows(L, n, B, m);
+        for (let k = 0; k < m * n; k++) assert.ok(Math.abs(B[k] - expected[k]) < 1e-12 * Math.max(1, Math.abs(expected[k])), `n=${n} m=${m} entry ${k}: ${B[k]} vs ${expected[k]}`);
       }
     }
   });

@@ -188,3 +188,58 @@ export function backSubstituteTransposed(L: Float64Array, n: number, b: Float64A
     for (let k = 0; k < i; k++) b[k] -= L[ri + k] * z;
   }
 }
+
+/**
+ * Solves L Z = Bᵀ in place for m right-hand sides stored as the rows of B (right-hand side j at
+ * B[j·n .. j·n + n)). Row pairs of L against groups of four right-hand sides: one load of L feeds four
+ * multiply-adds, and L's two rows stay in L1 while the right-hand sides stream from L2 (keep m·n·8 bytes
+ * within L2, e.g. m = 64 for n = 500). One substitution at a time ran at ~0.4 multiply-adds per ns.
+ * @internal
+ */
+export function forwardSubstituteRows(L: Float64Array, n: number, B: Float64Array, m: number): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const r0 = i * n, r1 = r0 + n;
+    const d0 = L[r0 + i], c = L[r1 + i], d1 = L[r1 + i + 1];
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const q0 = j * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let k = 0; k < i; k++) {
+        const a0 = L[r0 + k], a1 = L[r1 + k];
+        const b0 = B[q0 + k], b1 = B[q1 + k], b2 = B[q2 + k], b3 = B[q3 + k];
+        s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+        s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+      }
+      let z = (B[q0 + i] - s00) / d0;
+      B[q0 + i] = z; B[q0 + i + 1] = (B[q0 + i + 1] - s10 - c * z) / d1;
+      z = (B[q1 + i] - s01) / d0;
+      B[q1 + i] = z; B[q1 + i + 1] = (B[q1 + i + 1] - s11 - c * z) / d1;
+      z = (B[q2 + i] - s02) / d0;
+      B[q2 + i] = z; B[q2 + i + 1] = (B[q2 + i + 1] - s12 - c * z) / d1;
+      z = (B[q3 + i] - s03) / d0;
+      B[q3 + i] = z; B[q3 + i + 1] = (B[q3 + i + 1] - s13 - c * z) / d1;
+    }
+    for (; j < m; j++) {
+      const q = j * n;
+      let s0 = 0, s1 = 0;
+      for (let k = 0; k < i; k++) {
+        const b = B[q + k];
+        s0 += L[r0 + k] * b;
+        s1 += L[r1 + k] * b;
+      }
+      const z = (B[q + i] - s0) / d0;
+      B[q + i] = z;
+      B[q + i + 1] = (B[q + i + 1] - s1 - c * z) / d1;
+    }
+  }
+  if (i < n) {
+    const ri = i * n;
+    for (let j = 0; j < m; j++) {
+      const q = j * n;
+      let s = B[q + i];
+      for (let k = 0; k < i; k++) s -= L[ri + k] * B[q + k];
+      B[q + i] = s / L[ri + i];
+    }
+  }
+}

@@ -14,6 +14,7 @@ import {
   backSubstituteTransposed,
   choleskyInPlace,
   forwardSubstitute,
+  forwardSubstituteRows,
   inverseFromTransposedFactorInverse,
   invertCholeskyFactorTransposed,
 } from "./dense-spd";
@@ -128,6 +129,9 @@ export interface GpOptimizerRun {
  */
 const LML_FUNCTION_TOLERANCE = 1e7 * Number.EPSILON;
 
+/** Doubles of query kernel rows per blocked substitution in predictWithStd: 256 KB, within L2 (64 points at n = 500). */
+const PREDICT_BLOCK_DOUBLES = 1 << 15;
+
 /** Predictive distribution at new points. */
 export interface GpPrediction {
   mean: Float64Array;
@@ -140,20 +144,28 @@ interface Layout {
   learnNoise: boolean;
 }
 
-/** Kernel value from the scaled squared distance r² (length scales already applied), without σ². */
-function kernelFromR2(kind: GpKernelName, r2: number): number {
-  if (kind === "rbf") return Math.exp(-0.5 * r2);
-  const r = Math.sqrt(r2);
-  if (kind === "matern32") {
-    const a = Math.sqrt(3) * r;
-    return (1 + a) * Math.exp(-a);
-  }
-  const a = Math.sqrt(5) * r;
-  return (1 + a + (a * a) / 3) * Math.exp(-a);
-}
-
 const SQRT3 = Math.sqrt(3);
 const SQRT5 = Math.sqrt(5);
+
+/**
+ * Replaces r² (length scales already applied) by scale · k(r²) in v[0..len), the kernel family chosen once
+ * outside the loop.
+ */
+function kernelFromR2InPlace(kind: GpKernelName, v: Float64Array, len: number, scale: number): void {
+  if (kind === "rbf") {
+    for (let i = 0; i < len; i++) v[i] = scale * Math.exp(-0.5 * v[i]);
+  } else if (kind === "matern32") {
+    for (let i = 0; i < len; i++) {
+      const a = SQRT3 * Math.sqrt(v[i]);
+      v[i] = scale * (1 + a) * Math.exp(-a);
+    }
+  } else {
+    for (let i = 0; i < len; i++) {
+      const a = SQRT5 * Math.sqrt(v[i]);
+      v[i] = scale * (1 + a + (a * a) / 3) * Math.exp(-a);
+    }
+  }
+}
 
 /**
  * Buffers of one fit, reused by every evaluation of the marginal likelihood: the optimiser makes hundreds,
@@ -506,11 +518,21 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
 
   /** Predictive mean (in the units of y). */
   predict(X: XInput): Float64Array {
-    return this.predictWithStd(X).mean;
+    return this.predictInternal(X, false, false).mean;
   }
 
   /** Predictive mean and standard deviation at new points. */
   predictWithStd(X: XInput, options: GpPredictOptions = {}): GpPrediction {
+    const r = this.predictInternal(X, true, options.includeNoise ?? false);
+    return { mean: r.mean, std: r.std! };
+  }
+
+  /**
+   * Query points in blocks of PREDICT_BLOCK_DOUBLES / n: their kernel rows k* against the training points, the mean
+   * k*·α, and (withStd) v = L⁻¹k* for all rows of the block in one blocked substitution, variance σ² − |v|².
+   * The mean alone needs no substitution (O(n·d) per point instead of O(n²)).
+   */
+  private predictInternal(X: XInput, withStd: boolean, includeNoise: boolean): { mean: Float64Array; std: Float64Array | null } {
     const s = this.fitted("predict");
     const kind = this.getParams().kernel;
     const Xs = this.checkPredictX(X, false);
@@ -518,27 +540,38 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
     const n = s.n;
     const p = s.nFeatures;
     const mean = new Float64Array(m);
-    const std = new Float64Array(m);
-    const inv = s.lengthScales.map((l) => 1 / l);
-    const kstar = new Float64Array(n);
-    for (let q = 0; q < m; q++) {
-      let mu = 0;
-      for (let i = 0; i < n; i++) {
-        let r2 = 0;
+    const std = withStd ? new Float64Array(m) : null;
+    const inv2 = s.lengthScales.map((l) => 1 / (l * l));
+    const Xc = new Float64Array(n * p); // training X by columns: the r² loops run along contiguous samples
+    for (let i = 0; i < n; i++) for (let d = 0; d < p; d++) Xc[d * n + i] = s.X[i * p + d];
+    const block = Math.max(1, Math.min(m, 4 * Math.max(1, Math.floor(PREDICT_BLOCK_DOUBLES / n / 4))));
+    const K = new Float64Array(block * n);
+    for (let q0 = 0; q0 < m; q0 += block) {
+      const mb = Math.min(block, m - q0);
+      for (let j = 0; j < mb; j++) {
+        const row = K.subarray(j * n, (j + 1) * n);
+        row.fill(0);
         for (let d = 0; d < p; d++) {
-          const t = (Xs.data[q * p + d] - s.X[i * p + d]) * inv[d];
-          r2 += t * t;
+          const xq = Xs.data[(q0 + j) * p + d], w = inv2[d], base = d * n;
+          for (let i = 0; i < n; i++) {
+            const t = xq - Xc[base + i];
+            row[i] += w * t * t;
+          }
         }
-        kstar[i] = s.signalVariance * kernelFromR2(kind, r2);
-        mu += kstar[i] * s.alphaVec[i];
+        kernelFromR2InPlace(kind, row, n, s.signalVariance);
+        let mu = 0;
+        for (let i = 0; i < n; i++) mu += row[i] * s.alphaVec[i];
+        mean[q0 + j] = mu * s.yStd + s.yMean;
       }
-      forwardSubstitute(s.L, n, kstar);
-      let vv = 0;
-      for (let i = 0; i < n; i++) vv += kstar[i] * kstar[i];
-      let variance = s.signalVariance - vv + (options.includeNoise ? s.noiseVariance : 0);
-      if (variance < 0) variance = 0; // rounding at training points
-      mean[q] = mu * s.yStd + s.yMean;
-      std[q] = Math.sqrt(variance) * s.yStd;
+      if (!std) continue;
+      forwardSubstituteRows(s.L, n, K, mb);
+      for (let j = 0; j < mb; j++) {
+        let vv = 0;
+        for (let i = 0, o = j * n; i < n; i++) vv += K[o + i] * K[o + i];
+        let variance = s.signalVariance - vv + (includeNoise ? s.noiseVariance : 0);
+        if (variance < 0) variance = 0; // rounding at training points
+        std[q0 + j] = Math.sqrt(variance) * s.yStd;
+      }
     }
     return { mean, std };
   }
