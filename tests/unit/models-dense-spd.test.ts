@@ -110,4 +110,27 @@ describe("dense SPD linear algebra (blocked Cholesky, inverse factor, inverse)",
       }
     }
   });
+
+  test("no subnormal numbers are produced: entries of L, L⁻ᵀ and solutions below 2⁻⁵⁰⁰ are stored as 0 (they made every product touching them take a slow path)", () => {
+    const n = 9;
+    const A = new Float64Array(n * n);
+    // Off-diagonal entries like exp(−a) for a > 708 (the kernel between far-apart points): subnormal already.
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = i === j ? 1 : 1e-310;
+    const isSubnormal = (v: number): boolean => v !== 0 && Math.abs(v) < 2.2250738585072014e-308;
+    const L = Float64Array.from(A);
+    assert.ok(choleskyInPlace(L, n));
+    const U = new Float64Array(n * n);
+    invertCholeskyFactorTransposed(L, n, U);
+    const C = Float64Array.from(L);
+    inverseFromTransposedFactorInverse(U, n, C);
+    const B = Float64Array.from({ length: 2 * n }, (_, k) => (k % n === 0 ? 1 : 1e-310));
+    forwardSubstituteRows(L, n, B, 2);
+    const lower = (M: Float64Array): number[] => Array.from(M).filter((_, k) => k % n <= Math.floor(k / n));
+    const upper = (M: Float64Array): number[] => Array.from(M).filter((_, k) => k % n >= Math.floor(k / n));
+    for (const [name, v] of [["L", lower(L)], ["U", upper(U)], ["A⁻¹", lower(C)], ["Z", Array.from(B)]] as const) assert.ok(!v.some(isSubnormal), `${name} has subnormal entries`);
+    for (let i = 0; i < n; i++) {
+      assert.ok(Math.abs(L[i * n + i] - 1) < 1e-15);
+      assert.ok(Math.abs(C[i * n + i] - 1) < 1e-15);
+    }
+  });
 });
