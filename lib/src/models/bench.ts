@@ -10,7 +10,8 @@
 // normalize_y, 3 restarts, OpenBLAS on one thread) on n = 200 and 500 rows drawn from the same table (seeded),
 // 8 standardised features. The two sides restart from different random points, so they make different
 // numbers of likelihood evaluations: both are printed, and the goal is stated per evaluation (fit CPU time /
-// evaluations, ≤ 1×), with the whole fit ≤ 1.5×. BENCH_GP_REPEAT (default 1) fits per side, best kept.
+// evaluations, ≤ 1×), with the whole fit ≤ 1.5×. BENCH_GP_REPEAT (default 1) fits per side, best kept;
+// predictWithStd on the n training rows (scikit-learn: predict(return_std=True)), best of max(5, that) on our side.
 // BENCH_CASES=forest,boosting,gp selects cases (default all).
 import { loadVoltageTable } from "./bench-data";
 import { gradientBoosting } from "./boosting";
@@ -81,7 +82,8 @@ function benchGp(table: { X: Matrix; y: Float64Array }, why: string | null): voi
     const small = { data: X.data.subarray(0, 40 * 8), nRows: 40, nCols: 8 };
     make().fit(small, y.subarray(0, 40)).predictWithStd(small); // warm-up (JIT)
     const fit = best(repeat, () => make().fit(X, y));
-    const pred = best(repeat, () => fit.value.predictWithStd(X));
+    // Best of at least 5: one predictWithStd takes milliseconds, and its first calls at a new size ran 5–10× slower (JIT).
+    const pred = best(Math.max(5, repeat), () => fit.value.predictWithStd(X));
     const evals = fit.value.optimizerRuns.reduce((a, r) => a + r.evaluations, 0);
     const perEval = (fit.cpu / evals) * 1e3;
     if (why) {
