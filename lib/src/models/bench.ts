@@ -5,11 +5,21 @@
 // Each timing is the best of BENCH_REPEAT runs (default 3) on both sides, as process CPU time (the fair
 // measure on a shared machine; wall times are printed too). Goals: forest ≤ 1.5× scikit-learn,
 // boosting ≤ 2× xgboost (fit).
+//
+// Then GaussianProcessRegressor against scikit-learn's (ConstantKernel · Matern(ν = 5/2, ARD) + WhiteKernel,
+// normalize_y, 3 restarts, OpenBLAS on one thread) on n = 200 and 500 rows drawn from the same table (seeded),
+// 8 standardised features. The two sides restart from different random points, so they make different
+// numbers of likelihood evaluations: both are printed, and the goal is stated per evaluation (fit CPU time /
+// evaluations, ≤ 1×), with the whole fit ≤ 1.5×. BENCH_GP_REPEAT (default 1) fits per side, best kept;
+// predictWithStd on the n training rows (scikit-learn: predict(return_std=True)), best of max(5, that) on our side.
+// BENCH_CASES=forest,boosting,gp selects cases (default all).
 import { loadVoltageTable } from "./bench-data";
 import { gradientBoosting } from "./boosting";
 import { randomForest } from "./forest";
+import { GaussianProcessRegressor } from "./gaussian-process";
 import { Matrix } from "./matrix";
 import { r2 } from "./metrics";
+import { Rng } from "./random";
 import { referenceUnavailable, runReference } from "./reference";
 
 function replicate(X: Matrix, y: Float64Array, times: number): { X: Matrix; y: Float64Array } {
@@ -35,6 +45,66 @@ function best<T>(repeat: number, f: () => T): { cpu: number; wall: number; value
   return { cpu, wall, value };
 }
 
+/** n rows drawn without replacement (seeded), the first `p` feature columns, each standardised to mean 0, sd 1. */
+function gpProblem(X: Matrix, y: Float64Array, n: number, p: number, seed: number): { X: Matrix; y: Float64Array } {
+  const rows = new Rng(seed).shuffle(Int32Array.from({ length: X.nRows }, (_, i) => i)).subarray(0, n);
+  const data = new Float64Array(n * p);
+  const yy = new Float64Array(n);
+  rows.forEach((r, i) => {
+    for (let d = 0; d < p; d++) data[i * p + d] = X.data[r * X.nCols + d];
+    yy[i] = y[r];
+  });
+  // Standardised like a Bayesian-optimisation design space: the length scales start at 1 on both sides.
+  for (let d = 0; d < p; d++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += data[i * p + d];
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (data[i * p + d] - m) ** 2;
+    const sd = Math.sqrt(v / n) || 1;
+    for (let i = 0; i < n; i++) data[i * p + d] = (data[i * p + d] - m) / sd;
+  }
+  return { X: { data, nRows: n, nCols: p }, y: yy };
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  for (const r of rows) console.log(r.map((v, j) => v.padEnd(widths[j])).join("  "));
+}
+
+function benchGp(table: { X: Matrix; y: Float64Array }, why: string | null): void {
+  const repeat = Number(process.env.BENCH_GP_REPEAT ?? 1);
+  console.log(`\nbench:models — GaussianProcessRegressor, Matérn 5/2 ARD + noise, normalizeY, nRestarts 3, seed 0; 8 standardised features; best of ${repeat}`);
+  const rows: string[][] = [["n", "fit CPU s ours/ref", "fit ratio", "evaluations ours/ref", "CPU ms/evaluation ours/ref", "per-eval ratio", "goal (per eval ≤ 1×, fit ≤ 1.5×)", "predict CPU s ours/ref", "LML ours/ref"]];
+  for (const n of [200, 500]) {
+    const { X, y } = gpProblem(table.X, table.y, n, 8, 0);
+    const make = (): GaussianProcessRegressor => new GaussianProcessRegressor({ kernel: "matern52", nRestarts: 3, seed: 0 });
+    const small = { data: X.data.subarray(0, 40 * 8), nRows: 40, nCols: 8 };
+    make().fit(small, y.subarray(0, 40)).predictWithStd(small); // warm-up (JIT)
+    const fit = best(repeat, () => make().fit(X, y));
+    // Best of at least 5: one predictWithStd takes milliseconds, and its first calls at a new size ran 5–10× slower (JIT).
+    const pred = best(Math.max(5, repeat), () => fit.value.predictWithStd(X));
+    const evals = fit.value.optimizerRuns.reduce((a, r) => a + r.evaluations, 0);
+    const perEval = (fit.cpu / evals) * 1e3;
+    if (why) {
+      rows.push([String(n), `${fit.cpu.toFixed(2)}/-`, "-", `${evals}/-`, `${perEval.toFixed(1)}/-`, "-", "-", `${pred.cpu.toFixed(3)}/-`, `${fit.value.logMarginalLikelihood.toFixed(3)}/-`]);
+      continue;
+    }
+    const ref = runReference({ model: "gp", params: { nu: 2.5, n_restarts_optimizer: 3, random_state: 0, normalize_y: true, alpha: 1e-10 }, X, y, folds: [[]], repeat });
+    const refEvals = ref.gp!.runs.reduce((a, r) => a + r.evaluations, 0);
+    const refPerEval = (ref.fitCpuSeconds[0] / refEvals) * 1e3;
+    const fr = fit.cpu / ref.fitCpuSeconds[0];
+    const er = perEval / refPerEval;
+    rows.push([
+      String(n), `${fit.cpu.toFixed(2)}/${ref.fitCpuSeconds[0].toFixed(2)}`, `${fr.toFixed(2)}×`, `${evals}/${refEvals}`,
+      `${perEval.toFixed(1)}/${refPerEval.toFixed(1)}`, `${er.toFixed(2)}×`, er <= 1 && fr <= 1.5 ? "met" : `NOT met${er > 1 ? " (per eval)" : ""}${fr > 1.5 ? " (fit)" : ""}`,
+      `${pred.cpu.toFixed(3)}/${ref.predictCpuSeconds[0].toFixed(3)}`, `${fit.value.logMarginalLikelihood.toFixed(3)}/${ref.gp!.logMarginalLikelihood.toFixed(3)}`,
+    ]);
+  }
+  printTable(rows);
+  console.log("Ratios are ours / reference in process CPU time. Reference: scikit-learn GaussianProcessRegressor(ConstantKernel·Matern(nu=2.5, ARD)+WhiteKernel, normalize_y=True, n_restarts_optimizer=3), scipy L-BFGS-B, one BLAS thread. An evaluation = log marginal likelihood + gradient; CPU/evaluation = whole fit CPU / evaluations (optimiser and final conditioning included).");
+}
+
 interface Case {
   name: string;
   ref: "rf" | "xgb";
@@ -46,11 +116,19 @@ interface Case {
 function main(): void {
   const times = Number(process.env.BENCH_REPLICATE ?? 2);
   const repeat = Number(process.env.BENCH_REPEAT ?? 3);
+  const only = new Set((process.env.BENCH_CASES ?? "forest,boosting,gp").split(",").map((v) => v.trim()));
   const t = loadVoltageTable();
+  const why = referenceUnavailable();
+  if (why) console.log(`(reference skipped: ${why})`);
+  if (only.has("forest") || only.has("boosting")) benchTrees(t, times, repeat, only, why);
+  if (only.has("gp")) benchGp(t, why);
+}
+
+function benchTrees(t: { X: Matrix; y: Float64Array }, times: number, repeat: number, only: Set<string>, why: string | null): void {
   const { X, y } = replicate(t.X, t.y, times);
   const mean = y.reduce((a, b) => a + b, 0) / y.length;
   console.log(`bench:models — MP insertion electrodes ×${times}: ${X.nRows} rows × ${X.nCols} features; fit on all rows, predict all rows; best of ${repeat}; node ${process.version}`);
-  const cases: Case[] = [
+  const all: Case[] = [
     { name: "RandomForest 100 trees, maxFeatures 1.0", ref: "rf", refParams: { n_estimators: 100, random_state: 0 }, goal: 1.5,
       fit: (A, b) => randomForest({ nEstimators: 100, seed: 0 }).fit(A, b) },
     { name: "RandomForest 100 trees, maxFeatures 0.33", ref: "rf", refParams: { n_estimators: 100, max_features: 0.33, random_state: 0 }, goal: 1.5,
@@ -58,8 +136,7 @@ function main(): void {
     { name: "Boosting 200 rounds, depth 6, η 0.1, maxBin 256", ref: "xgb", refParams: { n_estimators: 200, max_depth: 6, learning_rate: 0.1, max_bin: 256, base_score: mean }, goal: 2,
       fit: (A, b) => gradientBoosting({ nEstimators: 200, maxDepth: 6, learningRate: 0.1, maxBin: 256, baseScore: mean }).fit(A, b) },
   ];
-  const why = referenceUnavailable();
-  if (why) console.log(`(reference skipped: ${why})`);
+  const cases = all.filter((c) => only.has(c.ref === "rf" ? "forest" : "boosting"));
   const rows: string[][] = [["model", "fit CPU s ours/ref", "fit ratio", "predict CPU s ours/ref", "predict ratio", "goal (fit)", "fit wall s ours/ref", "train R² ours/ref"]];
   for (const c of cases) {
     c.fit(X, y); // warm-up (JIT)
@@ -80,8 +157,7 @@ function main(): void {
       `≤ ${c.goal}× ${fr <= c.goal ? "met" : "NOT met"}`, `${fit.wall.toFixed(3)}/${ref.fitSeconds[0].toFixed(3)}`, `${ours.toFixed(3)}/${refR2.toFixed(3)}`,
     ]);
   }
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  for (const r of rows) console.log(r.map((v, j) => v.padEnd(widths[j])).join("  "));
+  printTable(rows);
   console.log("Ratios are ours / reference in process CPU time (below 1 = faster). Reference: scikit-learn RandomForestRegressor(n_jobs=1), xgboost XGBRegressor(tree_method='hist', nthread=1).");
 }
 

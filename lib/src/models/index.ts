@@ -33,7 +33,7 @@ export { loadModel, loadModelAsync } from "./registry";
 export { RidgeRegressor, ElasticNetRegressor, ridge, elasticNet } from "./linear";
 export type { LinearOptions, ElasticNetOptions } from "./linear";
 export { GaussianProcessRegressor, gaussianProcess } from "./gaussian-process";
-export type { GaussianProcessOptions, GpKernelName, GpPredictOptions, GpPrediction } from "./gaussian-process";
+export type { GaussianProcessOptions, GpKernelName, GpOptimizerRun, GpPredictOptions, GpPrediction } from "./gaussian-process";
 export { MLPRegressor, mlpRegressor } from "./mlp";
 export type { MLPOptions } from "./mlp";
 export {

@@ -25,7 +25,7 @@ export function referenceUnavailable(modules: string[] = ["sklearn", "xgboost"])
 
 /** A reference fit request (see reference.py). @internal */
 export interface ReferenceRequest {
-  model: "rf" | "xgb";
+  model: "rf" | "xgb" | "gp";
   params: Record<string, unknown>;
   X: Matrix;
   y: ArrayLike<number>;
@@ -46,6 +46,8 @@ export interface ReferenceResponse {
   versions: Record<string, string>;
   /** Predictions on all rows for an empty fold (fit on all, predict on all). */
   full: number[] | null;
+  /** Model "gp" (the last fit): each optimiser start (scipy L-BFGS-B's nfev, nit), the fitted kernel. */
+  gp: { runs: { evaluations: number; iterations: number; logMarginalLikelihood: number }[]; logMarginalLikelihood: number; kernel: string } | null;
 }
 
 /** Runs reference.py on a request passed through a temporary file. @internal */
@@ -58,7 +60,7 @@ export function runReference(req: ReferenceRequest): ReferenceResponse {
       rows.push(Array.from(req.X.data.subarray(i * req.X.nCols, (i + 1) * req.X.nCols), (v) => (Number.isNaN(v) ? null : v)));
     }
     fs.writeFileSync(file, JSON.stringify({ model: req.model, params: req.params, X: rows, y: Array.from(req.y), folds: req.folds.map((f) => Array.from(f)), repeat: req.repeat ?? 1 }));
-    const r = spawnSync(REFERENCE_PYTHON, [referenceScript(), file], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    const r = spawnSync(REFERENCE_PYTHON, [referenceScript(), file], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
     if (r.status !== 0) throw new Error(`reference.py failed (${r.status}): ${r.stderr}`);
     return JSON.parse(r.stdout) as ReferenceResponse;
   } finally {

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Reference fits for battery-mi's models: scikit-learn RandomForestRegressor and xgboost XGBRegressor (hist).
+"""Reference fits for battery-mi's models: scikit-learn RandomForestRegressor and GaussianProcessRegressor,
+xgboost XGBRegressor (hist).
 
 Usage: /usr/bin/python3 reference.py request.json  -> JSON on stdout
 
-request = {"model": "rf" | "xgb", "params": {...keyword arguments...},
+request = {"model": "rf" | "xgb" | "gp", "params": {...keyword arguments...},
            "X": [[...], ...] (null for NaN), "y": [...],
            "folds": [[test indices], ...]   # out-of-fold predictions over these folds
            "repeat": 1}                     # timing: fit/predict repeated, best time kept
 response = {"oof": [...], "fitSeconds": [...], "predictSeconds": [...],   # wall time per fold (best of repeat)
             "fitCpuSeconds": [...], "predictCpuSeconds": [...],         # process CPU time per fold
             "versions": {...},
-            "full": [...] | null}               # predictions on all rows for an empty fold (timing)
+            "full": [...] | null,               # predictions on all rows for an empty fold (timing)
+            "gp": {...} | null}                 # model "gp": see make_gp
 Single-threaded on purpose (n_jobs=1 / nthread=1) so timings compare with one JavaScript thread.
 """
 import json
@@ -18,6 +20,30 @@ import sys
 import time
 
 import numpy as np
+
+
+class CountingOptimizer:
+    """scikit-learn's own optimizer (scipy L-BFGS-B with its defaults), counting evaluations per start."""
+
+    def __init__(self):
+        self.runs = []
+
+    def __call__(self, obj_func, initial_theta, bounds):
+        import scipy.optimize
+        res = scipy.optimize.minimize(obj_func, initial_theta, method="L-BFGS-B", jac=True, bounds=bounds)
+        self.runs.append({"evaluations": int(res.nfev), "iterations": int(res.nit), "logMarginalLikelihood": float(-res.fun)})
+        return res.x, res.fun
+
+
+def make_gp(params, n_features):
+    """ConstantKernel * Matern(ARD) + WhiteKernel with battery-mi's defaults (GaussianProcessOptions):
+    params = {"nu": 2.5, "n_restarts_optimizer": 3, "random_state": 0, "normalize_y": true, "alpha": 1e-10}."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+    p = dict(params)
+    nu = p.pop("nu", 2.5)
+    kernel = ConstantKernel(1.0, (1e-5, 1e5)) * Matern([1.0] * n_features, (1e-5, 1e5), nu=nu) + WhiteKernel(1e-2, (1e-10, 1e1))
+    return GaussianProcessRegressor(kernel, optimizer=CountingOptimizer(), **p)
 
 
 def make(model, params):
@@ -38,6 +64,7 @@ def main():
     oof = np.full(n, np.nan)
     fit_s, pred_s, fit_cpu, pred_cpu = [], [], [], []
     full = None
+    gp_info = None
     repeat = int(req.get("repeat", 1))
     for test in req["folds"]:
         test = np.array(test, dtype=int)
@@ -46,12 +73,19 @@ def main():
         train = np.nonzero(mask)[0] if len(test) else np.arange(n)
         best_fit = best_pred = best_fit_cpu = best_pred_cpu = float("inf")
         for _ in range(repeat):
-            m = make(req["model"], req["params"])
+            m = make_gp(req["params"], X.shape[1]) if req["model"] == "gp" else make(req["model"], req["params"])
             c0, t0 = time.process_time(), time.perf_counter()
             m.fit(X[train], y[train])
             c1, t1 = time.process_time(), time.perf_counter()
-            p = m.predict(X[test] if len(test) else X)
+            if req["model"] == "gp":
+                # predictive mean and std, as battery-mi's predictWithStd
+                p, _ = m.predict(X[test] if len(test) else X, return_std=True)
+            else:
+                p = m.predict(X[test] if len(test) else X)
             c2, t2 = time.process_time(), time.perf_counter()
+            if req["model"] == "gp":
+                gp_info = {"runs": m.optimizer.runs, "logMarginalLikelihood": float(m.log_marginal_likelihood_value_),
+                           "kernel": str(m.kernel_)}
             best_fit, best_pred = min(best_fit, t1 - t0), min(best_pred, t2 - t1)
             best_fit_cpu, best_pred_cpu = min(best_fit_cpu, c1 - c0), min(best_pred_cpu, c2 - c1)
         fit_s.append(best_fit)
@@ -71,7 +105,7 @@ def main():
         pass
     json.dump({"oof": [None if np.isnan(v) else float(v) for v in oof], "fitSeconds": fit_s,
                "predictSeconds": pred_s, "fitCpuSeconds": fit_cpu, "predictCpuSeconds": pred_cpu, "versions": versions,
-               "full": None if full is None else [float(v) for v in full]}, sys.stdout)
+               "full": None if full is None else [float(v) for v in full], "gp": gp_info}, sys.stdout)
 
 
 if __name__ == "__main__":
