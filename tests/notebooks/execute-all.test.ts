@@ -5,25 +5,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { builtRunner, ROOT } from "../fixtures/built-runner";
 
-type Runner = typeof import("../../lib/src/notebook");
 
-const ROOT = path.join(__dirname, "..", "..");
-const DIST = path.join(ROOT, "lib", "dist", "notebook", "index.js");
 const LIMIT_MS = 120_000;
 
-let runner: Runner | undefined;
-let why = "";
-if (!fs.existsSync(DIST)) why = "lib/dist is not built (run node scripts/setup.mjs)";
-else {
-  runner = require(DIST) as Runner;
-  try {
-    runner.findKernelSpec("tslab");
-  } catch (e) {
-    why = `tslab kernel not registered (run node scripts/setup.mjs): ${(e as Error).message}`;
-    runner = undefined;
-  }
-}
+const { runner, why } = builtRunner();
 
 const notebooks = fs.existsSync(path.join(ROOT, "notebooks"))
   ? fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(ROOT, "notebooks", f))

@@ -8,27 +8,14 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import { builtRunner, ROOT } from "../fixtures/built-runner";
 
-type Runner = typeof import("../../lib/src/notebook");
 
-const ROOT = path.join(__dirname, "..", "..");
-const DIST = path.join(ROOT, "lib", "dist", "notebook", "index.js");
 const NOTEBOOK = path.join(ROOT, "notebooks", "2.5_databases_and_tools.ipynb");
 // 32 characters like a real key (a wrong length is refused before any request), and easy to spot in a leak.
 const FAKE_KEY = "LeakCanary" + "0123456789abcdefghijkl";
 
-let runner: Runner | undefined;
-let why = "";
-if (!fs.existsSync(DIST)) why = "lib/dist is not built (run node scripts/setup.mjs)";
-else {
-  runner = require(DIST) as Runner;
-  try {
-    runner.findKernelSpec("tslab");
-  } catch (e) {
-    why = `tslab kernel not registered (run node scripts/setup.mjs): ${(e as Error).message}`;
-    runner = undefined;
-  }
-}
+const { runner, why } = builtRunner();
 
 /** A local port nothing listens on (connections are refused at once). */
 async function refusedPort(): Promise<number> {
