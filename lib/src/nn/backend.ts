@@ -192,12 +192,26 @@ async function activate(name: TfBackendName): Promise<Attempt> {
   if (!prepared.ok) return prepared;
   if (!isRegistered(name)) return { ok: false, reason: `no '${name}' backend is registered with tfjs` };
   let ok: boolean;
+  // tfjs catches an initialisation error, console.warns "Initialization of backend X failed" and then the
+  // error's stack, and returns false. Those warnings are captured so that the cause is quoted in the one
+  // report line instead of a stack trace the user has to match with it; anything else is passed through.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" "));
+  };
   try {
     ok = await tf.setBackend(name);
   } catch (err) {
     return { ok: false, reason: `initialisation failed (${firstLine(err)})` };
+  } finally {
+    console.warn = consoleWarn;
   }
-  if (!ok) return { ok: false, reason: "initialisation failed (tfjs printed the cause above)" };
+  if (!ok) {
+    const cause = warnings.find((w) => !/^Initialization of backend \S+ failed/.test(w));
+    return { ok: false, reason: `initialisation failed (${cause !== undefined ? firstLine(cause) : "tfjs gave no cause"})` };
+  }
+  for (const w of warnings) consoleWarn(w);
   const instance = tf.engine().findBackend(name);
   if (name === "cpu") silenceCpuNodeBanner(instance);
   if (name === "wasm") {
