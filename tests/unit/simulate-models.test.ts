@@ -232,11 +232,40 @@ test("with the voltage cut-offs off, a particle surface stoichiometry reaching 0
   }
 });
 
+test("the SPMe stops when its electrolyte runs out (\"Zero electrolyte concentration cut-off\"; before: Chen2020 at 3C ran on to c_e = −149 mol/m3 and reported 0.37 A.h); the DFN has no such event and its c_e stays ≥ 0", () => {
+  const p = parameterValues("Chen2020");
+  for (const thermal of ["isothermal", "lumped"] as const) {
+    const sol = simulate(spme(p, { thermal }), "Discharge at 3C until 2.5 V", { saveStates: true });
+    assert.equal(sol.stepLog[0].reason, "Zero electrolyte concentration cut-off");
+    assert.match(sol.termination, /^Zero electrolyte concentration cut-off reached in cycle 1, step 1/);
+    const t = sol.get("Time [s]");
+    for (let i = 0; i < t.length; i++) {
+      const ce = Math.min(...sol.profilesAt(t[i])["Electrolyte concentration [mol.m-3]"]);
+      assert.ok(ce > 0.0018, `${thermal}: c_e ${ce} mol/m3 at t = ${t[i]} s`);
+      if (i === t.length - 1) assert.ok(ce < 0.0022, `${thermal}: the event is located at 0.002 mol/m3 (got ${ce})`);
+    }
+    const V = sol.get("Voltage [V]");
+    assert.ok(V[V.length - 1] > 2.5, "it ends before the voltage cut-off");
+  }
+  // at 2C the salt does not run out: the SPMe ends on the voltage, as before
+  const two = simulate(spme(p), "Discharge at 2C until 2.5 V", { saveStates: false });
+  assert.equal(two.stepLog[0].reason, "Discharge at 2C until 2.5 V");
+  // the DFN at 3C depletes the salt near the positive current collector, keeps c_e ≥ 0 and runs to 2.5 V
+  const d = simulate(dfn(p), "Discharge at 3C until 2.5 V", { saveStates: true });
+  assert.equal(d.stepLog[0].reason, "Discharge at 3C until 2.5 V");
+  assert.equal(dfn(p).minElectrolyteConcentration, undefined);
+  const td = d.get("Time [s]");
+  let lowest = Infinity;
+  for (let i = 0; i < td.length; i++) lowest = Math.min(lowest, ...d.profilesAt(td[i])["Electrolyte concentration [mol.m-3]"]);
+  assert.ok(lowest >= 0 && lowest < 1e-3, `DFN lowest c_e ${lowest} mol/m3`);
+});
+
 test("cut-off events are located within 0.1 mV also where the voltage depends on solved-for unknowns (power control, DFN potentials, a 50C collapse)", () => {
   // the root used to be found on the interpolated current and potentials: Ecker2015 SPM at 20 W ended 6.7 mV past 2.5 V
   const cases: [string, (p: ReturnType<typeof parameterValues>) => ReturnType<typeof spm>, string, number][] = [
     ["Ecker2015", spm, "Discharge at 20 W until 2.5 V", 2.5],
-    ["Ecker2015", spme, "Discharge at 20 W until 2.5 V", 2.5],
+    // at 8 W and above the SPMe's electrolyte runs out first (its zero-concentration event; see the next test)
+    ["Ecker2015", spme, "Discharge at 5 W until 2.5 V", 2.5],
     ["Chen2020", dfn, "Discharge at 20 W until 2.5 V", 2.5],
     ["Chen2020", dfn, "Discharge at 3C until 2.5 V", 2.5],
     ["Marquis2019", dfn, "Discharge at 5 W until 3.105 V", 3.105],

@@ -300,6 +300,14 @@ export interface CellModel {
    * simulation stops when one leaves [0, 1] (PyBaMM's stoichiometry events): beyond, the model has no meaning.
    */
   surfaceStoichiometryRange(y: Float64Array): SurfaceStoichiometryRange;
+  /**
+   * Lowest electrolyte concentration over the cell [mol.m-3], present on the SPMe only: the simulation stops when
+   * it falls to the "Zero electrolyte concentration cut-off". The SPMe's electrolyte is driven by a uniform
+   * reaction, so when the salt runs out it goes on to negative concentrations (−149 mol/m³ in a Chen2020 3C
+   * discharge), where the model means nothing. The DFN has no such event, as in PyBaMM since v22.8 (PR #2207):
+   * there the reaction moves away from the depleted region and c_e stays ≥ 0.
+   */
+  readonly minElectrolyteConcentration?: (y: Float64Array) => number;
   /** Short description of a state for error messages. */
   describe(y: Float64Array, current: number): string;
   /**
@@ -394,6 +402,8 @@ class SingleParticleModel implements CellModel {
   readonly offE: number;
   /** State index of c_e in each control volume (SPMe). */
   private readonly ceIndex: Int32Array;
+  /** Lowest c_e over the cell [mol.m-3]; only the SPMe has an electrolyte state. */
+  readonly minElectrolyteConcentration?: (y: Float64Array) => number;
 
   constructor(params: ParameterValues, withElectrolyte: boolean, opts: ModelOptions) {
     const m = fullMesh(opts.mesh);
@@ -411,6 +421,13 @@ class SingleParticleModel implements CellModel {
     this.phiE = new Float64Array(this.mesh.nx);
     this.offE = m.rn + m.rp;
     this.ceIndex = Int32Array.from({ length: this.mesh.nx }, (_, k) => this.offE + k);
+    if (withElectrolyte) {
+      this.minElectrolyteConcentration = (y) => {
+        let m = Infinity;
+        for (let k = 0; k < this.ceIndex.length; k++) if (y[this.ceIndex[k]] < m) m = y[this.ceIndex[k]];
+        return m;
+      };
+    }
     const n = this.offE + (withElectrolyte ? this.mesh.nx : 0);
     const differential = new Uint8Array(n).fill(1);
     const atol = new Float64Array(n);

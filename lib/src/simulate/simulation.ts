@@ -241,6 +241,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         const threshold = direction === "falling" ? STOICHIOMETRY_MARGIN : 1 - STOICHIOMETRY_MARGIN;
         events.push({ quantity: "state", value: threshold, fn: (yy) => model.surfaceStoichiometryRange(yy)[pick], tolerance: 0.1 * STOICHIOMETRY_MARGIN, name, direction });
       }
+      // The SPMe's electrolyte event (CellModel.minElectrolyteConcentration): without it the SPMe ran on to
+      // −149 mol/m³ (Chen2020, 3C) and reported the capacity of a state with negative salt as a result.
+      const minCe = model.minElectrolyteConcentration;
+      if (minCe !== undefined) {
+        events.push({ quantity: "state", value: ZERO_ELECTROLYTE_THRESHOLD, fn: (yy) => minCe.call(model, yy), tolerance: 0.1 * ZERO_ELECTROLYTE_THRESHOLD, name: ZERO_ELECTROLYTE_EVENT, direction: "falling" });
+      }
       const duration = step.duration ?? 86400;
       const res = integ.integrateStep(t, y, I, control, t + duration, events, opts.solver ?? {}, {
         description: `cycle ${c + 1}, step ${s + 1}: ${step.description}`,
@@ -286,7 +292,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const atOnce = res.points.length === 1 && res.reason !== "duration";
       stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason });
       sum["Duration [s]"] = t - cycleStart;
-      if (res.reason === "Lower voltage cut-off" || res.reason === "Upper voltage cut-off" || res.reason === "max steps" || STOICHIOMETRY_EVENTS.some(([name]) => name === res.reason)) {
+      if (res.reason === "Lower voltage cut-off" || res.reason === "Upper voltage cut-off" || res.reason === "max steps" || STOICHIOMETRY_EVENTS.some(([name]) => name === res.reason) || res.reason === ZERO_ELECTROLYTE_EVENT) {
         termination = `${res.reason} reached ${atOnce ? "at the start of" : "in"} cycle ${c + 1}, step ${s + 1} ("${step.description}") at t = ${t.toFixed(1)} s${atOnce ? ` (voltage ${end.voltage.toFixed(4)} V under this step's control)` : ""}`;
         break outer;
       }
@@ -302,6 +308,9 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);
 }
 
+/** Name and threshold [mol.m-3] of the electrolyte running out (PyBaMM's event until v22.8: min c_e − 0.002). */
+const ZERO_ELECTROLYTE_EVENT = "Zero electrolyte concentration cut-off";
+const ZERO_ELECTROLYTE_THRESHOLD = 0.002;
 /** Distance from 0 and 1 at which the stoichiometry events fire. */
 const STOICHIOMETRY_MARGIN = 1e-6;
 /** The particle surface stoichiometry limits that end a simulation (PyBaMM's event names). */

@@ -126,6 +126,8 @@ class LumpedThermalModel implements CellModel {
   private readonly heat: (y: Float64Array, I: number) => HeatSources;
   /** Writes the temperature of a state into the shared {@link CellData.T} before any evaluation of the base model. */
   private readonly setT: (y: Float64Array) => void;
+  /** The base model's lowest electrolyte concentration (the temperature does not enter it). */
+  readonly minElectrolyteConcentration?: (y: Float64Array) => number;
 
   constructor(base: CellModel) {
     if (!base.heatSources) throw new Error(`The ${base.name} model does not provide heat sources, so it cannot carry a lumped temperature`);
@@ -133,6 +135,8 @@ class LumpedThermalModel implements CellModel {
     this.base = base;
     this.cell = base.cell;
     this.citations = [...base.citations, ...THERMAL_CITATIONS];
+    const minCe = base.minElectrolyteConcentration?.bind(base);
+    if (minCe !== undefined) this.minElectrolyteConcentration = minCe;
     const heat = base.heatSources.bind(base);
     this.heat = heat;
     const bs = base.system;
