@@ -505,7 +505,8 @@ class SingleParticleModel implements CellModel {
     let xf = mesh.dx[0];
     for (let k = 0; k < mesh.nx - 1; k++) {
       const ie = xf <= Ln * (1 + 1e-12) ? (i * xf) / Ln : xf >= xp0 * (1 - 1e-12) ? (i * (xp0 + cell.pos.L - xf)) / cell.pos.L : i;
-      phi[k + 1] = phi[k] - ie / this.cond[k] + diffusionCoef * (Math.log(Math.max(y[off + k + 1], 1e-2)) - Math.log(Math.max(y[off + k], 1e-2)));
+      // the floor only guards Newton's trial states: it lies below the zero-electrolyte event's 0.002 mol/m³
+      phi[k + 1] = phi[k] - ie / this.cond[k] + diffusionCoef * (Math.log(Math.max(y[off + k + 1], 1e-3)) - Math.log(Math.max(y[off + k], 1e-3)));
       xf += mesh.dx[k + 1];
     }
     let an = 0;
