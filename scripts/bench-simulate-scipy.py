@@ -25,12 +25,15 @@ from scipy.sparse import diags, lil_matrix
 F = 96485.33212
 
 
-def particle(N, R, D, j):
-    dr = R / N
-    edges = np.arange(N + 1) * dr
+def particle(edges, D, j):
+    """Finite volumes on the given faces (graded toward the surface by default), as the TypeScript SphereMesh."""
+    edges = np.asarray(edges, dtype=float)
+    N = len(edges) - 1
+    R = edges[-1]
+    centres = 0.5 * (edges[1:] + edges[:-1])
     vol = (edges[1:] ** 3 - edges[:-1] ** 3) / 3
     face = edges[1:-1] ** 2
-    coef = face * D / dr
+    coef = face * D / (centres[1:] - centres[:-1])
     surf_flux = R * R * j / F
 
     def rhs(c, out):
@@ -44,9 +47,9 @@ def particle(N, R, D, j):
 
 
 def build(cfg, with_electrolyte):
-    N_n, N_p = cfg["rn"], cfg["rp"]
-    pn = particle(N_n, cfg["Rn"], cfg["Dn"], cfg["jn"])
-    pp = particle(N_p, cfg["Rp"], cfg["Dp"], cfg["jp"])
+    N_n, N_p = len(cfg["facesN"]) - 1, len(cfg["facesP"]) - 1
+    pn = particle(cfg["facesN"], cfg["Dn"], cfg["jn"])
+    pp = particle(cfg["facesP"], cfg["Dp"], cfg["jp"])
     off = N_n + N_p
     nx = len(cfg["dx"]) if with_electrolyte else 0
     n = off + nx
@@ -76,8 +79,11 @@ def build(cfg, with_electrolyte):
     return rhs, y0, atol, sparsity
 
 
-def surface(c):
-    return 1.5 * c[-1] - 0.5 * c[-2]
+def surface(c, edges):
+    """Linear extrapolation from the two outer cell centres to the surface."""
+    m1 = 0.5 * (edges[-1] + edges[-2])
+    m2 = 0.5 * (edges[-2] + edges[-3])
+    return c[-1] + (edges[-1] - m1) / (m1 - m2) * (c[-1] - c[-2])
 
 
 def main():
@@ -106,8 +112,8 @@ def main():
             "nfev": int(sol.nfev),
             "njev": int(sol.njev),
             "nlu": int(sol.nlu),
-            "csn": surface(yend[:m["rn"]]),
-            "csp": surface(yend[m["rn"]:m["rn"] + m["rp"]]),
+            "csn": surface(yend[:m["rn"]], m["facesN"]),
+            "csp": surface(yend[m["rn"]:m["rn"] + m["rp"]], m["facesP"]),
         })
     print(json.dumps({"scipy": scipy.__version__, "numpy": np.__version__, "results": results}))
 

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parameterValues, spm, spme, dfn, simulate, Experiment, basicSpm, SolverError, plotVoltage, plotProfiles, EXCHANGE_CURRENT_CE_SMOOTHING } from "../../lib/src/simulate";
+import type { Mesh } from "../../lib/src/simulate";
 
 /** Linear interpolation of (t, v) at x. */
 function at(t: Float64Array, v: Float64Array, x: number): number {
@@ -95,20 +96,47 @@ test("at C/50 the SPM, SPMe and DFN agree within 5 mV over the whole discharge; 
   assert.ok(fast[0].get("Voltage [V]")[5] > fast[2].get("Voltage [V]")[5]);
 });
 
-test("mesh refinement converges: from 2 minutes to the end-of-discharge knee the SPMe 1C voltage changes by less than 1 mV between the default mesh and one twice as fine", () => {
-  // In the first seconds the particle-surface diffusion layer (√(D·t) ≈ 0.2 µm at 10 s) is thinner than one radial
-  // cell (0.26 µm), so early voltages depend on the radial mesh by several mV (measured: 7.6 mV at t = 10 s).
+/** Largest |ΔV| between two constant-current discharges every 5 s from t = `from` while V > cut-off + 0.1 V. */
+function meshChange(a: ReturnType<typeof simulate>, b: ReturnType<typeof simulate>, cutoff: number, from: number): { worst: number; at: number } {
+  const ta = a.get("Time [s]"), tb = b.get("Time [s]");
+  const Va = a.get("Voltage [V]"), Vb = b.get("Voltage [V]");
+  const tEnd = Math.min(ta[ta.length - 1], tb[tb.length - 1]);
+  let worst = 0, where = 0;
+  for (let x = from; x <= tEnd; x += 5) {
+    const v = at(ta, Va, x);
+    if (v < cutoff + 0.1) continue; // in the knee V falls mV per second: a 0.1 s shift of the end reads as a mV
+    const d = Math.abs(v - at(tb, Vb, x));
+    if (d > worst) (worst = d), (where = x);
+  }
+  return { worst, at: where };
+}
+
+test("mesh refinement converges: after the first 2 minutes of a 1C discharge (to 0.1 V above the cut-off) SPM, SPMe and DFN change by less than 1 mV between the default mesh and one twice as fine; with particleGrading 0.89 also from t = 5 s (uniform: 7 mV at 5 s)", (t) => {
   const opts = { saveStates: false, solver: { rtol: 1e-6, maxStep: 20 } };
-  const a = simulate(spme(chen), "Discharge at 1C until 2.5 V", opts);
-  const b = simulate(spme(chen, { mesh: { xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 } }), "Discharge at 1C until 2.5 V", opts);
-  // compare until the knee (V > 3.2 V): below it the curve falls several mV per second, so a 0.1 s shift of the
-  // end (measured) reads as ~1.2 mV (at 2.96 V)
-  const t = a.get("Time [s]"), V = a.get("Voltage [V]");
-  let knee = 0;
-  while (knee < V.length - 1 && V[knee] > 3.2) knee++;
-  const d = maxDiff(a, b, t[t.length - 1] - t[knee], 120);
-  assert.ok(maxDiff(a, b, 60, 0) > d, "the early transient is where the meshes differ most");
-  assert.ok(d < 1e-3, `mesh change ${d * 1000} mV`);
+  const fine = { xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 };
+  const out: string[] = [];
+  const run = (make: typeof spm, set: ReturnType<typeof parameterValues>, mesh?: Partial<Mesh>) =>
+    simulate(make(set, { mesh: mesh }), { current: set.number("Nominal cell capacity [A.h]"), duration: 4000 }, opts);
+  for (const [name, set] of [["Chen2020", chen], ["Marquis2019", parameterValues("Marquis2019")]] as const) {
+    const cutoff = set.number("Lower voltage cut-off [V]");
+    for (const make of name === "Chen2020" ? [spm, spme, dfn] : [dfn]) {
+      const r = meshChange(run(make, set), run(make, set, fine), cutoff, 120);
+      out.push(`${name} ${make.name}: ${(r.worst * 1000).toFixed(2)} mV at ${r.at} s`);
+      assert.ok(r.worst < 1e-3, `${name} ${make.name}: mesh change ${r.worst * 1000} mV at t = ${r.at} s`);
+    }
+  }
+  // In the first seconds the particle-surface diffusion layer (√(D·t) ≈ 0.4 µm at 5 s) is thinner than one uniform
+  // radial cell (0.29 µm): cells graded toward the surface resolve it (the DEFAULT_MESH note says what they cost).
+  const uniform = meshChange(run(spm, chen), run(spm, chen, fine), 2.5, 5);
+  out.push(`Chen2020 SPM from t = 5 s: uniform ${(uniform.worst * 1000).toFixed(2)} mV at ${uniform.at} s`);
+  assert.ok(uniform.worst > 5e-3 && uniform.at < 30, `uniform: ${uniform.worst * 1000} mV at ${uniform.at} s`);
+  for (const make of [spm, dfn]) {
+    const graded = meshChange(run(make, chen, { particleGrading: 0.89 }), run(make, chen, { ...fine, particleGrading: 0.89 }), 2.5, 5);
+    out.push(`graded ${make.name} ${(graded.worst * 1000).toFixed(2)} mV at ${graded.at} s`);
+    assert.ok(graded.worst < 1e-3, `graded ${make.name}: ${graded.worst * 1000} mV at ${graded.at} s`);
+  }
+  assert.throws(() => spm(chen, { mesh: { particleGrading: 0 } }), /mesh.particleGrading must be a number in \(0, 1\]/);
+  t.diagnostic(out.join("; "));
 });
 
 test("a failing solve raises SolverError naming the step, the time and the state — never NaN in the outputs", () => {

@@ -21,7 +21,7 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parameterValues, FARADAY } from "./parameters";
-import { createModel, DEFAULT_MESH, ModelName, CellModel } from "./models";
+import { createModel, DEFAULT_MESH, ModelName, CellModel, SphereMesh } from "./models";
 import { simulate, Solution } from "./simulation";
 import { Experiment } from "./experiment";
 
@@ -94,8 +94,8 @@ function scipyConfig(set: string, name: "SPM" | "SPMe", model: CellModel, curren
   return {
     rn: m.rn,
     rp: m.rp,
-    Rn: c.neg.Rp,
-    Rp: c.pos.Rp,
+    facesN: Array.from(new SphereMesh(m.rn, c.neg.Rp, m.particleGrading).faces),
+    facesP: Array.from(new SphereMesh(m.rp, c.pos.Rp, m.particleGrading).faces),
     Dn,
     Dp,
     jn: current / (c.area * c.neg.a * c.neg.L),

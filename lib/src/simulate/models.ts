@@ -24,10 +24,23 @@ export interface Mesh {
   rn: number;
   /** Radial cells in a positive particle. */
   rp: number;
+  /**
+   * Grading of the radial cells toward the particle surface: the width ratio of neighbouring cells at 20 cells
+   * (other counts use ratio^(20/N), so doubling the cells refines the same mapping). 1 is PyBaMM's uniform mesh.
+   */
+  particleGrading: number;
 }
 
-/** PyBaMM's default mesh (conventions §8). */
-export const DEFAULT_MESH: Readonly<Mesh> = { xn: 20, xs: 20, xp: 20, rn: 20, rp: 20 };
+/**
+ * Default mesh: PyBaMM's (conventions §8), uniform particles. Measured on 1C discharges (Chen2020, Marquis2019,
+ * Ecker2015; SPM, SPMe, DFN), voltage against a mesh twice as fine, from t = 5 s to 0.1 V above the cut-off:
+ * uniform particles 7.1 mV worst (Chen2020 at t = 5 s: the first seconds' diffusion layer, 0.4 µm, is thinner
+ * than a radial cell, 0.29 µm; ≤ 0.64 mV after 2 minutes), `particleGrading: 0.89` ≤ 0.91 mV everywhere. The
+ * grading coarsens the particle interior, which the end of a fast discharge needs: Ecker2015 DFN at 5C
+ * delivers 7.418 A.h (×48 layers) with it, 7.443 uniform, 7.460 converged (80 radial cells). So the uniform
+ * mesh stays the default, and the grading is there for studies of the first seconds (pulses, GITT, EIS-like).
+ */
+export const DEFAULT_MESH: Readonly<Mesh> = { xn: 20, xs: 20, xp: 20, rn: 20, rp: 20, particleGrading: 1 };
 
 /** Options shared by the model factories. */
 export interface ModelOptions {
@@ -157,34 +170,56 @@ export class CellData {
   }
 }
 
-/** Uniform finite-volume mesh of a sphere of radius R with N cells. */
+/**
+ * Finite-volume mesh of a sphere of radius R with N cells whose widths shrink geometrically toward the surface
+ * (`grading` = width ratio of neighbouring cells at N = 20; 1 gives PyBaMM's uniform mesh). Fluxes between cells
+ * use the distance between cell centres, so the scheme stays conservative on any spacing.
+ */
 export class SphereMesh {
   readonly N: number;
   readonly R: number;
-  readonly dr: number;
+  /** Faces r_0 = 0 < … < r_N = R [m]. */
+  readonly faces: Float64Array;
+  /** Cell centres (midpoints of the faces) [m]. */
+  readonly centres: Float64Array;
   /** r² at the N − 1 interior faces. */
   readonly faceArea: Float64Array;
   /** Cell volumes / 4π: (r_{i+1/2}³ − r_{i−1/2}³)/3. */
   readonly vol: Float64Array;
-  /** r²/Δr at the interior faces and 1/vol: precomputed because the residual runs ~10⁵ times per solve and
-   * divisions cost several multiplications. */
+  /** r²/(distance between the neighbouring centres) at the interior faces and 1/vol: precomputed because the
+   * residual runs ~10⁵ times per solve and divisions cost several multiplications. */
   private readonly faceCoef: Float64Array;
   private readonly invVol: Float64Array;
-  constructor(N: number, R: number) {
+  /** Weight of the linear extrapolation from the two outer centres to r = R (0.5 on a uniform mesh). */
+  private readonly outerWeight: number;
+  constructor(N: number, R: number, grading = 1) {
     if (!(Number.isInteger(N) && N >= 3)) throw new Error(`Particle mesh needs an integer number of cells ≥ 3, got ${N}`);
+    if (!(grading > 0 && grading <= 1)) throw new Error(`Particle mesh grading must lie in (0, 1], got ${grading}`);
     this.N = N;
     this.R = R;
-    this.dr = R / N;
+    const ratio = Math.pow(grading, 20 / N);
+    const faces = new Float64Array(N + 1);
+    for (let i = 0, h = 1; i < N; i++, h *= ratio) faces[i + 1] = faces[i] + h;
+    const scale = R / faces[N];
+    for (let i = 1; i < N; i++) faces[i] *= scale;
+    faces[N] = R;
+    this.faces = faces;
+    this.centres = new Float64Array(N);
+    for (let i = 0; i < N; i++) this.centres[i] = 0.5 * (faces[i] + faces[i + 1]);
     this.faceArea = new Float64Array(N - 1);
+    this.faceCoef = new Float64Array(N - 1);
     this.vol = new Float64Array(N);
     for (let i = 0; i < N; i++) {
-      const r0 = i * this.dr;
-      const r1 = (i + 1) * this.dr;
+      const r0 = faces[i];
+      const r1 = faces[i + 1];
       this.vol[i] = (r1 * r1 * r1 - r0 * r0 * r0) / 3;
-      if (i < N - 1) this.faceArea[i] = r1 * r1;
+      if (i < N - 1) {
+        this.faceArea[i] = r1 * r1;
+        this.faceCoef[i] = (r1 * r1) / (this.centres[i + 1] - this.centres[i]);
+      }
     }
-    this.faceCoef = this.faceArea.map((a) => a / this.dr);
     this.invVol = this.vol.map((v) => 1 / v);
+    this.outerWeight = (R - this.centres[N - 1]) / (this.centres[N - 1] - this.centres[N - 2]);
   }
 
   /**
@@ -214,7 +249,7 @@ export class SphereMesh {
   /** Surface concentration by linear extrapolation of the two outer cells (as PyBaMM's finite volumes). */
   surface(y: Float64Array, off: number): number {
     const N = this.N;
-    return 1.5 * y[off + N - 1] - 0.5 * y[off + N - 2];
+    return y[off + N - 1] + this.outerWeight * (y[off + N - 1] - y[off + N - 2]);
   }
 
   /** Volume-averaged concentration. */
@@ -321,7 +356,11 @@ export interface CellModel {
 
 function fullMesh(m?: Partial<Mesh>): Mesh {
   const mesh = { ...DEFAULT_MESH, ...(m ?? {}) };
-  for (const [k, v] of Object.entries(mesh)) if (!(Number.isInteger(v) && v >= 2)) throw new Error(`mesh.${k} must be an integer ≥ 2, got ${v}`);
+  for (const [k, v] of Object.entries(mesh)) {
+    if (k === "particleGrading") {
+      if (!(typeof v === "number" && v > 0 && v <= 1)) throw new Error(`mesh.particleGrading must be a number in (0, 1] (1: uniform), got ${v}`);
+    } else if (!(Number.isInteger(v) && v >= 2)) throw new Error(`mesh.${k} must be an integer ≥ 2, got ${v}`);
+  }
   return mesh;
 }
 
@@ -412,8 +451,8 @@ class SingleParticleModel implements CellModel {
     this.withElectrolyte = withElectrolyte;
     const cell = new CellData(params);
     this.cell = cell;
-    this.pn = new SphereMesh(m.rn, cell.neg.Rp);
-    this.pp = new SphereMesh(m.rp, cell.pos.Rp);
+    this.pn = new SphereMesh(m.rn, cell.neg.Rp, m.particleGrading);
+    this.pp = new SphereMesh(m.rp, cell.pos.Rp, m.particleGrading);
     this.mesh = new CellMesh(cell, m);
     this.elec = new Electrolyte(cell, this.mesh);
     this.flux = new Float64Array(this.mesh.nx);
@@ -682,8 +721,8 @@ class DfnModel implements CellModel {
     const cell = new CellData(params);
     this.cell = cell;
     this.mesh = new CellMesh(cell, m);
-    this.pn = new SphereMesh(m.rn, cell.neg.Rp);
-    this.pp = new SphereMesh(m.rp, cell.pos.Rp);
+    this.pn = new SphereMesh(m.rn, cell.neg.Rp, m.particleGrading);
+    this.pp = new SphereMesh(m.rp, cell.pos.Rp, m.particleGrading);
     this.elec = new Electrolyte(cell, this.mesh);
     const nx = this.mesh.nx;
     this.offCs = new Int32Array(nx);
