@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, simulate, Experiment, ExperimentError, step } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, Experiment, ExperimentError, step, plotProfiles } from "../../lib/src/simulate";
 
 const chen = parameterValues("Chen2020");
+const coarseDfn = { xn: 8, xs: 5, xp: 8, rn: 8, rp: 8 };
 
 test("a step without a duration that runs out of its default before its \"until\" says so in the step log and the termination, and stops the experiment", () => {
   // before: every such step stopped after 24 h and the solution said "completed" (C/50: 2.40 of 5.1 A.h, at 3.77 V).
@@ -81,6 +82,40 @@ test("voltage limits: a hold outside the set's cut-offs is refused before it run
   assert.equal(plain.stepLog[0].reason, "Lower voltage cut-off");
   assert.match(plain.stepLog[0].note ?? "", /^the Chen2020 set's "Lower voltage cut-off \[V\]" is 2\.5 V$/);
   assert.match(plain.termination, /^Lower voltage cut-off reached in cycle 1, step 1 \("Discharge at 1C for 2 hours"\) at t = 3\d{3}\.\d s; the Chen2020 set's "Lower voltage cut-off \[V\]" is 2\.5 V$/);
+});
+
+test("profilesAt(t) interpolates the stored states at t itself (C/10 DFN: asking 10000 s gave the point at 10095 s), and rejects NaN and times outside the solution", () => {
+  const sol = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at C/10 until 2.5 V");
+  const exact = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at C/10 for 10000 s");
+  const t = sol.get("Time [s]");
+  let i = 0;
+  while (t[i] < 10000) i++;
+  assert.ok(t[i - 1] < 9990 && t[i] > 10010, `10000 s lies between stored points (${t[i - 1]}, ${t[i]})`);
+  const p = sol.profilesAt(10000);
+  assert.equal(p["Time [s]"][0], 10000);
+  const nearest = sol.profilesAt(10000 - t[i - 1] < t[i] - 10000 ? t[i - 1] : t[i]);
+  const ref = exact.profilesAt(10000);
+  for (const name of ["Electrolyte concentration [mol.m-3]", "Particle surface concentration [mol.m-3]", "Electrode potential [V]"]) {
+    let eInterp = 0;
+    let eNearest = 0;
+    for (let k = 0; k < ref[name].length; k++) {
+      if (!Number.isFinite(ref[name][k])) continue;
+      eInterp = Math.max(eInterp, Math.abs(p[name][k] - ref[name][k]));
+      eNearest = Math.max(eNearest, Math.abs(nearest[name][k] - ref[name][k]));
+    }
+    // measured: c_e 0.029 vs 0.72 mol/m3, c_s,surf 4.9 vs 115 mol/m3, φ_s 0.02 vs 2.8 mV
+    assert.ok(eInterp < eNearest / 10, `${name}: interpolated ${eInterp}, nearest point ${eNearest}`);
+  }
+  // at a stored time, that point exactly
+  assert.deepEqual(sol.profilesAt(t[i])["Electrolyte concentration [mol.m-3]"], sol.profilesAt(t[i] * (1 + 1e-13))["Electrolyte concentration [mol.m-3]"]);
+  const end = t[t.length - 1];
+  for (const bad of [NaN, 1e9, -100, Infinity]) {
+    assert.throws(() => sol.profilesAt(bad), (e: unknown) => e instanceof Error && e.message.includes(String(bad)) && e.message.includes(`${end} s`), String(bad));
+  }
+  assert.equal(sol.profilesAt(end)["Time [s]"][0], end);
+  // the figure's legend gives the asked time
+  const fig = plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [10000, 30000]);
+  assert.deepEqual(fig.data.map((d) => (d as { name?: string }).name), ["t = 10000 s", "t = 30000 s"]);
 });
 
 test("the cycle summary's coulombic efficiency is discharge/charge when both are > 0 (also for a cycle cut short by a cut-off), null otherwise; the summary exports as a DataFrame", () => {

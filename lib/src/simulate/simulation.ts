@@ -151,14 +151,51 @@ export class Solution {
     return { ...this.columns };
   }
 
-  /** Profiles (through-cell / radial) at the stored point nearest to time `t` [s]. Needs `saveStates`. */
+  /**
+   * Profiles (through-cell and radial) at time `t` [s], from the stored states linearly interpolated between the two
+   * points around `t` (the state and the current; at a stored time, that point's state — at a step boundary, where
+   * two points share a time, the end of the earlier step). Needs `saveStates` (the default). The returned
+   * "Time [s]" is `t`.
+   *
+   * @example
+   * sol.profilesAt(1800)["Electrolyte concentration [mol.m-3]"];
+   * @throws Error for a time that is not a number or lies outside the solution (the message gives its range)
+   */
   profilesAt(t: number): Record<string, Float64Array> & { "Time [s]": Float64Array } {
     if (!this.states) throw new Error("profilesAt: the simulation was run with saveStates: false; run it again with saveStates: true");
     const time = this.columns["Time [s]"];
-    let best = 0;
-    for (let i = 1; i < time.length; i++) if (Math.abs(time[i] - t) < Math.abs(time[best] - t)) best = i;
-    const p = this.model.profiles(this.states[best], this.columns["Current [A]"][best]);
-    return { ...p, "Time [s]": Float64Array.of(time[best]) };
+    const current = this.columns["Current [A]"];
+    const n = time.length;
+    const t0 = time[0];
+    const t1 = time[n - 1];
+    if (typeof t !== "number" || Number.isNaN(t)) throw new Error(`profilesAt: t must be a time in seconds within the solution, ${t0} to ${t1} s; got ${String(t)}`);
+    // a hair of round-off at either end is the end itself (a time computed as a sum of step durations)
+    const tol = 1e-9 * Math.max(1, Math.abs(t1));
+    if (t < t0 - tol || t > t1 + tol) throw new Error(`profilesAt: t = ${t} s is outside the solution, which runs from ${t0} s to ${t1} s`);
+    // first point at or after t (binary search; times are non-decreasing)
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (time[mid] < t - tol) lo = mid + 1;
+      else hi = mid;
+    }
+    let y: Float64Array;
+    let I: number;
+    if (lo === 0 || Math.abs(time[lo] - t) <= tol) {
+      y = this.states[lo];
+      I = current[lo];
+    } else {
+      const a = lo - 1;
+      const w = (t - time[a]) / (time[lo] - time[a]);
+      const ya = this.states[a];
+      const yb = this.states[lo];
+      y = new Float64Array(ya.length);
+      for (let k = 0; k < y.length; k++) y[k] = ya[k] + w * (yb[k] - ya[k]);
+      I = current[a] + w * (current[lo] - current[a]);
+    }
+    const p = this.model.profiles(y, I);
+    return { ...p, "Time [s]": Float64Array.of(Math.min(t1, Math.max(t0, t))) };
   }
 
   /** The stored state at point index `i` (needs `saveStates`). */
