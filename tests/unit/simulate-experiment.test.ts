@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStep, Experiment, ExperimentSyntaxError } from "../../lib/src/simulate";
+import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration } from "../../lib/src/simulate";
+import type { ExperimentStep } from "../../lib/src/simulate";
 
 test("PyBaMM's step language parses currents, C-rates, powers, holds and rests with their terminations", () => {
   assert.deepEqual(parseStep("Discharge at 1C until 2.5 V"), { description: "Discharge at 1C until 2.5 V", kind: "c-rate", value: 1, duration: undefined, until: { quantity: "voltage", value: 2.5 } });
@@ -32,7 +33,7 @@ test("an unparseable step fails with valid examples", () => {
   for (const bad of ["Dischrge at 1C until 2.5 V", "Discharge at 1 parsec until 2.5 V", "Discharge at 1C", "Rest", "Hold at 1 A until 4.2 V", "Discharge at 1C for 10 fortnights"]) {
     assert.throws(
       () => parseStep(bad),
-      (e: unknown) => e instanceof ExperimentSyntaxError && e.message.includes(bad) && e.message.includes('"Discharge at 1C until 2.5 V"'),
+      (e: unknown) => e instanceof ExperimentSyntaxError && e.message.includes(bad) && e.message.includes('"Discharge at 1C until 2.5 V"') && e.message.includes("(1 minute period)"),
       bad,
     );
   }
@@ -47,4 +48,130 @@ test("a list of steps repeats for N cycles, and a list of lists gives one cycle 
   assert.equal(f.cycles[3].length, 2);
   assert.throws(() => new Experiment([], {}), /at least one step/);
   assert.throws(() => new Experiment(["Rest for 1 hour"], { cycles: 0 }), /positive integer/);
+});
+
+test("PyBaMM's output period: \"(1 minute period)\" at the end of a step, and the Experiment's period option for every step without one", () => {
+  // before: "Discharge at 1C until 2.5 V (1 minute period)" threw ("2.5 V (1 minute period)" is not a current ...)
+  const a = parseStep("Discharge at 1C until 2.5 V (1 minute period)");
+  assert.deepEqual({ kind: a.kind, value: a.value, until: a.until, period: a.period }, { kind: "c-rate", value: 1, until: { quantity: "voltage", value: 2.5 }, period: 60 });
+  const b = parseStep("Discharge at 1 A for 10 hours or until 3.3 V (1 second period)");
+  assert.deepEqual([b.duration, b.until?.value, b.period], [36000, 3.3, 1]);
+  assert.equal(parseStep("Rest for 1 hour (10 minutes period)").period, 600);
+  assert.equal(parseStep("Rest for 1 hour").period, undefined);
+  for (const bad of ["Discharge at 1C until 2.5 V (0 s period)", "Discharge at 1C until 2.5 V (fast)", "Rest for 1 hour (1 fortnight period)"]) {
+    assert.throws(() => parseStep(bad), (e: unknown) => e instanceof ExperimentSyntaxError && e.message.includes(bad) && /period/.test(e.why), bad);
+  }
+  const e = new Experiment(["Discharge at 1C until 2.5 V", "Rest for 10 minutes (10 s period)", step.cRate(-1, { until: "4.2 V" })], { period: "2 minutes" });
+  assert.deepEqual(e.cycles[0].map((s) => s.period), [120, 10, 120], "the step's own period wins");
+  assert.equal(e.period, 120);
+  assert.equal(new Experiment(["Rest for 1 hour"], { period: 30 }).cycles[0][0].period, 30);
+  assert.throws(() => new Experiment(["Rest for 1 hour"], { period: 0 }), (err: unknown) => err instanceof ExperimentError && /period/.test(err.message));
+});
+
+test("impossible values are rejected naming the step and the problem: C/0, until C/0, 0C, zero or negative durations, negative values, a 0 V hold", () => {
+  // before: C/0 parsed as Infinity, "Discharge at 0C until 2.5 V" ran a day and said "completed", "for 0 minutes" was kept
+  const cases: [string, RegExp][] = [
+    ["Discharge at C/0 until 2.5 V", /"C\/0" is not a C-rate/],
+    ["Hold at 4.2 V until C/0", /"C\/0" is not a C-rate/],
+    ["Discharge at 0C until 2.5 V", /moves no charge.*Rest for/],
+    ["Charge at 0 A for 1 hour", /moves no charge/],
+    ["Discharge at 1C for 0 minutes", /duration "0 minutes" must be positive/],
+    ["Rest for 0 s", /duration "0 s" must be positive/],
+    ["Rest for -5 s", /must be positive/],
+    ["Discharge at -1 A until 2.5 V", /"-1 A" must be positive: the verb gives the sign/],
+    ["Charge at -0.5C until 4.2 V", /must be positive: the verb gives the sign/],
+    ["Discharge at 1C until -1 V", /"until -1 V" must be positive/],
+    ["Hold at 4.2 V until 0 mA", /"until 0 mA" must be positive/],
+    ["Hold at 0 V until 1 mA", /0 V cannot be held/],
+    ["Discharge at C/-2 until 2.5 V", /divisor must be positive/],
+  ];
+  for (const [bad, why] of cases) {
+    assert.throws(() => parseStep(bad), (e: unknown) => e instanceof ExperimentSyntaxError && e.message.startsWith(`Cannot parse experiment step "${bad}"`) && why.test(e.why), bad);
+  }
+  // inside an experiment the message also says where the step is
+  assert.throws(
+    () => new Experiment([["Rest for 1 minute"], ["Rest for 1 hour", "Discharge at C/0 until 2 V"]]),
+    (e: unknown) => e instanceof ExperimentSyntaxError && e.message.startsWith('Cannot parse experiment step "Discharge at C/0 until 2 V" (step 2 of cycle 2): "C/0" is not a C-rate'),
+  );
+});
+
+test("typed constructors step.current / cRate / power / voltage / rest build the same steps as the strings, and reject what the parser rejects", () => {
+  const same: [ExperimentStep, string][] = [
+    [step.current(5, { until: "2.5 V" }), "Discharge at 5 A until 2.5 V"],
+    [step.current(-0.05, { duration: "30 minutes", until: { quantity: "voltage", value: 4.1 } }), "Charge at 50 mA for 30 minutes or until 4.1 V"],
+    [step.cRate(-0.5, { until: "4.2 V", period: 60 }), "Charge at C/2 until 4.2 V (1 minute period)"],
+    [step.cRate(1 / 3, { until: "2.5 V" }), "Discharge at C/3 until 2.5 V"],
+    [step.voltage(4.2, { until: "C/50" }), "Hold at 4.2 V until C/50"],
+    [step.voltage(4.1, { until: "50 mA" }), "Hold at 4.1 V until 50 mA"],
+    [step.power(10, { duration: 600 }), "Discharge at 10 W for 10 minutes"],
+    [step.power(-2, { until: "4.1 V" }), "Charge at 2 W until 4.1 V"],
+    [step.rest("1 hour"), "Rest for 1 hour"],
+    [step.rest(90), "Rest for 90 seconds"],
+    [step.rest({ until: "3 V" }), "Rest until 3 V"],
+  ];
+  for (const [made, text] of same) {
+    assert.equal(made.description, text);
+    const parsed = parseStep(text);
+    assert.equal(made.kind, parsed.kind, text);
+    assert.ok(Math.abs(made.value - parsed.value) < 1e-12 * Math.max(1, Math.abs(parsed.value)), text);
+    assert.equal(made.duration, parsed.duration, text);
+    assert.equal(made.period, parsed.period, text);
+    assert.equal(made.until?.quantity, parsed.until?.quantity, text);
+    assert.ok(Math.abs((made.until?.value ?? 0) - (parsed.until?.value ?? 0)) < 1e-9, text);
+  }
+  assert.equal(step.current(5, { until: "2.5 V", description: "my discharge" }).description, "my discharge");
+  const bad: [() => unknown, RegExp][] = [
+    [() => step.current(NaN, { until: "2.5 V" }), /^step\.current\(NaN\) has value NaN: the current must be a finite number \[A\]/],
+    [() => step.cRate(Infinity, { until: "2.5 V" }), /^step\.cRate\(Infinity\) has value Infinity/],
+    [() => step.current(0, { until: "2.5 V" }), /moves no charge: use a rest/],
+    [() => step.voltage(-4.2, { duration: 60 }), /voltage to hold must be positive/],
+    [() => step.current(1), /neither a duration nor an until condition/],
+    [() => step.current(1, { until: "2.5 parsec" }), /"2\.5 parsec" is not a current/],
+    [() => step.current(1, { until: "5 W" }), /not a power/],
+    [() => step.current(1, { duration: -3 }), /duration must be a positive number of seconds/],
+    [() => step.current(1, { duration: "0 s" }), /must be positive/],
+    [() => step.current(1, { until: "2.5 V", period: 0 }), /period must be a positive number/],
+    [() => step.current(1, { duraton: 3 } as never), /unknown option "duraton"\. Did you mean: "duration"\?/],
+    [() => step.rest(), /neither a duration nor an until condition/],
+  ];
+  for (const [f, why] of bad) assert.throws(f, (e: unknown) => e instanceof ExperimentError && why.test(e.message), String(why));
+  const e = new Experiment([step.cRate(1, { until: "2.5 V" }), step.rest("10 minutes"), "Charge at 1C until 4.2 V"]);
+  assert.deepEqual(e.cycles[0].map((s) => s.kind), ["c-rate", "rest", "c-rate"]);
+});
+
+test("step objects and lists given to Experiment are checked: errors name the step's place and what is wrong", () => {
+  const cases: [unknown, RegExp][] = [
+    // before: failed late in the solver with "failed to find a consistent initial state"
+    [[{ kind: "current", value: NaN, description: "x" }], /^Experiment: step 1 \("x"\) has value NaN: the current must be a finite number \[A\]/],
+    // before: the inner array was run as a step (a 24-hour rest)
+    [["Rest for 1 minute", ["Rest for 1 hour"]], /^Experiment: the list mixes steps and lists of steps \(element 2 is a list, element 1 is a step\)/],
+    // before: failed after running nothing with 'Unknown variable "Voltage [V]". Did you mean: ?'
+    [[[]], /^Experiment: cycle 1 has no steps/],
+    [[["Rest for 1 minute"], []], /^Experiment: cycle 2 has no steps/],
+    [["Rest for 1 minute", { kind: "amps", value: 1, duration: 60 }], /^Experiment: step 2 has kind "amps"; valid kinds: "current", "c-rate"/],
+    [["Rest for 1 minute", { kind: "rest", value: 1, duration: 60 }], /^Experiment: step 2 is a rest with value 1/],
+    [[{ kind: "c-rate", value: 1 }], /^Experiment: step 1 has neither a duration nor an until condition/],
+    [[{ kind: "c-rate", value: 1, duration: -60 }], /^Experiment: step 1 has duration -60: a duration is a positive number of seconds/],
+    [[{ kind: "c-rate", value: 1, until: { quantity: "voltage", value: NaN } }], /^Experiment: step 1 has until voltage NaN/],
+    [[{ kind: "c-rate", value: 1, until: { quantity: "power", value: 2 } }], /^Experiment: step 1 has until \{"quantity":"power","value":2\}/],
+    [[["Rest for 1 minute"], [{ kind: "voltage", value: 0, duration: 60 }]], /^Experiment: step 1 of cycle 2 holds at 0 V/],
+    [[null], /^Experiment: step 1 is null/],
+  ];
+  for (const [steps, why] of cases) {
+    assert.throws(() => new Experiment(steps as never), (e: unknown) => e instanceof ExperimentError && why.test(e.message), String(why));
+  }
+  // a valid object without a description gets one in the step language
+  const ok = new Experiment([{ kind: "current", value: 5, until: { quantity: "voltage", value: 2.5 } } as ExperimentStep]);
+  assert.equal(ok.cycles[0][0].description, "Discharge at 5 A until 2.5 V");
+});
+
+test("default durations: PyBaMM's 2 h/|C| for C-rates (C/50 → 100 h, not the day that cut C/50 short), the C-rate equivalent for currents and powers, one day for rests and holds", () => {
+  const cell = { capacity: 5, upperVoltage: 4.2 };
+  assert.equal(defaultDuration(parseStep("Discharge at C/50 until 2.5 V"), cell), 100 * 3600);
+  assert.equal(defaultDuration(parseStep("Charge at 2C until 4.2 V"), cell), 3600);
+  assert.equal(defaultDuration(parseStep("Discharge at 100 mA until 2.5 V"), cell), 100 * 3600, "0.1 A on 5 A.h is C/50");
+  assert.equal(defaultDuration(parseStep("Charge at 5 A until 4.2 V"), cell), 2 * 3600);
+  assert.equal(defaultDuration(parseStep("Discharge at 1 W until 2.5 V"), cell), 2 * 5 * 4.2 * 3600, "the most energy the cell holds, twice");
+  assert.equal(defaultDuration(parseStep("Hold at 4.2 V until C/50"), cell), 86400);
+  assert.equal(defaultDuration(parseStep("Rest until 3 V"), cell), 86400);
 });

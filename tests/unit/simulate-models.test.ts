@@ -86,9 +86,21 @@ test("a CV hold solves for the current that keeps the voltage at 4.2 V (to 0.1 m
 });
 
 test("at C/50 the SPM, SPMe and DFN agree within 5 mV over the whole discharge; at 2C they separate", () => {
+  // Each run must end on its own 2.5 V condition: before the default durations the steps stopped after 24 h (47 % of
+  // the ~51 h discharge, at 3.77 V) and reported "completed", so only the plateau was compared. Measured over the
+  // whole discharge: SPM–DFN 1.61 mV, SPMe–DFN 0.44 mV (worst near 49000 s, not in the knee).
   const slow = [spm(chen), spme(chen), dfn(chen)].map((m) => simulate(m, "Discharge at C/50 until 2.5 V", { saveStates: false, solver: { maxStep: 300 } }));
-  assert.ok(maxDiff(slow[0], slow[2], 600) < 5e-3, `SPM vs DFN at C/50: ${maxDiff(slow[0], slow[2], 600) * 1000} mV`);
-  assert.ok(maxDiff(slow[1], slow[2], 600) < 5e-3, `SPMe vs DFN at C/50: ${maxDiff(slow[1], slow[2], 600) * 1000} mV`);
+  for (const sol of slow) {
+    const V = sol.get("Voltage [V]"), Q = sol.get("Discharge capacity [A.h]"), t = sol.get("Time [s]");
+    assert.equal(sol.termination, "completed", sol.model.name);
+    assert.equal(sol.stepLog[0].reason, "Discharge at C/50 until 2.5 V", sol.model.name);
+    assert.ok(Math.abs(V[V.length - 1] - 2.5) < 1e-3, `${sol.model.name} ends at ${V[V.length - 1]} V`);
+    assert.ok(Q[Q.length - 1] > 5.05 && t[t.length - 1] > 50 * 3600, `${sol.model.name}: ${Q[Q.length - 1]} A.h in ${t[t.length - 1]} s`);
+  }
+  const spmDfn = maxDiff(slow[0], slow[2], 0);
+  const spmeDfn = maxDiff(slow[1], slow[2], 0);
+  assert.ok(spmDfn < 5e-3, `SPM vs DFN at C/50: ${spmDfn * 1000} mV`);
+  assert.ok(spmeDfn < 5e-3, `SPMe vs DFN at C/50: ${spmeDfn * 1000} mV`);
   const fast = [spm(chen), spme(chen), dfn(chen, { mesh: coarseDfn })].map((m) => simulate(m, "Discharge at 2C until 2.5 V", { saveStates: false, solver: { maxStep: 20 } }));
   const spmVsDfn = maxDiff(fast[0], fast[2], 60);
   assert.ok(spmVsDfn > 0.03, `SPM vs DFN at 2C only ${spmVsDfn * 1000} mV apart`);

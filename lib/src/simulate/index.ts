@@ -54,10 +54,10 @@ export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData, in
 export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh, SurfaceStoichiometryRange } from "./models";
 export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";
-export { Experiment, parseStep, ExperimentSyntaxError } from "./experiment";
-export type { ExperimentStep, ExperimentOptions } from "./experiment";
+export { Experiment, parseStep, step, defaultDuration, describeUntil, ExperimentSyntaxError, ExperimentError } from "./experiment";
+export type { ExperimentStep, ExperimentOptions, StepKind, StepUntil, StepOptions, StepInput, CellRatings } from "./experiment";
 export { simulate, Solution } from "./simulation";
-export type { SimulateOptions, CycleSummary, SolveStats, Protocol } from "./simulation";
+export type { SimulateOptions, CycleSummary, StepLogEntry, SolveStats, Protocol } from "./simulation";
 export { Integrator, SolverError } from "./solver";
 export type { DaeSystem, Control, StepEvent, SolverOptions } from "./solver";
 export { BandedMatrix } from "./banded";

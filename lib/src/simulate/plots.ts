@@ -37,8 +37,9 @@ export function plotVoltage(solutions: Solution | Solution[], opts: PlotVoltageO
 }
 
 /**
- * A profile variable through the cell (x in µm) at the stored points nearest to each of `times` [s].
- * Needs a solution run with `saveStates` (the default). Separator cells without the variable are left as gaps.
+ * A profile variable through the cell (x in µm) at each of `times` [s] ({@link Solution.profilesAt}: the stored states
+ * interpolated to that time; a time outside the solution throws). Needs a solution run with `saveStates` (the default).
+ * Separator cells without the variable are left as gaps.
  *
  * @example
  * show(plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [0, 600, 1800, 3000]));

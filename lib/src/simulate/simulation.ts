@@ -2,7 +2,7 @@
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
 import { CellModel, SurfaceStoichiometryRange, initialStoichiometries } from "./models";
-import { Experiment, ExperimentStep, parseStep } from "./experiment";
+import { Experiment, ExperimentError, ExperimentStep, defaultDuration, describeUntil, parseStep } from "./experiment";
 import { Control, Integrator, SolverOptions, StepEvent } from "./solver";
 import { nearestNames } from "./parameters";
 
@@ -19,7 +19,15 @@ export interface SimulateOptions {
    * ({@link initialStoichiometries}); overrides the set's initial concentrations.
    */
   initialSoc?: number;
-  /** Stop the experiment at the parameter set's voltage cut-offs (default true). */
+  /**
+   * Keep the parameter set's "Lower/Upper voltage cut-off [V]" as events of every current, C-rate, power and rest step,
+   * stopping the experiment when one is reached (default true); and reject a voltage hold outside them before anything
+   * runs (the model is not parameterised there: a 5 V hold on Chen2020, whose upper cut-off is 4.2 V, starts the SPM at
+   * −7152 A). A step whose own "until" voltage lies beyond a cut-off ("Discharge at 1C until 2.0 V" on a 2.5 V set)
+   * runs to its own limit, as in PyBaMM, which keeps the set's limits only as safeguards 1 V beyond them: the
+   * safeguard event stays, and the step log notes the lifted cut-off. `false`: no voltage limits but the steps' own
+   * (the particle stoichiometry events still end a run that empties or fills an electrode).
+   */
   respectCutoffs?: boolean;
 }
 
@@ -34,8 +42,35 @@ export interface CycleSummary {
   "Minimum voltage [V]": number;
   "Maximum voltage [V]": number;
   "Duration [s]": number;
-  /** Coulombic efficiency (discharge/charge capacity; NaN-free: 0 when nothing was charged). */
-  "Coulombic efficiency": number;
+  /**
+   * Coulombic efficiency: the cycle's discharge capacity over its charge capacity, when both are > 0; `null` when the
+   * cycle charged or discharged nothing (a discharge-only or charge-only cycle has no efficiency, and 0 or Infinity
+   * would read as a measurement). Counted over the steps that ran, also in a cycle cut short by a cut-off. Above 1 when
+   * the cycle ends at a lower state of charge than it started (a first cycle from a part-charged cell, a cut-short
+   * cycle): it compares charge moved, not a round trip.
+   */
+  "Coulombic efficiency": number | null;
+}
+
+/** One entry of {@link Solution.stepLog}. */
+export interface StepLogEntry {
+  /** 1-based cycle number. */
+  cycle: number;
+  /** 1-based step number within the cycle. */
+  step: number;
+  /** The step's description ("Discharge at 1C until 2.5 V"). */
+  description: string;
+  /**
+   * What ended the step: the step's own description when its "until" condition was met; "duration" when its own
+   * "for" duration ran out; "default duration" when a step without a duration ran out of its default
+   * ({@link defaultDuration}) before its condition; "Lower voltage cut-off" / "Upper voltage cut-off" for the
+   * parameter set's limits (or "... safeguard" for the limit kept 1 V beyond them, see {@link SimulateOptions.respectCutoffs});
+   * a particle surface stoichiometry event; "max steps". "(already reached at the start of the step)" is appended
+   * when the condition held before any time passed.
+   */
+  reason: string;
+  /** What the reason alone does not say: the value of the limit that ended the step, a default duration, a lifted cut-off. */
+  note?: string;
 }
 
 /** Solver statistics. */
@@ -59,14 +94,18 @@ export interface SolveStats {
 export class Solution {
   /** The model that produced it. */
   readonly model: CellModel;
-  /** Why the simulation ended ("completed", or the cut-off that stopped it). */
+  /**
+   * Why the simulation ended: "completed" when every step ran to its end; otherwise what stopped it, where and when —
+   * a voltage cut-off with its value, a stoichiometry event, or the default duration of a step that ran out before its
+   * "until" condition was reached.
+   */
   readonly termination: string;
   /** Per-cycle summary. */
   readonly cycles: CycleSummary[];
   /** Solver statistics. */
   readonly stats: SolveStats;
-  /** Per-step end reasons, in order: { cycle, step, description, reason }. */
-  readonly stepLog: { cycle: number; step: number; description: string; reason: string }[];
+  /** Per-step end reasons, in order (see {@link StepLogEntry}). */
+  readonly stepLog: StepLogEntry[];
   private readonly columns: Record<string, Float64Array>;
   private readonly states: Float64Array[] | null;
 
@@ -112,14 +151,51 @@ export class Solution {
     return { ...this.columns };
   }
 
-  /** Profiles (through-cell / radial) at the stored point nearest to time `t` [s]. Needs `saveStates`. */
+  /**
+   * Profiles (through-cell and radial) at time `t` [s], from the stored states linearly interpolated between the two
+   * points around `t` (the state and the current; at a stored time, that point's state — at a step boundary, where
+   * two points share a time, the end of the earlier step). Needs `saveStates` (the default). The returned
+   * "Time [s]" is `t`.
+   *
+   * @example
+   * sol.profilesAt(1800)["Electrolyte concentration [mol.m-3]"];
+   * @throws Error for a time that is not a number or lies outside the solution (the message gives its range)
+   */
   profilesAt(t: number): Record<string, Float64Array> & { "Time [s]": Float64Array } {
     if (!this.states) throw new Error("profilesAt: the simulation was run with saveStates: false; run it again with saveStates: true");
     const time = this.columns["Time [s]"];
-    let best = 0;
-    for (let i = 1; i < time.length; i++) if (Math.abs(time[i] - t) < Math.abs(time[best] - t)) best = i;
-    const p = this.model.profiles(this.states[best], this.columns["Current [A]"][best]);
-    return { ...p, "Time [s]": Float64Array.of(time[best]) };
+    const current = this.columns["Current [A]"];
+    const n = time.length;
+    const t0 = time[0];
+    const t1 = time[n - 1];
+    if (typeof t !== "number" || Number.isNaN(t)) throw new Error(`profilesAt: t must be a time in seconds within the solution, ${t0} to ${t1} s; got ${String(t)}`);
+    // a hair of round-off at either end is the end itself (a time computed as a sum of step durations)
+    const tol = 1e-9 * Math.max(1, Math.abs(t1));
+    if (t < t0 - tol || t > t1 + tol) throw new Error(`profilesAt: t = ${t} s is outside the solution, which runs from ${t0} s to ${t1} s`);
+    // first point at or after t (binary search; times are non-decreasing)
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (time[mid] < t - tol) lo = mid + 1;
+      else hi = mid;
+    }
+    let y: Float64Array;
+    let I: number;
+    if (lo === 0 || Math.abs(time[lo] - t) <= tol) {
+      y = this.states[lo];
+      I = current[lo];
+    } else {
+      const a = lo - 1;
+      const w = (t - time[a]) / (time[lo] - time[a]);
+      const ya = this.states[a];
+      const yb = this.states[lo];
+      y = new Float64Array(ya.length);
+      for (let k = 0; k < y.length; k++) y[k] = ya[k] + w * (yb[k] - ya[k]);
+      I = current[a] + w * (current[lo] - current[a]);
+    }
+    const p = this.model.profiles(y, I);
+    return { ...p, "Time [s]": Float64Array.of(Math.min(t1, Math.max(t0, t))) };
   }
 
   /** The stored state at point index `i` (needs `saveStates`). */
@@ -131,34 +207,106 @@ export class Solution {
 
   /** A danfojs DataFrame of the scalar columns (loads danfojs-node on first use). */
   toDataFrame(): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const dfd = require("danfojs-node") as { DataFrame: new (data: Record<string, number[]>) => unknown };
     const data: Record<string, number[]> = {};
     for (const [k, v] of Object.entries(this.columns)) data[k] = Array.from(v);
-    return new dfd.DataFrame(data);
+    return dataFrame(data);
+  }
+
+  /**
+   * A danfojs DataFrame of the per-cycle summary ({@link Solution.cycles}), one row per cycle and one column per
+   * {@link CycleSummary} field (PyBaMM's `solution.summary_variables`). A coulombic efficiency that is `null` (nothing
+   * charged or discharged in that cycle) stays null: danfojs shows it as missing.
+   *
+   * @example
+   * const summary = sol.cyclesToDataFrame() as DataFrame;
+   * summary["Discharge capacity [A.h]"].values; // capacity fade over the cycles
+   */
+  cyclesToDataFrame(): unknown {
+    const names = Object.keys(emptySummary(1)) as (keyof CycleSummary)[];
+    const data: Record<string, (number | null)[]> = {};
+    for (const k of names) data[k] = this.cycles.map((c) => c[k]);
+    return dataFrame(data);
   }
 }
 
+/** A danfojs DataFrame from columns (danfojs-node is loaded on first use: it pulls in tfjs). */
+function dataFrame(data: Record<string, (number | null)[]>): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const dfd = require("danfojs-node") as { DataFrame: new (data: Record<string, (number | null)[]>) => unknown };
+  return new dfd.DataFrame(data);
+}
+
+/** A cycle summary before any point is counted. */
+function emptySummary(cycle: number): CycleSummary {
+  return {
+    "Cycle number": cycle,
+    "Discharge capacity [A.h]": 0,
+    "Charge capacity [A.h]": 0,
+    "Discharge energy [W.h]": 0,
+    "Charge energy [W.h]": 0,
+    "Minimum voltage [V]": Infinity,
+    "Maximum voltage [V]": -Infinity,
+    "Duration [s]": 0,
+    "Coulombic efficiency": null,
+  };
+}
+
+/** Coulombic efficiency of a cycle (see {@link CycleSummary}). */
+function coulombicEfficiency(sum: CycleSummary): number | null {
+  const d = sum["Discharge capacity [A.h]"];
+  const c = sum["Charge capacity [A.h]"];
+  return d > 0 && c > 0 ? d / c : null;
+}
+
 /** What {@link simulate} accepts as a protocol. */
-export type Protocol = Experiment | string | string[] | { current: number; duration: number };
+export type Protocol = Experiment | string | ExperimentStep | (string | ExperimentStep)[] | (string | ExperimentStep)[][] | { current: number; duration: number };
 
 function toExperiment(p: Protocol): Experiment {
   if (p instanceof Experiment) return p;
   if (typeof p === "string") return new Experiment([p]);
   if (Array.isArray(p)) return new Experiment(p);
-  if (typeof p === "object" && p !== null && Number.isFinite(p.current) && p.duration > 0) {
-    const step: ExperimentStep = { description: `Constant current ${p.current} A for ${p.duration} s`, kind: "current", value: p.current, duration: p.duration };
+  if (typeof p === "object" && p !== null && "kind" in p) return new Experiment([p]);
+  if (typeof p === "object" && p !== null && Number.isFinite(p.current) && Number.isFinite(p.duration) && p.duration > 0) {
+    const step: ExperimentStep =
+      p.current === 0
+        ? { description: `Rest for ${p.duration} s`, kind: "rest", value: 0, duration: p.duration }
+        : { description: `Constant current ${p.current} A for ${p.duration} s`, kind: "current", value: p.current, duration: p.duration };
     return new Experiment([step]);
   }
-  throw new Error(`simulate: protocol must be an Experiment, a step string such as "Discharge at 1C until 2.5 V", a list of steps, or { current: A, duration: s }`);
+  throw new Error(`simulate: protocol must be an Experiment, a step string such as "Discharge at 1C until 2.5 V", a step object (step.cRate(1, { until: "2.5 V" })), a list of steps, or { current: A, duration: s }`);
+}
+
+/** How far beyond the set's cut-offs the safeguard of a step with its own limit beyond them sits (PyBaMM's 1 V). */
+const CUTOFF_SAFEGUARD = 1;
+/** Most output-period points in one step (the solver holds them all at once). */
+const MAX_PERIOD_POINTS = 2e6;
+
+/** A duration [s] for messages: "100 h", "40 min", "90 s". */
+function formatSeconds(s: number): string {
+  if (s >= 3600) return `${+(s / 3600).toPrecision(4)} h`;
+  if (s >= 60) return `${+(s / 60).toPrecision(4)} min`;
+  return `${+s.toPrecision(4)} s`;
+}
+
+/** How {@link defaultDuration} chose a step's default duration, for messages. */
+function defaultRule(step: ExperimentStep): string {
+  if (step.kind === "c-rate") return "2 h / |C-rate|, PyBaMM's rule";
+  if (step.kind === "current") return "2 h × nominal capacity / |current|";
+  if (step.kind === "power") return "2 h × nominal capacity × upper cut-off / |power|";
+  return "one day, PyBaMM's default";
 }
 
 /**
- * Runs `model` through `protocol`.
+ * Runs `model` through `protocol`. Each step runs until its "until" condition, its duration (given, or a default:
+ * {@link defaultDuration}), or the parameter set's voltage cut-offs ({@link SimulateOptions.respectCutoffs});
+ * {@link Solution.stepLog} says which, and {@link Solution.termination} says why the run ended.
  *
  * @example
  * const sol = simulate(spm(parameterValues("Chen2020")), "Discharge at 1C until 2.5 V");
  * sol.get("Discharge capacity [A.h]").at(-1); // ≈ 5 A.h
+ * simulate(spm(parameterValues("Chen2020")), step.cRate(1, { until: "2.5 V", period: "1 minute" }));
+ * @throws ExperimentError for a voltage hold outside the set's cut-offs (with `respectCutoffs`), SolverError when the
+ *   solver fails (naming the step, the time and the state)
  */
 export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOptions = {}): Solution {
   const exp = toExperiment(protocol);
@@ -168,6 +316,19 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const vMax = params.number("Upper voltage cut-off [V]");
   const respect = opts.respectCutoffs ?? true;
   const save = opts.saveStates ?? true;
+  if (respect) {
+    // a hold outside the window the set is parameterised for: refuse before anything runs (PyBaMM runs it)
+    exp.cycles.forEach((cycle, c) =>
+      cycle.forEach((step, s) => {
+        if (step.kind !== "voltage" || (step.value >= vMin - 1e-9 && step.value <= vMax + 1e-9)) return;
+        const side = step.value > vMax ? `above the ${params.setName} set's "Upper voltage cut-off [V]" of ${vMax} V` : `below the ${params.setName} set's "Lower voltage cut-off [V]" of ${vMin} V`;
+        throw new ExperimentError(
+          `simulate: cycle ${c + 1}, step ${s + 1} ("${step.description}") holds at ${step.value} V, ${side}: the model is not parameterised beyond its cut-offs. ` +
+            `Hold within ${vMin}–${vMax} V, or pass respectCutoffs: false to run it anyway.`,
+        );
+      }),
+    );
+  }
   const integ = new Integrator(model.system);
   const started = performance.now();
   if (opts.initialState && opts.initialSoc !== undefined) throw new Error("simulate: give initialState or initialSoc, not both");
@@ -192,25 +353,17 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   let lastI = 0;
   let first = true;
   const cycles: CycleSummary[] = [];
-  const stepLog: Solution["stepLog"] = [];
+  const stepLog: StepLogEntry[] = [];
   let termination = "completed";
   let points = 0;
+  const userTimes = opts.solver?.outputTimes ? Array.from(opts.solver.outputTimes) : [];
   outer: for (let c = 0; c < exp.cycles.length; c++) {
-    const sum: CycleSummary = {
-      "Cycle number": c + 1,
-      "Discharge capacity [A.h]": 0,
-      "Charge capacity [A.h]": 0,
-      "Discharge energy [W.h]": 0,
-      "Charge energy [W.h]": 0,
-      "Minimum voltage [V]": Infinity,
-      "Maximum voltage [V]": -Infinity,
-      "Duration [s]": 0,
-      "Coulombic efficiency": 0,
-    };
+    const sum = emptySummary(c + 1);
     const cycleStart = t;
     cycles.push(sum);
     for (let s = 0; s < exp.cycles[c].length; s++) {
       const step = exp.cycles[c][s];
+      const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
       let control: Control;
       if (step.kind === "current") control = { kind: "current", value: step.value };
       else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity };
@@ -218,6 +371,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       else if (step.kind === "voltage") control = { kind: "voltage", value: step.value };
       else control = { kind: "current", value: 0 };
       const events: StepEvent[] = [];
+      const notes: string[] = [];
       // Which way the control drives the voltage: a discharge (I > 0 or P > 0) down, a charge up, a rest or a hold
       // nowhere. An event on the driven side that already holds at the start ends the step at once (a discharge
       // that starts below its cut-off); the others count only when crossed (see StepEvent.direction).
@@ -230,8 +384,27 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       }
       const ownV = step.until?.quantity === "voltage" ? step.until.value : NaN;
       if (respect && control.kind !== "voltage") {
+        // the set's cut-off, unless the step's own limit lies at or beyond it: then that limit is the step's end, and
+        // beyond the window only PyBaMM's safeguard 1 V further out remains (and the log says the cut-off was lifted)
         if (!(ownV <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: falling });
+        else if (ownV < vMin - 1e-9) {
+          events.push({ quantity: "voltage", value: vMin - CUTOFF_SAFEGUARD, name: "Lower voltage cut-off safeguard", direction: falling });
+          notes.push(`"until ${describeUntil(step.until!)}" lies below the set's "Lower voltage cut-off [V]" of ${vMin} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMin - CUTOFF_SAFEGUARD} V stays); the model is not parameterised below it`);
+        }
         if (!(ownV >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: rising });
+        else if (ownV > vMax + 1e-9) {
+          events.push({ quantity: "voltage", value: vMax + CUTOFF_SAFEGUARD, name: "Upper voltage cut-off safeguard", direction: rising });
+          notes.push(`"until ${describeUntil(step.until!)}" lies above the set's "Upper voltage cut-off [V]" of ${vMax} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMax + CUTOFF_SAFEGUARD} V stays); the model is not parameterised above it`);
+        }
+      }
+      // The solver ends a step on the first event in this list whose sign changed over a solver step, so when one
+      // solver step crosses two voltage limits (the 1.5 V safeguard and an own "until 1.0 V" in a steep knee) the one
+      // met first must come first: a discharge meets the higher limit first, a charge the lower.
+      if (drive !== 0) {
+        const isV = (e: StepEvent): boolean => e.quantity === "voltage";
+        const volts = events.filter(isV).sort((a, b) => (drive > 0 ? b.value - a.value : a.value - b.value));
+        const others = events.filter((e) => !isV(e));
+        events.splice(0, events.length, ...volts, ...others);
       }
       // PyBaMM's stoichiometry events, always on: beyond [0, 1] the OCPs and j0 have no meaning (without them a
       // discharge with the cut-offs off ran to x_surf = −0.83 and −1.9e6 V and reported "completed"). They fire a
@@ -247,8 +420,26 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       if (minCe !== undefined) {
         events.push({ quantity: "state", value: ZERO_ELECTROLYTE_THRESHOLD, fn: (yy) => minCe.call(model, yy), tolerance: 0.1 * ZERO_ELECTROLYTE_THRESHOLD, name: ZERO_ELECTROLYTE_EVENT, direction: "falling" });
       }
-      const duration = step.duration ?? 86400;
-      const res = integ.integrateStep(t, y, I, control, t + duration, events, opts.solver ?? {}, {
+      const usesDefault = step.duration === undefined;
+      const duration = step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax });
+      const tEnd = t + duration;
+      // output times: the step's period grid from its start (PyBaMM's period), and the caller's own times in the step
+      let outputTimes: number[] | undefined;
+      if (step.period !== undefined || userTimes.length > 0) {
+        outputTimes = userTimes.filter((x) => x > t && x < tEnd);
+        if (step.period !== undefined) {
+          const count = Math.ceil(duration / step.period);
+          if (count > MAX_PERIOD_POINTS)
+            throw new ExperimentError(
+              `simulate: ${where} asks for a point every ${formatSeconds(step.period)} over ${usesDefault ? "its default duration of " : ""}${formatSeconds(duration)}: ` +
+                `${count} points, more than the ${MAX_PERIOD_POINTS} allowed; choose a longer period${usesDefault ? " or give the step a duration" : ""}`,
+            );
+          const eps = 1e-9 * Math.max(1, Math.abs(tEnd));
+          for (let k = 1; t + k * step.period < tEnd - eps; k++) outputTimes.push(t + k * step.period);
+        }
+      }
+      const solverOpts: SolverOptions = outputTimes ? { ...(opts.solver ?? {}), outputTimes } : (opts.solver ?? {});
+      const res = integ.integrateStep(t, y, I, control, tEnd, events, solverOpts, {
         description: `cycle ${c + 1}, step ${s + 1}: ${step.description}`,
         describeState: (yy, ii) => model.describe(yy, ii),
       });
@@ -288,17 +479,44 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       y = Float64Array.from(end.y);
       t = end.t;
       I = end.current;
+      sum["Duration [s]"] = t - cycleStart;
       // an event that held at the start ended the step without time passing: say so, the step did nothing
       const atOnce = res.points.length === 1 && res.reason !== "duration";
-      stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason });
-      sum["Duration [s]"] = t - cycleStart;
-      if (res.reason === "Lower voltage cut-off" || res.reason === "Upper voltage cut-off" || res.reason === "max steps" || STOICHIOMETRY_EVENTS.some(([name]) => name === res.reason) || res.reason === ZERO_ELECTROLYTE_EVENT) {
-        termination = `${res.reason} reached ${atOnce ? "at the start of" : "in"} cycle ${c + 1}, step ${s + 1} ("${step.description}") at t = ${t.toFixed(1)} s${atOnce ? ` (voltage ${end.voltage.toFixed(4)} V under this step's control)` : ""}`;
+      const cutoff = res.reason === "Lower voltage cut-off" ? `the ${params.setName} set's "Lower voltage cut-off [V]" is ${vMin} V`
+        : res.reason === "Upper voltage cut-off" ? `the ${params.setName} set's "Upper voltage cut-off [V]" is ${vMax} V`
+          : res.reason === "Lower voltage cut-off safeguard" ? `${vMin - CUTOFF_SAFEGUARD} V, ${CUTOFF_SAFEGUARD} V below the set's "Lower voltage cut-off [V]" of ${vMin} V`
+            : res.reason === "Upper voltage cut-off safeguard" ? `${vMax + CUTOFF_SAFEGUARD} V, ${CUTOFF_SAFEGUARD} V above the set's "Upper voltage cut-off [V]" of ${vMax} V`
+              : undefined;
+      if (cutoff) notes.unshift(cutoff);
+      const timedOut = res.reason === "duration" && usesDefault;
+      if (timedOut) {
+        notes.unshift(
+          `the step gives no duration and its default of ${formatSeconds(duration)} (${defaultRule(step)}) ran out at ${end.voltage.toFixed(4)} V, ${end.current.toPrecision(4)} A` +
+            (step.until ? ` before "until ${describeUntil(step.until)}" was reached` : ""),
+        );
+      }
+      const reason = timedOut ? "default duration" : atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason;
+      stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason, ...(notes.length > 0 ? { note: notes.join("; ") } : {}) });
+      if (timedOut) {
+        // PyBaMM treats this as an infeasible experiment and stops: the next steps would start from a state the
+        // experiment did not intend (a discharge "until 2.5 V" that is not at 2.5 V)
+        termination =
+          `Default duration (${formatSeconds(duration)}, ${defaultRule(step)}) ran out in ${where} at t = ${t.toFixed(1)} s` +
+          (step.until ? ` before "until ${describeUntil(step.until)}" was reached (voltage ${end.voltage.toFixed(4)} V, current ${end.current.toPrecision(4)} A)` : "") +
+          `; the experiment stops there. Give the step a duration of its own ("for <duration> or until ...") to run it longer`;
+        break outer;
+      }
+      if (cutoff || res.reason === "max steps" || STOICHIOMETRY_EVENTS.some(([name]) => name === res.reason) || res.reason === ZERO_ELECTROLYTE_EVENT) {
+        termination =
+          `${res.reason} reached ${atOnce ? "at the start of" : "in"} cycle ${c + 1}, step ${s + 1} ("${step.description}") at t = ${t.toFixed(1)} s` +
+          (atOnce ? ` (voltage ${end.voltage.toFixed(4)} V under this step's control)` : "") +
+          (cutoff ? `; ${cutoff}` : "");
         break outer;
       }
     }
-    sum["Coulombic efficiency"] = sum["Charge capacity [A.h]"] > 0 ? sum["Discharge capacity [A.h]"] / sum["Charge capacity [A.h]"] : 0;
   }
+  // every cycle that ran, also one cut short by a cut-off, gets its efficiency from the steps that ran
+  for (const sum of cycles) sum["Coulombic efficiency"] = coulombicEfficiency(sum);
   const columns: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(cols)) columns[k] = Float64Array.from(v);
   for (const [k, v] of Object.entries(columns)) {

@@ -1,0 +1,144 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parameterValues, spm, spme, dfn, simulate, Experiment, ExperimentError, step, plotProfiles } from "../../lib/src/simulate";
+
+const chen = parameterValues("Chen2020");
+const coarseDfn = { xn: 8, xs: 5, xp: 8, rn: 8, rp: 8 };
+
+test("a step without a duration that runs out of its default before its \"until\" says so in the step log and the termination, and stops the experiment", () => {
+  // before: every such step stopped after 24 h and the solution said "completed" (C/50: 2.40 of 5.1 A.h, at 3.77 V).
+  // A cell whose nominal capacity is set to 1 A.h but holds ~5: 1 A is "1C" by the rating, so the default is 2 h.
+  const mislabelled = chen.update({ "Nominal cell capacity [A.h]": 1 });
+  const sol = simulate(spm(mislabelled), new Experiment(["Discharge at 1 A until 2.5 V", "Rest for 1 hour"]), { saveStates: false });
+  const t = sol.get("Time [s]");
+  assert.equal(t[t.length - 1], 7200);
+  assert.equal(sol.stepLog.length, 1, "the rest after it does not run");
+  assert.equal(sol.stepLog[0].reason, "default duration");
+  assert.match(sol.stepLog[0].note ?? "", /no duration and its default of 2 h \(2 h × nominal capacity \/ \|current\|\) ran out at 3\.\d{4} V, 1\.000 A before "until 2\.5 V" was reached/);
+  assert.match(sol.termination, /^Default duration \(2 h, 2 h × nominal capacity \/ \|current\|\) ran out in cycle 1, step 1 \("Discharge at 1 A until 2\.5 V"\) at t = 7200\.0 s before "until 2\.5 V" was reached \(voltage 3\.\d{4} V/);
+  assert.notEqual(sol.termination, "completed");
+  // a rest keeps PyBaMM's day
+  const rest = simulate(spm(chen), ["Discharge at 1C for 30 minutes", "Rest until 4 V"], { saveStates: false });
+  assert.equal(rest.stepLog[1].reason, "default duration");
+  assert.match(rest.termination, /^Default duration \(24 h, one day, PyBaMM's default\) ran out in cycle 1, step 2 \("Rest until 4 V"\) at t = 88200\.0 s/);
+  // an explicit duration that runs out is an ordinary end
+  const timed = simulate(spm(chen), "Discharge at 1C for 10 minutes or until 2.5 V", { saveStates: false });
+  assert.deepEqual([timed.stepLog[0].reason, timed.termination], ["duration", "completed"]);
+  // slow steps now reach their end: C/50 by current (0.1 A on 5 A.h) gets 100 h and ends at 2.5 V after ~51 h
+  const slow = simulate(spm(chen), step.current(0.1, { until: "2.5 V" }), { saveStates: false });
+  const V = slow.get("Voltage [V]");
+  assert.deepEqual([slow.stepLog[0].reason, slow.termination], ["Discharge at 100 mA until 2.5 V", "completed"]);
+  assert.ok(Math.abs(V[V.length - 1] - 2.5) < 1e-3 && slow.get("Discharge capacity [A.h]")[V.length - 1] > 5.05);
+});
+
+test("an output period puts a point every period from the start of each step, besides the solver's steps and the step ends", () => {
+  const sol = simulate(spm(chen), "Discharge at 1C until 2.5 V (1 minute period)", { saveStates: false });
+  const t = sol.get("Time [s]");
+  const end = t[t.length - 1];
+  const onGrid = Array.from(t).filter((x) => x > 0 && Math.abs(x / 60 - Math.round(x / 60)) < 1e-9);
+  assert.equal(onGrid.length, Math.floor(end / 60), `${onGrid.length} points on the minute grid over ${end} s`);
+  assert.ok(Math.abs(sol.get("Voltage [V]")[t.length - 1] - 2.5) < 1e-4, "the event point ends the step");
+  const plain = simulate(spm(chen), "Discharge at 1C until 2.5 V", { saveStates: false });
+  assert.ok(sol.length > plain.length, `${sol.length} points with the period, ${plain.length} without`);
+  const tp = plain.get("Time [s]");
+  assert.ok(Math.abs(tp[tp.length - 1] - end) < 1e-6, "the output times do not move the event");
+  // the Experiment's period for every step without its own, counted from each step's start (600 s here)
+  const exp = simulate(spm(chen), new Experiment(["Discharge at 1C for 10 minutes", "Rest for 5 minutes (10 s period)"], { period: "2 minutes" }), { saveStates: false });
+  const te = Array.from(exp.get("Time [s]"));
+  for (const x of [120, 240, 360, 480, 600, 610, 620, 890, 900]) assert.ok(te.some((y) => Math.abs(y - x) < 1e-9), `a point at ${x} s`);
+  assert.equal(te.filter((y) => y > 600 && y < 900 && Math.abs(y / 10 - Math.round(y / 10)) < 1e-9).length, 29);
+  // the caller's own output times are still honoured
+  const own = simulate(spm(chen), "Discharge at 1C for 10 minutes (5 minutes period)", { saveStates: false, solver: { outputTimes: [123.5] } });
+  assert.ok(Array.from(own.get("Time [s]")).some((y) => y === 123.5));
+});
+
+test("voltage limits: a hold outside the set's cut-offs is refused before it runs; an own limit beyond them runs with a note and PyBaMM's 1 V safeguard; the termination names the limit", () => {
+  // before: "Hold at 5 V for 10 minutes" ran (the SPM started at −7152 A) and "until 2.0 V" ran past 2.5 V without a word
+  assert.throws(
+    () => simulate(spm(chen), ["Rest for 1 minute", "Hold at 5 V for 10 minutes"]),
+    (e: unknown) =>
+      e instanceof ExperimentError &&
+      e.message.startsWith('simulate: cycle 1, step 2 ("Hold at 5 V for 10 minutes") holds at 5 V, above the Chen2020 set\'s "Upper voltage cut-off [V]" of 4.2 V') &&
+      /respectCutoffs: false/.test(e.message),
+  );
+  assert.throws(() => simulate(spm(chen), "Hold at 2 V for 1 minute"), /below the Chen2020 set's "Lower voltage cut-off \[V\]" of 2\.5 V/);
+  assert.ok(simulate(spm(chen), "Hold at 5 V for 1 minute", { respectCutoffs: false, saveStates: false }).get("Current [A]")[0] < -1000, "allowed when asked for");
+  // an own limit beyond the window: the step runs to it, the log says the set's cut-off was lifted
+  const deep = simulate(spm(chen), "Discharge at 1C until 2.0 V", { saveStates: false });
+  const V = deep.get("Voltage [V]");
+  assert.ok(Math.abs(V[V.length - 1] - 2.0) < 1e-3);
+  assert.equal(deep.stepLog[0].reason, "Discharge at 1C until 2.0 V");
+  assert.match(deep.stepLog[0].note ?? "", /"until 2 V" lies below the set's "Lower voltage cut-off \[V\]" of 2\.5 V: that cut-off is lifted for this step \(PyBaMM's safeguard at 1\.5 V stays\)/);
+  const high = simulate(spm(chen), "Charge at 1C until 4.3 V", { saveStates: false, initialSoc: 0.5 });
+  assert.match(high.stepLog[0].note ?? "", /above the set's "Upper voltage cut-off \[V\]" of 4\.2 V/);
+  // beyond the safeguard too: the safeguard ends it (listed first, as a falling voltage meets it first)
+  const tooDeep = simulate(spm(chen), "Discharge at 1C until 1.0 V", { saveStates: false });
+  const Vd = tooDeep.get("Voltage [V]");
+  assert.ok(Math.abs(Vd[Vd.length - 1] - 1.5) < 1e-3, `ends at ${Vd[Vd.length - 1]} V`);
+  assert.equal(tooDeep.stepLog[0].reason, "Lower voltage cut-off safeguard");
+  assert.match(tooDeep.termination, /^Lower voltage cut-off safeguard reached in cycle 1, step 1 .*; 1\.5 V, 1 V below the set's "Lower voltage cut-off \[V\]" of 2\.5 V$/);
+  // a step without an own limit ends at the set's cut-off, and the termination gives its value
+  const plain = simulate(spm(chen), ["Discharge at 1C for 2 hours", "Rest for 1 hour"], { saveStates: false });
+  assert.equal(plain.stepLog[0].reason, "Lower voltage cut-off");
+  assert.match(plain.stepLog[0].note ?? "", /^the Chen2020 set's "Lower voltage cut-off \[V\]" is 2\.5 V$/);
+  assert.match(plain.termination, /^Lower voltage cut-off reached in cycle 1, step 1 \("Discharge at 1C for 2 hours"\) at t = 3\d{3}\.\d s; the Chen2020 set's "Lower voltage cut-off \[V\]" is 2\.5 V$/);
+});
+
+test("profilesAt(t) interpolates the stored states at t itself (C/10 DFN: asking 10000 s gave the point at 10095 s), and rejects NaN and times outside the solution", () => {
+  const sol = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at C/10 until 2.5 V");
+  const exact = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at C/10 for 10000 s");
+  const t = sol.get("Time [s]");
+  let i = 0;
+  while (t[i] < 10000) i++;
+  assert.ok(t[i - 1] < 9990 && t[i] > 10010, `10000 s lies between stored points (${t[i - 1]}, ${t[i]})`);
+  const p = sol.profilesAt(10000);
+  assert.equal(p["Time [s]"][0], 10000);
+  const nearest = sol.profilesAt(10000 - t[i - 1] < t[i] - 10000 ? t[i - 1] : t[i]);
+  const ref = exact.profilesAt(10000);
+  for (const name of ["Electrolyte concentration [mol.m-3]", "Particle surface concentration [mol.m-3]", "Electrode potential [V]"]) {
+    let eInterp = 0;
+    let eNearest = 0;
+    for (let k = 0; k < ref[name].length; k++) {
+      if (!Number.isFinite(ref[name][k])) continue;
+      eInterp = Math.max(eInterp, Math.abs(p[name][k] - ref[name][k]));
+      eNearest = Math.max(eNearest, Math.abs(nearest[name][k] - ref[name][k]));
+    }
+    // measured: c_e 0.029 vs 0.72 mol/m3, c_s,surf 4.9 vs 115 mol/m3, φ_s 0.02 vs 2.8 mV
+    assert.ok(eInterp < eNearest / 10, `${name}: interpolated ${eInterp}, nearest point ${eNearest}`);
+  }
+  // at a stored time, that point exactly
+  assert.deepEqual(sol.profilesAt(t[i])["Electrolyte concentration [mol.m-3]"], sol.profilesAt(t[i] * (1 + 1e-13))["Electrolyte concentration [mol.m-3]"]);
+  const end = t[t.length - 1];
+  for (const bad of [NaN, 1e9, -100, Infinity]) {
+    assert.throws(() => sol.profilesAt(bad), (e: unknown) => e instanceof Error && e.message.includes(String(bad)) && e.message.includes(`${end} s`), String(bad));
+  }
+  assert.equal(sol.profilesAt(end)["Time [s]"][0], end);
+  // the figure's legend gives the asked time
+  const fig = plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [10000, 30000]);
+  assert.deepEqual(fig.data.map((d) => (d as { name?: string }).name), ["t = 10000 s", "t = 30000 s"]);
+});
+
+test("the cycle summary's coulombic efficiency is discharge/charge when both are > 0 (also for a cycle cut short by a cut-off), null otherwise; the summary exports as a DataFrame", () => {
+  // before: a cycle cut short by the cut-off kept the initial 0 (it charged 0.833 A.h and discharged 3.27 A.h)
+  const cut = simulate(spm(chen), new Experiment(["Charge at 1C for 10 minutes", "Discharge at 1C for 3 hours"]), { saveStates: false, initialSoc: 0.5 });
+  assert.match(cut.termination, /^Lower voltage cut-off reached in cycle 1, step 2/);
+  const c = cut.cycles[0];
+  assert.ok(Math.abs(c["Charge capacity [A.h]"] - 5 / 6) < 1e-6, `${c["Charge capacity [A.h]"]}`);
+  assert.ok(c["Discharge capacity [A.h]"] > 3.2, `${c["Discharge capacity [A.h]"]}`);
+  assert.equal(c["Coulombic efficiency"], c["Discharge capacity [A.h]"] / c["Charge capacity [A.h]"]);
+  // a discharge-only cycle has no efficiency: null, not 0 or Infinity
+  const only = simulate(spm(chen), "Discharge at 1C for 10 minutes", { saveStates: false });
+  assert.equal(only.cycles[0]["Coulombic efficiency"], null);
+  // full CC-CV cycles: just below 1 once the cycle returns to its start
+  const exp = new Experiment(["Discharge at 1C until 2.5 V", "Rest for 10 minutes", "Charge at C/2 until 4.2 V", "Hold at 4.2 V until C/50"], { cycles: 2 });
+  const cyc = simulate(spme(chen), exp, { saveStates: false });
+  const ce = cyc.cycles.map((s) => s["Coulombic efficiency"]);
+  assert.ok(ce.every((x) => x !== null && x > 0.99 && x <= 1.0001), `${ce}`);
+  const df = cyc.cyclesToDataFrame() as { shape: number[]; columns: string[]; column(name: string): { values: (number | null)[] } };
+  assert.deepEqual(df.shape, [2, 9]);
+  assert.deepEqual(df.columns, Object.keys(cyc.cycles[0]));
+  assert.deepEqual(df.column("Cycle number").values, [1, 2]);
+  assert.ok(Math.abs((df.column("Discharge capacity [A.h]").values[1] as number) - cyc.cycles[1]["Discharge capacity [A.h]"]) < 1e-4);
+  const dfOnly = only.cyclesToDataFrame() as { column(name: string): { values: (number | null)[] } };
+  assert.deepEqual(dfOnly.column("Coulombic efficiency").values, [null]);
+});
