@@ -8,7 +8,7 @@
  */
 import { DaeSystem } from "./solver";
 import { SparsityPattern, patternFromRows } from "./sparse";
-import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
+import { ParameterValues, checkParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
 import { withLumpedThermal } from "./thermal";
 import type { HeatSources, ThermalOption, ThermalProperties } from "./thermal";
 
@@ -109,7 +109,9 @@ export class CellData {
   readonly kappa: ElectrolyteFunction;
   readonly contactResistance: number;
 
+  /** @throws ParameterValueError when a value is outside its physical range ({@link checkParameterValues}) */
   constructor(p: ParameterValues) {
+    checkParameterValues(p);
     this.params = p;
     this.T = p.number("Ambient temperature [K]");
     this.Tref = p.number("Reference temperature [K]");
