@@ -213,6 +213,11 @@ export class SphereMesh {
     }
   }
 
+  /** Radii of the cell centres [m] (the nodes of the finite-volume mesh, PyBaMM's "r_n [m]" / "r_p [m]"). */
+  centres(): Float64Array {
+    return Float64Array.from({ length: this.N }, (_, i) => (i + 0.5) * this.dr);
+  }
+
   /** Surface concentration by linear extrapolation of the two outer cells (as PyBaMM's finite volumes). */
   surface(y: Float64Array, off: number): number {
     const N = this.N;
@@ -577,13 +582,40 @@ class SingleParticleModel implements CellModel {
       "Electrolyte potential drop [V]": p.dPhiE,
       "Ohmic solid potential drop [V]": p.dPhiS,
       "Open-circuit voltage [V]": p.Up - p.Un,
+      "Negative electrode surface potential difference at separator interface [V]": this.separatorInterfacePotential(p, I),
     };
   }
 
+  /**
+   * φ_s − φ_e in the negative electrode's control volume next to the separator (where the DFN reports it): U_n + η_n
+   * plus, in the SPMe, how far φ_s and φ_e there lie from their electrode averages. φ_e comes from the profile
+   * {@link SingleParticleModel.parts} has just reconstructed; φ_s from the uniform reaction, i_s = i·(1 − x/L_n).
+   */
+  private separatorInterfacePotential(p: { Un: number; etaN: number }, I: number): number {
+    if (!this.withElectrolyte) return p.Un + p.etaN;
+    const { mesh, cell } = this;
+    const Ln = cell.neg.L;
+    const i = I / cell.area;
+    const k = mesh.nn - 1;
+    const x = mesh.x[k];
+    let phiEAvg = 0;
+    for (let q = 0; q < mesh.nn; q++) phiEAvg += this.phiE[q] * mesh.dx[q];
+    phiEAvg /= Ln;
+    const phiSDev = (-i / cell.neg.sigmaEff) * (x - (x * x) / (2 * Ln)) + (i * Ln) / (3 * cell.neg.sigmaEff);
+    return p.Un + p.etaN + phiSDev - (this.phiE[k] - phiEAvg);
+  }
+
   profiles(y: Float64Array, I: number): Record<string, Float64Array> {
+    const cn = y.slice(0, this.pn.N);
+    const cp = y.slice(this.pn.N, this.pn.N + this.pp.N);
     const out: Record<string, Float64Array> = {
-      "Negative particle concentration [mol.m-3]": y.slice(0, this.pn.N),
-      "Positive particle concentration [mol.m-3]": y.slice(this.pn.N, this.pn.N + this.pp.N),
+      "Negative particle concentration [mol.m-3]": cn,
+      "Positive particle concentration [mol.m-3]": cp,
+      "r_n [m]": this.pn.centres(),
+      "r_p [m]": this.pp.centres(),
+      // the single particle is the x-averaged one; the DFN reports its x-average under these names
+      "X-averaged negative particle concentration [mol.m-3]": cn.slice(),
+      "X-averaged positive particle concentration [mol.m-3]": cp.slice(),
     };
     if (this.withElectrolyte) {
       out["x [m]"] = Float64Array.from(this.mesh.x);
@@ -944,11 +976,46 @@ class DfnModel implements CellModel {
     return s / L / (dom === 0 ? this.cell.neg.cmax : this.cell.pos.cmax);
   }
 
-  scalars(y: Float64Array, _I: number): Record<string, number> {
+  /**
+   * x-averages over each electrode of the OCP, the reaction overpotential η = φ_s − φ_e − U, φ_e and φ_s (PyBaMM's
+   * "X-averaged …" variables), from which the DFN reports the same voltage breakdown as the SPM/SPMe.
+   */
+  private xAverages(y: Float64Array): { U: [number, number]; eta: [number, number]; phiE: [number, number]; phiS: [number, number] } {
+    const { mesh, cell } = this;
+    const T = cell.T;
+    const U: [number, number] = [0, 0];
+    const eta: [number, number] = [0, 0];
+    const phiE: [number, number] = [0, 0];
+    const phiS: [number, number] = [0, 0];
+    const L: [number, number] = [0, 0];
+    for (let k = 0; k < mesh.nx; k++) {
+      const d = mesh.domain[k];
+      if (d === 1) continue;
+      const s = d === 0 ? 0 : 1;
+      const e = this.electrode(k);
+      const oe = this.offCe[k];
+      const dx = mesh.dx[k];
+      const u = ocpWithBarrier(e.U, this.sphere(k).surface(y, this.offCs[k]) / e.cmax, T);
+      U[s] += u * dx;
+      eta[s] += (y[oe + 2] - y[oe + 1] - u) * dx;
+      phiE[s] += y[oe + 1] * dx;
+      phiS[s] += y[oe + 2] * dx;
+      L[s] += dx;
+    }
+    for (const a of [U, eta, phiE, phiS]) for (let s = 0; s < 2; s++) a[s] /= L[s];
+    return { U, eta, phiE, phiS };
+  }
+
+  scalars(y: Float64Array, I: number): Record<string, number> {
     const c = this.cell;
     const xs = this.averageStoich(y, 0, true);
     const ys = this.averageStoich(y, 2, true);
-    const nx = this.mesh.nx;
+    const av = this.xAverages(y);
+    // terminal voltage before the contact resistance, i.e. φ_s at the positive current collector
+    const phiSpos = this.voltage(y, I) + I * c.contactResistance;
+    // the breakdown closes exactly: V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s − I·R_contact, with every term an
+    // x-average as in PyBaMM's DFN and the same names and signs as the SPM/SPMe (where the reaction is uniform and
+    // the x-average is the value itself)
     return {
       "Negative particle surface concentration [mol.m-3]": xs * c.neg.cmax,
       "Positive particle surface concentration [mol.m-3]": ys * c.pos.cmax,
@@ -956,10 +1023,16 @@ class DfnModel implements CellModel {
       "Positive particle surface stoichiometry": ys,
       "Average negative particle stoichiometry": this.averageStoich(y, 0, false),
       "Average positive particle stoichiometry": this.averageStoich(y, 2, false),
-      "Open-circuit voltage [V]": ocpWithBarrier(c.pos.U, ys, c.T) - ocpWithBarrier(c.neg.U, xs, c.T),
+      "Negative electrode open-circuit potential [V]": av.U[0],
+      "Positive electrode open-circuit potential [V]": av.U[1],
+      "Negative electrode reaction overpotential [V]": av.eta[0],
+      "Positive electrode reaction overpotential [V]": av.eta[1],
+      "Electrolyte potential drop [V]": av.phiE[1] - av.phiE[0],
+      // solid-phase drops from the current collectors to the electrode averages (φ_s = 0 at the negative one)
+      "Ohmic solid potential drop [V]": phiSpos - av.phiS[1] + av.phiS[0],
+      "Open-circuit voltage [V]": av.U[1] - av.U[0],
       // φ_s − φ_e at the negative electrode/separator interface (below 0 V: lithium plating is favoured)
       "Negative electrode surface potential difference at separator interface [V]": y[this.offCe[this.mesh.nn - 1] + 2] - y[this.offCe[this.mesh.nn - 1] + 1],
-      "Electrolyte potential drop [V]": y[this.offCe[nx - 1] + 1] - y[this.offCe[0] + 1],
     };
   }
 
@@ -986,7 +1059,25 @@ class DfnModel implements CellModel {
       "Electrode potential [V]": phis,
       "Particle surface concentration [mol.m-3]": csurf,
       "Interfacial current density [A.m-2]": j,
+      "r_n [m]": this.pn.centres(),
+      "r_p [m]": this.pp.centres(),
+      "X-averaged negative particle concentration [mol.m-3]": this.xAveragedParticle(y, 0),
+      "X-averaged positive particle concentration [mol.m-3]": this.xAveragedParticle(y, 2),
     };
+  }
+
+  /** Radial concentration profile averaged over the electrode's control volumes (weighted by their widths). */
+  private xAveragedParticle(y: Float64Array, dom: 0 | 2): Float64Array {
+    const N = (dom === 0 ? this.pn : this.pp).N;
+    const out = new Float64Array(N);
+    let L = 0;
+    for (let k = 0; k < this.mesh.nx; k++) {
+      if (this.mesh.domain[k] !== dom) continue;
+      const dx = this.mesh.dx[k];
+      for (let i = 0; i < N; i++) out[i] += y[this.offCs[k] + i] * dx;
+      L += dx;
+    }
+    return out.map((v) => v / L);
   }
 
   lithium(y: Float64Array): number {
