@@ -65,13 +65,13 @@ export interface ElectrodeData {
   cmax: number;
   /** Initial concentration [mol.m-3]. */
   c0: number;
-  /** Porosity. */
+  /** Porosity (electrolyte volume fraction) ε, in (0, 1]. */
   eps: number;
-  /** Active material volume fraction. */
+  /** Active material volume fraction ε_s, in (0, 1]. */
   epsS: number;
   /** Specific surface area 3ε_s/R [m-1]. */
   a: number;
-  /** Electrolyte transport efficiency ε^b. */
+  /** Electrolyte transport efficiency ε^b (b the Bruggeman coefficient), dimensionless. */
   Be: number;
   /** Effective electronic conductivity σ(1 − ε)^b_s [S.m-1]. */
   sigmaEff: number;
@@ -79,12 +79,18 @@ export interface ElectrodeData {
   U: OcpFunction;
   /** Entropic change dU/dT(sto) [V.K-1]. */
   dUdT: EntropicChangeFunction;
+  /** Particle diffusivity D(sto, T) [m2.s-1]. */
   D: ParticleDiffusivityFunction;
+  /** Exchange-current density j0(c_e, c_s,surf, c_s,max, T) [A.m-2]. */
   j0: ExchangeCurrentFunction;
 }
 
-/** Derived cell constants shared by the models. */
+/**
+ * Derived cell constants shared by the models, read once from a parameter set (whose ranges are checked here, see
+ * {@link checkParameterValues}).
+ */
 export class CellData {
+  /** The parameter set the constants were read from. */
   readonly params: ParameterValues;
   /**
    * Temperature [K] at which the model functions are evaluated: the ambient temperature in isothermal models. Not
@@ -96,17 +102,27 @@ export class CellData {
   readonly Tref: number;
   /** Current-collector area [m2]. */
   readonly area: number;
+  /** Negative electrode constants. */
   readonly neg: ElectrodeData;
+  /** Positive electrode constants. */
   readonly pos: ElectrodeData;
-  /** Separator thickness [m], porosity and transport efficiency. */
+  /** Separator thickness [m]. */
   readonly Ls: number;
+  /** Separator porosity, in (0, 1]. */
   readonly epsSep: number;
+  /** Separator electrolyte transport efficiency ε^b, dimensionless. */
   readonly BeSep: number;
+  /** Initial electrolyte concentration [mol.m-3]. */
   readonly ce0: number;
+  /** Cation transference number t+, dimensionless. */
   readonly tplus: number;
+  /** Thermodynamic factor 1 + d ln f±/d ln c_e, dimensionless. */
   readonly tdf: number;
+  /** Electrolyte diffusivity D_e(c_e [mol.m-3], T [K]) [m2.s-1]. */
   readonly De: ElectrolyteFunction;
+  /** Electrolyte conductivity κ(c_e [mol.m-3], T [K]) [S.m-1]. */
   readonly kappa: ElectrolyteFunction;
+  /** Contact resistance [Ohm] (0 when the set has none); the terminal voltage loses I·R. */
   readonly contactResistance: number;
 
   /** @throws ParameterValueError when a value is outside its physical range ({@link checkParameterValues}) */
@@ -273,21 +289,31 @@ export class CellMesh {
 /** Names of the composed models. */
 export type ModelName = "SPM" | "SPMe" | "DFN";
 
-/** A discretised cell model ready for the solver, with its named outputs. */
-/** Extremes of the particle surface stoichiometries of a state. */
+/** Extremes of the particle surface stoichiometries of a state (dimensionless, surface concentration / maximum). */
 export interface SurfaceStoichiometryRange {
+  /** Lowest negative particle surface stoichiometry (over all particles of the DFN). */
   negativeMin: number;
+  /** Highest negative particle surface stoichiometry. */
   negativeMax: number;
+  /** Lowest positive particle surface stoichiometry. */
   positiveMin: number;
+  /** Highest positive particle surface stoichiometry. */
   positiveMax: number;
 }
 
+/**
+ * A discretised cell model ready for the solver, with its named outputs: what {@link spm}, {@link spme} and
+ * {@link dfn} return and {@link simulate} runs. The three models report the same scalar variables (names with
+ * units, as PyBaMM); in the DFN, the electrode quantities the SPM has once per electrode are x-averages.
+ */
 export interface CellModel {
   /** "SPM", "SPMe" or "DFN". */
   readonly name: ModelName;
   /** Papers the model implements. */
   readonly citations: readonly string[];
+  /** The cell constants the model was built from (parameter set, geometry, electrode and electrolyte data). */
   readonly cell: CellData;
+  /** The semi-discretised equations M·dy/dt = f(y, I) and the voltage, as the solver takes them. */
   readonly system: DaeSystem;
   /**
    * Initial state: uniform particles at the parameter set's initial concentrations, or at the given
@@ -296,9 +322,20 @@ export interface CellModel {
   initialState(stoich?: { x: number; y: number }): Float64Array;
   /** Sets the particle concentrations to uniform stoichiometries x (negative) and y (positive). */
   setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void;
-  /** Scalar output variables of a state at current I [A] (units in the names). */
+  /**
+   * Scalar output variables of a state at current I [A] (units in the names), the same names in every model:
+   * particle surface concentrations [mol.m-3] and stoichiometries, average particle stoichiometries, the voltage
+   * breakdown V = "Open-circuit voltage [V]" + η_p − η_n + "Electrolyte potential drop [V]" + "Ohmic solid
+   * potential drop [V]" − I·R_contact with the electrode open-circuit potentials [V] and reaction overpotentials
+   * [V], and "Negative electrode surface potential difference at separator interface [V]" (φ_s − φ_e, the lithium
+   * plating indicator).
+   */
   scalars(y: Float64Array, current: number): Record<string, number>;
-  /** Profile variables (through-cell or radial) of a state. */
+  /**
+   * Profile variables of a state: radial ("r_n [m]", "r_p [m]" and the x-averaged particle concentrations
+   * [mol.m-3], in every model) and, for the SPMe and DFN, through-cell ones on "x [m]" (electrolyte concentration
+   * and potential; the DFN adds electrode potential, particle surface concentration and interfacial current density).
+   */
   profiles(y: Float64Array, current: number): Record<string, Float64Array>;
   /** Total cyclable lithium (particles + electrolyte) [mol]. */
   lithium(y: Float64Array): number;
@@ -1133,21 +1170,27 @@ export function createModel(name: ModelName, params: ParameterValues, opts: Mode
   }
 }
 
-/** Result of {@link initialStoichiometries}. */
+/** Result of {@link initialStoichiometries}: stoichiometries are dimensionless (concentration / maximum). */
 export interface ElectrodeSoh {
-  /** Negative / positive stoichiometries at 100 % and 0 % SOC. */
+  /** Negative electrode stoichiometry at 100 % SOC. */
   x100: number;
+  /** Positive electrode stoichiometry at 100 % SOC. */
   y100: number;
+  /** Negative electrode stoichiometry at 0 % SOC. */
   x0: number;
+  /** Positive electrode stoichiometry at 0 % SOC. */
   y0: number;
-  /** Electrode capacities and cyclable lithium [A.h]. */
+  /** Negative electrode capacity [A.h] (all of its sites, stoichiometry 0 to 1). */
   Qn: number;
+  /** Positive electrode capacity [A.h]. */
   Qp: number;
+  /** Cyclable lithium in both electrodes [A.h]. */
   QLi: number;
   /** Capacity between the two voltage limits [A.h]. */
   Q: number;
-  /** Stoichiometries at the requested SOC. */
+  /** Negative electrode stoichiometry at the requested SOC. */
   x: number;
+  /** Positive electrode stoichiometry at the requested SOC. */
   y: number;
 }
 

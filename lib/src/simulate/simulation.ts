@@ -27,12 +27,19 @@ export interface SimulateOptions {
 export interface CycleSummary {
   /** 1-based cycle number. */
   "Cycle number": number;
+  /** Charge delivered while discharging (I > 0) in the cycle [A.h]. */
   "Discharge capacity [A.h]": number;
+  /** Charge taken while charging (I < 0) in the cycle [A.h], positive. */
   "Charge capacity [A.h]": number;
+  /** Energy delivered while I·V > 0 in the cycle [W.h]. */
   "Discharge energy [W.h]": number;
+  /** Energy taken while I·V < 0 in the cycle [W.h], positive. */
   "Charge energy [W.h]": number;
+  /** Lowest terminal voltage in the cycle [V]. */
   "Minimum voltage [V]": number;
+  /** Highest terminal voltage in the cycle [V]. */
   "Maximum voltage [V]": number;
+  /** Time from the cycle's start to its last point [s]. */
   "Duration [s]": number;
   /** Coulombic efficiency (discharge/charge capacity; NaN-free: 0 when nothing was charged). */
   "Coulombic efficiency": number;
@@ -42,14 +49,17 @@ export interface CycleSummary {
 export interface SolveStats {
   /** Wall-clock time of the solve [ms]. */
   solveTimeMs: number;
+  /** Evaluations of the model's right-hand side f(y, I) (finite-difference Jacobian columns included). */
   rhsEvaluations: number;
+  /** Finite-difference Jacobians ∂f/∂y computed. */
   jacobians: number;
   /** LU factorisations of the iteration matrix. */
   factorizations: number;
   /** Newton iterations (one residual evaluation and one linear solve each). */
   newtonIterations: number;
-  /** Accepted and rejected integrator steps. */
+  /** Accepted integrator steps. */
   steps: number;
+  /** Rejected step attempts (error test or Newton failure), retried with a smaller step. */
   rejectedSteps: number;
   /** Accepted points. */
   points: number;

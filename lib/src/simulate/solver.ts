@@ -16,8 +16,9 @@ import { CondensedLU, Colouring, ColumnIndex, SparsityPattern, bandPattern, colo
 export interface DaeSystem {
   /** Number of state variables (the current is extra). */
   readonly n: number;
-  /** Lower/upper bandwidth of ∂f/∂y (entries outside are exactly zero). */
+  /** Lower bandwidth of ∂f/∂y (entries below it are exactly zero). */
   readonly ml: number;
+  /** Upper bandwidth of ∂f/∂y (entries above it are exactly zero). */
   readonly mu: number;
   /**
    * Structural nonzeros of ∂f/∂y (a superset is allowed; a missing entry corrupts the coloured finite-difference
@@ -237,6 +238,7 @@ const NEWTON_TOL = 0.03;
 
 /** Reusable work buffers of one system. */
 export class Integrator {
+  /** The system it integrates. */
   readonly sys: DaeSystem;
   private readonly n: number;
   private readonly pattern: SparsityPattern;
@@ -272,7 +274,9 @@ export class Integrator {
   private matControl = "";
   private dgdI = 1;
   private schurDen = 1;
+  /** Number of right-hand-side evaluations since construction (finite-difference columns included). */
   rhsEvaluations = 0;
+  /** Number of finite-difference Jacobians computed since construction. */
   jacobians = 0;
   /** Number of LU factorisations of the iteration matrix. */
   factorizations = 0;
