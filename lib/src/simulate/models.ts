@@ -1001,52 +1001,46 @@ class DfnModel implements CellModel {
     return r;
   }
 
-  private averageStoich(y: Float64Array, dom: 0 | 2, surface: boolean): number {
-    let s = 0;
-    let L = 0;
-    for (let k = 0; k < this.mesh.nx; k++) {
-      if (this.mesh.domain[k] !== dom) continue;
-      const sp = this.sphere(k);
-      s += (surface ? sp.surface(y, this.offCs[k]) : sp.average(y, this.offCs[k])) * this.mesh.dx[k];
-      L += this.mesh.dx[k];
-    }
-    return s / L / (dom === 0 ? this.cell.neg.cmax : this.cell.pos.cmax);
-  }
-
   /**
-   * x-averages over each electrode of the OCP, the reaction overpotential η = φ_s − φ_e − U, φ_e and φ_s (PyBaMM's
-   * "X-averaged …" variables), from which the DFN reports the same voltage breakdown as the SPM/SPMe.
+   * x-averages over each electrode ([negative, positive]) of the surface and bulk particle stoichiometries, the OCP,
+   * the reaction overpotential η = φ_s − φ_e − U, φ_e and φ_s (PyBaMM's "X-averaged …" variables), from which the
+   * DFN reports the same voltage breakdown as the SPM/SPMe. One pass: this runs at every stored point, and the
+   * OCPs (one per control volume, with the barrier term) are most of its cost.
    */
-  private xAverages(y: Float64Array): { U: [number, number]; eta: [number, number]; phiE: [number, number]; phiS: [number, number] } {
+  private xAverages(y: Float64Array): { surf: number[]; bulk: number[]; U: number[]; eta: number[]; phiE: number[]; phiS: number[] } {
     const { mesh, cell } = this;
     const T = cell.T;
-    const U: [number, number] = [0, 0];
-    const eta: [number, number] = [0, 0];
-    const phiE: [number, number] = [0, 0];
-    const phiS: [number, number] = [0, 0];
-    const L: [number, number] = [0, 0];
+    const surf = [0, 0];
+    const bulk = [0, 0];
+    const U = [0, 0];
+    const eta = [0, 0];
+    const phiE = [0, 0];
+    const phiS = [0, 0];
+    const L = [0, 0];
     for (let k = 0; k < mesh.nx; k++) {
       const d = mesh.domain[k];
       if (d === 1) continue;
       const s = d === 0 ? 0 : 1;
       const e = this.electrode(k);
+      const sphere = this.sphere(k);
       const oe = this.offCe[k];
       const dx = mesh.dx[k];
-      const u = ocpWithBarrier(e.U, this.sphere(k).surface(y, this.offCs[k]) / e.cmax, T);
+      const sto = sphere.surface(y, this.offCs[k]) / e.cmax;
+      const u = ocpWithBarrier(e.U, sto, T);
+      surf[s] += sto * dx;
+      bulk[s] += (sphere.average(y, this.offCs[k]) / e.cmax) * dx;
       U[s] += u * dx;
       eta[s] += (y[oe + 2] - y[oe + 1] - u) * dx;
       phiE[s] += y[oe + 1] * dx;
       phiS[s] += y[oe + 2] * dx;
       L[s] += dx;
     }
-    for (const a of [U, eta, phiE, phiS]) for (let s = 0; s < 2; s++) a[s] /= L[s];
-    return { U, eta, phiE, phiS };
+    for (const a of [surf, bulk, U, eta, phiE, phiS]) for (let s = 0; s < 2; s++) a[s] /= L[s];
+    return { surf, bulk, U, eta, phiE, phiS };
   }
 
   scalars(y: Float64Array, I: number): Record<string, number> {
     const c = this.cell;
-    const xs = this.averageStoich(y, 0, true);
-    const ys = this.averageStoich(y, 2, true);
     const av = this.xAverages(y);
     // terminal voltage before the contact resistance, i.e. φ_s at the positive current collector
     const phiSpos = this.voltage(y, I) + I * c.contactResistance;
@@ -1054,12 +1048,12 @@ class DfnModel implements CellModel {
     // x-average as in PyBaMM's DFN and the same names and signs as the SPM/SPMe (where the reaction is uniform and
     // the x-average is the value itself)
     return {
-      "Negative particle surface concentration [mol.m-3]": xs * c.neg.cmax,
-      "Positive particle surface concentration [mol.m-3]": ys * c.pos.cmax,
-      "Negative particle surface stoichiometry": xs,
-      "Positive particle surface stoichiometry": ys,
-      "Average negative particle stoichiometry": this.averageStoich(y, 0, false),
-      "Average positive particle stoichiometry": this.averageStoich(y, 2, false),
+      "Negative particle surface concentration [mol.m-3]": av.surf[0] * c.neg.cmax,
+      "Positive particle surface concentration [mol.m-3]": av.surf[1] * c.pos.cmax,
+      "Negative particle surface stoichiometry": av.surf[0],
+      "Positive particle surface stoichiometry": av.surf[1],
+      "Average negative particle stoichiometry": av.bulk[0],
+      "Average positive particle stoichiometry": av.bulk[1],
       "Negative electrode open-circuit potential [V]": av.U[0],
       "Positive electrode open-circuit potential [V]": av.U[1],
       "Negative electrode reaction overpotential [V]": av.eta[0],
