@@ -45,3 +45,51 @@ test("Levenberg–Marquardt recovers a diffusivity and a contact resistance from
   assert.ok(fit.iterations >= 1 && fit.iterations <= 30, `iterations ${fit.iterations}`);
   assert.throws(() => fitParameters({ params: base, model: (p) => spm(p), names: ["Contact resistance [ohm]"], time, voltage, current: 5 }), /Did you mean/);
 });
+
+test("fitParameters rejects malformed inputs before simulating, saying what is wrong and where", () => {
+  const base = parameterValues("Chen2020");
+  const time = Array.from({ length: 20 }, (_, i) => 30 + 60 * i);
+  const voltage = time.map((t) => 4.0 - 1e-4 * t);
+  const R = "Contact resistance [Ohm]";
+  const D = "Negative particle diffusivity [m2.s-1]";
+  const common = { params: base, model: (p: typeof base) => spm(p), time, voltage, current: 5 };
+  const cases: [string, () => unknown, RegExp][] = [
+    ["initial one too long", () => fitParameters({ ...common, names: [R], initial: [0.005, 1] }), /initial has 2 values but names has 1/],
+    ["initial one too short", () => fitParameters({ ...common, names: [R, D], initial: [0.005] }), /initial has 1 values but names has 2/],
+    ["NaN initial", () => fitParameters({ ...common, names: [R], initial: [NaN] }), /initial\[0\] \("Contact resistance \[Ohm\]"\) must be a finite number, got NaN/],
+    ["log scale from a negative start", () => fitParameters({ ...common, names: [R], initial: [-0.01], logScale: [true] }), /log-scale fit needs a positive start/],
+    ["logScale of the wrong length", () => fitParameters({ ...common, names: [R], initial: [0.01], logScale: [true, false] }), /logScale has 2 flags but names has 1/],
+    ["duplicate names", () => fitParameters({ ...common, names: [R, R], initial: [0.005, 0.01] }), /names lists "Contact resistance \[Ohm\]" twice \(names\[0\] and names\[1\]\)/],
+    ["unknown name", () => fitParameters({ ...common, names: ["Contact resistance [ohm]"], initial: [0.01] }), /Unknown parameter "Contact resistance \[ohm\]".*Did you mean: "Contact resistance \[Ohm\]"/],
+    ["NaN in voltage", () => fitParameters({ ...common, names: [R], initial: [0.005], voltage: voltage.map((v, i) => (i === 3 ? NaN : v)) }), /voltage\[3\] \(at t = 210 s\) is NaN/],
+    ["reversed time", () => fitParameters({ ...common, names: [R], initial: [0.005], time: time.slice().reverse() }), /time must be strictly increasing, but time\[1\] = 1110 s follows time\[0\] = 1170 s/],
+    ["repeated time", () => fitParameters({ ...common, names: [R], initial: [0.005], time: time.map((t, i) => (i === 5 ? time[4] : t)) }), /strictly increasing/],
+    ["negative time", () => fitParameters({ ...common, names: [R], initial: [0.005], time: time.map((t) => t - 60) }), /time\[0\] = -30 s is before the simulation starts/],
+    ["lengths differ", () => fitParameters({ ...common, names: [R], initial: [0.005], voltage: voltage.slice(1) }), /time has 20 points but voltage has 19/],
+    ["confidence 2", () => fitParameters({ ...common, names: [R], initial: [0.005], confidence: 2 }), /confidence must be strictly between 0 and 1.*got 2/],
+    ["confidence 0", () => fitParameters({ ...common, names: [R], initial: [0.005], confidence: 0 }), /confidence must be strictly between 0 and 1/],
+    ["maxIterations 0.5", () => fitParameters({ ...common, names: [R], initial: [0.005], maxIterations: 0.5 }), /maxIterations must be an integer ≥ 1/],
+    ["a function parameter without a start", () => fitParameters({ ...common, names: ["Negative electrode OCP [V]"] }), /is a function in Chen2020; give a starting value in initial\[0\]/],
+  ];
+  for (const [what, run, message] of cases) assert.throws(run, message, what);
+});
+
+test("fitParameters refuses data beyond where the simulation stops (here a stoichiometry event) instead of comparing it with the last simulated voltage", () => {
+  const base = parameterValues("Chen2020");
+  const time = [...Array.from({ length: 50 }, (_, i) => 30 + 60 * i), 5000, 8000];
+  const voltage = time.map((t) => 4.0 - 2e-4 * t);
+  assert.throws(
+    () => fitParameters({ params: base, model: (p) => spm(p), names: ["Contact resistance [Ohm]"], initial: [0.005], time, voltage, current: 5, simulate: { solver: { maxStep: 60 } } }),
+    /2 of 52 data points \(t = 5000 … 8000 s\) lie beyond the end of the simulation, which stopped at t = \d+\.\d s \((Minimum|Maximum) (negative|positive) particle surface stoichiometry reached/,
+  );
+});
+
+test("a parameter the voltage does not depend on is named, not reported as a singular matrix", () => {
+  const base = parameterValues("Chen2020");
+  const time = Array.from({ length: 10 }, (_, i) => 30 + 60 * i);
+  const voltage = time.map((t) => 4.0 - 1e-4 * t);
+  assert.throws(
+    () => fitParameters({ params: base, model: (p) => spm(p), names: ["Separator thermal conductivity [W.m-1.K-1]"], time, voltage, current: 5 }),
+    /the simulated voltage does not change with "Separator thermal conductivity \[W\.m-1\.K-1\]"/,
+  );
+});

@@ -7,33 +7,42 @@
  * The composed {@link spm} in models.ts solves the same equations with the adaptive BDF solver; a unit test
  * checks the two agree.
  */
-import { ParameterValues, FARADAY as F, GAS_CONSTANT as R, OcpFunction, ExchangeCurrentFunction, ParticleDiffusivityFunction } from "./parameters";
+import { ParameterValues, checkParameterValues, FARADAY as F, GAS_CONSTANT as R, OcpFunction, ExchangeCurrentFunction, ParticleDiffusivityFunction } from "./parameters";
 
 /** Options of {@link basicSpm}. */
 export interface BasicSpmOptions {
-  /** Applied current [A] (> 0 discharges). Default: the set's "Current function [A]". */
+  /** Applied current [A] (> 0 discharges, < 0 charges, 0 rests). Default: the set's "Current function [A]". */
   current?: number;
-  /** Radial cells per particle (default 20). */
+  /** Radial cells per particle, an integer ≥ 2 (the surface value is extrapolated from the outer two; default 20). */
   cells?: number;
-  /** Time step [s] (default 10). */
+  /** Time step [s], > 0 (default 10). */
   dt?: number;
-  /** Stop at this voltage [V] (default: the set's lower cut-off) or after `maxTime`. */
+  /**
+   * Stop when the voltage reaches this value [V]: falling to it on discharge, rising to it on charge (default: the
+   * set's lower cut-off on discharge, its upper cut-off on charge; a rest runs to `maxTime`).
+   */
   cutoff?: number;
-  /** Longest simulated time [s] (default 3 hours at 1C-equivalent: 3·3600). */
+  /** Longest simulated time [s], > 0 (default 3 hours: 3·3600). */
   maxTime?: number;
 }
 
-/** Output of {@link basicSpm}: columns with units in the names. */
+/** Output of {@link basicSpm}: columns with units in the names, one entry per time step (t = 0 first). */
 export interface BasicSpmResult {
+  /** Time [s]. */
   "Time [s]": Float64Array;
+  /** Terminal voltage [V]. */
   "Voltage [V]": Float64Array;
+  /** Charge passed since t = 0 [A.h] (negative while charging, as PyBaMM). */
   "Discharge capacity [A.h]": Float64Array;
+  /** Surface concentration of the negative particle over its maximum. */
   "Negative particle surface stoichiometry": Float64Array;
+  /** Surface concentration of the positive particle over its maximum. */
   "Positive particle surface stoichiometry": Float64Array;
 }
 
 /**
- * Solves the SPM for a constant current with backward Euler steps of fixed size.
+ * Solves the SPM for a constant current (a discharge, a charge or a rest) with backward Euler steps of fixed size,
+ * until the voltage reaches the cut-off or `maxTime` passes.
  *
  * The equations (PyBaMM's conventions, I > 0 on discharge):
  *   ∂c/∂t = (1/r²) ∂/∂r (r² D ∂c/∂r),  ∂c/∂r = 0 at r = 0,  −D ∂c/∂r = j/F at r = R,
@@ -43,13 +52,32 @@ export interface BasicSpmResult {
  * @example
  * const out = basicSpm(parameterValues("Chen2020"));
  * out["Discharge capacity [A.h]"].at(-1); // ≈ 4.9 A.h at 1C
+ * // charging needs room to charge: start from 30 % SOC, stop at the upper cut-off (4.2 V)
+ * const p = parameterValues("Chen2020");
+ * const soh = initialStoichiometries(p, 0.3);
+ * const empty = p.update({
+ *   "Initial concentration in negative electrode [mol.m-3]": soh.x * p.number("Maximum concentration in negative electrode [mol.m-3]"),
+ *   "Initial concentration in positive electrode [mol.m-3]": soh.y * p.number("Maximum concentration in positive electrode [mol.m-3]"),
+ * });
+ * basicSpm(empty, { current: -5 })["Discharge capacity [A.h]"].at(-1); // ≈ −2.55 A.h
+ * @throws Error for a non-finite current, dt ≤ 0, fewer than 2 cells, a start already beyond the cut-off, or a
+ * particle that empties or fills before the cut-off
  */
 export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): BasicSpmResult {
   const I = opts.current ?? params.number("Current function [A]");
   const N = opts.cells ?? 20;
   const dt = opts.dt ?? 10;
-  const vCut = opts.cutoff ?? params.number("Lower voltage cut-off [V]");
   const tMax = opts.maxTime ?? 3 * 3600;
+  // check the inputs first: dt = 0 or a single cell would otherwise only show up later as a non-finite voltage
+  if (!Number.isFinite(I)) throw new Error(`basicSpm: current must be a finite number of amperes, got ${I}`);
+  if (!(Number.isInteger(N) && N >= 2)) throw new Error(`basicSpm: cells must be an integer ≥ 2 (the surface concentration is extrapolated from the two outer cells), got ${N}`);
+  if (!(Number.isFinite(dt) && dt > 0)) throw new Error(`basicSpm: dt must be a time step > 0 s, got ${dt}`);
+  if (!(Number.isFinite(tMax) && tMax > 0)) throw new Error(`basicSpm: maxTime must be > 0 s, got ${tMax}`);
+  checkParameterValues(params); // the same range checks as the composed models
+  // a discharge runs down to the lower cut-off, a charge up to the upper one
+  const vCut = opts.cutoff ?? params.number(I < 0 ? "Upper voltage cut-off [V]" : "Lower voltage cut-off [V]");
+  if (!Number.isFinite(vCut)) throw new Error(`basicSpm: cutoff must be a finite voltage, got ${vCut}`);
+  const reachedCutoff = (V: number): boolean => (I > 0 ? V <= vCut : I < 0 ? V >= vCut : false);
   const T = params.number("Ambient temperature [K]");
   const area = params.number("Electrode width [m]") * params.number("Electrode height [m]");
 
@@ -115,16 +143,31 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
   const v: number[] = [voltage()];
   const xs: number[] = [surface(neg) / neg.cmax];
   const ys: number[] = [surface(pos) / pos.cmax];
+  if (reachedCutoff(v[0])) {
+    throw new Error(
+      `basicSpm: at t = 0 the voltage under ${I} A is already ${v[0].toFixed(4)} V, ${I > 0 ? "at or below" : "at or above"} the cut-off ${vCut} V, ` +
+        `so the ${I > 0 ? "discharge" : "charge"} would stop at once; start from another state of charge (set the initial concentrations, ` +
+        "e.g. from initialStoichiometries(params, soc)) or give another cutoff",
+    );
+  }
   while (t[t.length - 1] < tMax) {
     step(neg);
     step(pos);
     const V = voltage();
-    if (!Number.isFinite(V)) throw new Error(`basicSpm: voltage is not finite at t = ${t[t.length - 1] + dt} s (surface stoichiometries ${xs[xs.length - 1]}, ${ys[ys.length - 1]}); use a smaller dt`);
+    // j0 vanishes when a surface stoichiometry reaches 0 or 1, and the overpotential needed to pass the current
+    // becomes infinite: a particle emptied or filled before the voltage reached the cut-off
+    if (!Number.isFinite(V)) {
+      throw new Error(
+        `basicSpm: voltage is not finite at t = ${t[t.length - 1] + dt} s: the surface stoichiometries are ${(surface(neg) / neg.cmax).toFixed(4)} (negative) and ` +
+          `${(surface(pos) / pos.cmax).toFixed(4)} (positive), and a particle cannot pass current at 0 or 1; the cut-off ${vCut} V was not reached first ` +
+          "(use a cut-off inside the cell's voltage window, or a lower current)",
+      );
+    }
     t.push(t[t.length - 1] + dt);
     v.push(V);
     xs.push(surface(neg) / neg.cmax);
     ys.push(surface(pos) / pos.cmax);
-    if (I > 0 ? V <= vCut : V >= vCut) break;
+    if (reachedCutoff(V)) break;
   }
   return {
     "Time [s]": Float64Array.from(t),

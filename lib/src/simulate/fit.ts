@@ -13,34 +13,45 @@ export interface FitOptions {
   params: ParameterValues;
   /** Builds the model from parameter values (e.g. `(p) => spm(p)`). */
   model: (p: ParameterValues) => CellModel;
-  /** Names of the parameters to fit (PyBaMM names; each must exist in `params`). */
+  /** Names of the parameters to fit (PyBaMM names, units in the name; each must exist in `params`, each once). */
   names: string[];
-  /** Starting values (default: the current numeric values in `params`). */
+  /**
+   * Starting values, one per name in the same order, in the parameters' own units (default: the current numeric
+   * values in `params`; required for a parameter that is a function in the set).
+   */
   initial?: number[];
-  /** Fit in log space (values must stay positive; default true for every parameter with a positive start). */
+  /**
+   * Fit in log space, one flag per name (default: true for every parameter with a positive start). A log-scale
+   * parameter stays positive and its interval is multiplicative; its start must be > 0.
+   */
   logScale?: boolean[];
-  /** Measured times [s] (increasing). */
+  /**
+   * Measured times [s]: finite, ≥ 0 (the simulation starts at t = 0) and strictly increasing. The simulation must
+   * reach the last one: data beyond where it stops (a stoichiometry event, the protocol's own cut-off) is an error,
+   * not compared with the last simulated voltage.
+   */
   time: ArrayLike<number>;
-  /** Measured voltages [V]. */
+  /** Measured voltages [V], finite, one per time. */
   voltage: ArrayLike<number>;
   /** Protocol to simulate (default: constant current `current` for the data's duration). */
   protocol?: Protocol;
-  /** Constant current [A] when no protocol is given. */
+  /** Constant current [A] (> 0 discharges) when no protocol is given. */
   current?: number;
-  /** Simulation options (solver tolerances). Cut-offs are ignored while fitting. */
+  /** Simulation options (solver tolerances). The parameter set's voltage cut-offs are ignored while fitting. */
   simulate?: SimulateOptions;
-  /** Maximum LM iterations (default 30). */
+  /** Maximum LM iterations, an integer ≥ 1 (default 30). */
   maxIterations?: number;
-  /** Confidence level of the intervals (default 0.95). */
+  /** Confidence level of the intervals, strictly between 0 and 1 (default 0.95). */
   confidence?: number;
 }
 
 /** Result of {@link fitParameters}. */
 export interface FitResult {
-  /** Fitted values, in the order of `names`. */
+  /** Fitted values, in the order of `names`, in the parameters' own units. */
   values: number[];
-  /** Lower/upper confidence bounds. */
+  /** Lower confidence bounds at the requested level, in the order of `names` (multiplicative for log-scale fits). */
   lower: number[];
+  /** Upper confidence bounds at the requested level, in the order of `names`. */
   upper: number[];
   /** Root-mean-square residual [V]. */
   rmse: number;
@@ -52,7 +63,7 @@ export interface FitResult {
   evaluations: number;
   /** Parameter values with the fit applied. */
   params: ParameterValues;
-  /** Residuals [V] at the optimum. */
+  /** Residuals (simulated − measured) [V] at the optimum, one per data point. */
   residuals: Float64Array;
 }
 
@@ -114,6 +125,62 @@ export function studentTQuantile(p: number, dof: number): number {
 }
 
 /**
+ * Checks {@link FitOptions} before any simulation runs, so that a wrong input fails with what is wrong and where
+ * instead of surfacing later as a TypeError, a lookup error naming a valid parameter, a singular normal matrix (a NaN
+ * in the data) or a converged fit to data in the wrong order. Returns the start values and log-scale flags.
+ */
+function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } {
+  const { params, names } = opts;
+  if (!Array.isArray(names) || names.length === 0) throw new Error("fitParameters: give at least one parameter name in names");
+  const firstAt = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (typeof n !== "string") throw new Error(`fitParameters: names[${i}] must be a parameter name (a string), got ${String(n)}`);
+    const j = firstAt.get(n);
+    if (j !== undefined) throw new Error(`fitParameters: names lists "${n}" twice (names[${j}] and names[${i}]); fit each parameter once`);
+    firstAt.set(n, i);
+    params.get(n); // an unknown name throws with the nearest valid names
+  });
+  const p = names.length;
+  const m = opts.time.length;
+  if (m !== opts.voltage.length) throw new Error(`fitParameters: time has ${m} points but voltage has ${opts.voltage.length}; give one voltage per time`);
+  if (m <= p) throw new Error(`fitParameters: need more data points (${m}) than parameters (${p})`);
+  for (let i = 0; i < m; i++) {
+    const t = opts.time[i];
+    const v = opts.voltage[i];
+    if (!Number.isFinite(t)) throw new Error(`fitParameters: time[${i}] is ${t}; every time must be a finite number of seconds`);
+    if (!Number.isFinite(v)) throw new Error(`fitParameters: voltage[${i}] (at t = ${t} s) is ${v}; remove the point from time and voltage, or fill it in`);
+    if (i === 0 && t < 0) throw new Error(`fitParameters: time[0] = ${t} s is before the simulation starts (t = 0); shift the data or drop the points at negative time`);
+    if (i > 0 && !(t > opts.time[i - 1])) throw new Error(`fitParameters: time must be strictly increasing, but time[${i}] = ${t} s follows time[${i - 1}] = ${opts.time[i - 1]} s (sort the data, or drop repeated times)`);
+  }
+  if (opts.initial !== undefined && opts.initial.length !== p) {
+    throw new Error(`fitParameters: initial has ${opts.initial.length} values but names has ${p}; give one starting value per name, in the same order`);
+  }
+  const start = names.map((n, i) => {
+    if (opts.initial !== undefined) {
+      const v = opts.initial[i];
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`fitParameters: initial[${i}] ("${n}") must be a finite number, got ${String(v)}`);
+      return v;
+    }
+    const v = params.get(n);
+    if (typeof v !== "number") throw new Error(`fitParameters: "${n}" is a function in ${params.setName}; give a starting value in initial[${i}]`);
+    return v;
+  });
+  if (opts.logScale !== undefined && opts.logScale.length !== p) {
+    throw new Error(`fitParameters: logScale has ${opts.logScale.length} flags but names has ${p}; give one flag per name, in the same order`);
+  }
+  const logs = opts.logScale ?? start.map((v) => v > 0);
+  logs.forEach((l, i) => {
+    if (l && !(start[i] > 0)) throw new Error(`fitParameters: "${names[i]}" starts at ${start[i]}, but a log-scale fit needs a positive start; give a positive initial[${i}] or set logScale[${i}] = false`);
+  });
+  const c = opts.confidence;
+  if (c !== undefined && !(c > 0 && c < 1)) throw new Error(`fitParameters: confidence must be strictly between 0 and 1 (e.g. 0.95 for 95 % intervals), got ${c}`);
+  const it = opts.maxIterations;
+  if (it !== undefined && !(Number.isInteger(it) && it >= 1)) throw new Error(`fitParameters: maxIterations must be an integer ≥ 1, got ${it}`);
+  if (opts.current !== undefined && !Number.isFinite(opts.current)) throw new Error(`fitParameters: current must be a finite number of amperes, got ${opts.current}`);
+  return { start, logs };
+}
+
+/**
  * Fits parameters to a voltage curve by Levenberg–Marquardt.
  *
  * @example
@@ -126,18 +193,9 @@ export function studentTQuantile(p: number, dof: number): number {
  */
 export function fitParameters(opts: FitOptions): FitResult {
   const { params, names } = opts;
+  const { start, logs } = checkFitInputs(opts);
   const m = opts.time.length;
-  if (m !== opts.voltage.length) throw new Error(`fitParameters: time has ${m} points but voltage has ${opts.voltage.length}`);
   const p = names.length;
-  if (p === 0) throw new Error("fitParameters: give at least one parameter name");
-  if (m <= p) throw new Error(`fitParameters: need more data points (${m}) than parameters (${p})`);
-  for (const n of names) params.get(n); // unknown names throw with suggestions
-  const start = opts.initial ?? names.map((n) => {
-    const v = params.get(n);
-    if (typeof v !== "number") throw new Error(`fitParameters: "${n}" is a function in ${params.setName}; give an initial value`);
-    return v;
-  });
-  const logs = opts.logScale ?? start.map((v) => v > 0);
   const tEnd = opts.time[m - 1];
   const protocol: Protocol = opts.protocol ?? (() => {
     if (opts.current === undefined) throw new Error("fitParameters: give a protocol or a constant current");
@@ -153,6 +211,21 @@ export function fitParameters(opts: FitOptions): FitResult {
     const sol = simulate(opts.model(params.update(changes)), protocol, { ...(opts.simulate ?? {}), saveStates: false, respectCutoffs: false });
     const t = sol.get("Time [s]");
     const V = sol.get("Voltage [V]");
+    // Data after the simulation's end would be compared with its last voltage (the interpolation weight clamps
+    // to 1): the fit then "converges" onto a flat line. Such a simulation is an error, not a residual; inside the LM
+    // loop it only rejects the trial step (the catch there), so a trial that stops short cannot win.
+    const tSim = t[t.length - 1];
+    if (tEnd > tSim + 1e-9 * Math.max(1, tSim)) {
+      let first = m - 1;
+      while (first > 0 && opts.time[first - 1] > tSim + 1e-9 * Math.max(1, tSim)) first--;
+      const at = names.map((n, i) => `${n} = ${vals[i].toPrecision(4)}`).join(", ");
+      const span = m - first === 1 ? `t = ${tEnd} s` : `t = ${opts.time[first]} … ${tEnd} s`;
+      throw new Error(
+        `fitParameters: ${m - first} of ${m} data points (${span}) ${m - first === 1 ? "lies" : "lie"} beyond the end of the simulation, ` +
+          `which stopped at t = ${tSim.toFixed(1)} s (${sol.termination}) with ${at}. Drop those points (keep t ≤ ${tSim.toFixed(1)} s), ` +
+          "or change the protocol or the initial state so that the simulation covers the data",
+      );
+    }
     const r = new Float64Array(m);
     let k = 1;
     for (let i = 0; i < m; i++) {
@@ -166,10 +239,23 @@ export function fitParameters(opts: FitOptions): FitResult {
   const ssr = (r: Float64Array) => r.reduce((s, v) => s + v * v, 0);
   const jacobian = (th: number[], r0: Float64Array): Float64Array[] =>
     th.map((_, j) => {
-      const h = logs[j] ? 1e-3 : 1e-4 * Math.max(Math.abs(th[j]), 1e-3);
+      let h = logs[j] ? 1e-3 : 1e-4 * Math.max(Math.abs(th[j]), 1e-3);
       const tp = th.slice();
       tp[j] += h;
-      const r1 = residuals(tp);
+      let r1: Float64Array;
+      try {
+        r1 = residuals(tp);
+      } catch (forward) {
+        // a value at the edge of its valid range (a volume fraction of 1, a contact resistance of 0 fitted on a linear
+        // scale pushed the other way) is differenced backwards instead
+        h = -h;
+        tp[j] = th[j] + h;
+        try {
+          r1 = residuals(tp);
+        } catch {
+          throw forward;
+        }
+      }
       return r1.map((v, i) => (v - r0[i]) / h);
     });
   let theta = start.map((v, i) => (logs[i] ? Math.log(v) : v));
@@ -180,6 +266,11 @@ export function fitParameters(opts: FitOptions): FitResult {
   let converged = false;
   const maxIt = opts.maxIterations ?? 30;
   let J = jacobian(theta, r);
+  // a parameter the simulated voltage does not depend on at all (e.g. a thermal property in an isothermal model)
+  // makes JᵀJ singular; name it rather than report a non-positive-definite matrix
+  J.forEach((col, j) => {
+    if (col.every((v) => v === 0)) throw new Error(`fitParameters: the simulated voltage does not change with "${names[j]}" (the model does not use it under these conditions), so it cannot be fitted from voltage data; remove it from names`);
+  });
   while (iterations < maxIt && !converged) {
     iterations++;
     const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));

@@ -15,6 +15,8 @@ export {
   parameterValues,
   PARAMETER_SETS,
   UnknownParameterError,
+  ParameterValueError,
+  checkParameterValues,
   editDistance,
   nearestNames,
   exchangeCurrentDensity,
@@ -58,7 +60,7 @@ export { Experiment, parseStep, step, defaultDuration, describeUntil, Experiment
 export type { ExperimentStep, ExperimentOptions, StepKind, StepUntil, StepOptions, StepInput, CellRatings } from "./experiment";
 export { simulate, Solution } from "./simulation";
 export type { SimulateOptions, CycleSummary, StepLogEntry, SolveStats, Protocol } from "./simulation";
-export { Integrator, SolverError } from "./solver";
+export { Integrator, SolverError, checkSolverOptions } from "./solver";
 export type { DaeSystem, Control, StepEvent, SolverOptions } from "./solver";
 export { BandedMatrix } from "./banded";
 export { CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows, withoutGlobalCouplings, isolateColumns } from "./sparse";

@@ -8,7 +8,7 @@
  */
 import { DaeSystem } from "./solver";
 import { SparsityPattern, patternFromRows } from "./sparse";
-import { ParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
+import { ParameterValues, checkParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
 import { withLumpedThermal } from "./thermal";
 import type { HeatSources, ThermalOption, ThermalProperties } from "./thermal";
 
@@ -78,13 +78,13 @@ export interface ElectrodeData {
   cmax: number;
   /** Initial concentration [mol.m-3]. */
   c0: number;
-  /** Porosity. */
+  /** Porosity (electrolyte volume fraction) ε, in (0, 1]. */
   eps: number;
-  /** Active material volume fraction. */
+  /** Active material volume fraction ε_s, in (0, 1]. */
   epsS: number;
   /** Specific surface area 3ε_s/R [m-1]. */
   a: number;
-  /** Electrolyte transport efficiency ε^b. */
+  /** Electrolyte transport efficiency ε^b (b the Bruggeman coefficient), dimensionless. */
   Be: number;
   /** Effective electronic conductivity σ(1 − ε)^b_s [S.m-1]. */
   sigmaEff: number;
@@ -92,12 +92,18 @@ export interface ElectrodeData {
   U: OcpFunction;
   /** Entropic change dU/dT(sto) [V.K-1]. */
   dUdT: EntropicChangeFunction;
+  /** Particle diffusivity D(sto, T) [m2.s-1]. */
   D: ParticleDiffusivityFunction;
+  /** Exchange-current density j0(c_e, c_s,surf, c_s,max, T) [A.m-2]. */
   j0: ExchangeCurrentFunction;
 }
 
-/** Derived cell constants shared by the models. */
+/**
+ * Derived cell constants shared by the models, read once from a parameter set (whose ranges are checked here, see
+ * {@link checkParameterValues}).
+ */
 export class CellData {
+  /** The parameter set the constants were read from. */
   readonly params: ParameterValues;
   /**
    * Temperature [K] at which the model functions are evaluated: the ambient temperature in isothermal models. Not
@@ -109,20 +115,32 @@ export class CellData {
   readonly Tref: number;
   /** Current-collector area [m2]. */
   readonly area: number;
+  /** Negative electrode constants. */
   readonly neg: ElectrodeData;
+  /** Positive electrode constants. */
   readonly pos: ElectrodeData;
-  /** Separator thickness [m], porosity and transport efficiency. */
+  /** Separator thickness [m]. */
   readonly Ls: number;
+  /** Separator porosity, in (0, 1]. */
   readonly epsSep: number;
+  /** Separator electrolyte transport efficiency ε^b, dimensionless. */
   readonly BeSep: number;
+  /** Initial electrolyte concentration [mol.m-3]. */
   readonly ce0: number;
+  /** Cation transference number t+, dimensionless. */
   readonly tplus: number;
+  /** Thermodynamic factor 1 + d ln f±/d ln c_e, dimensionless. */
   readonly tdf: number;
+  /** Electrolyte diffusivity D_e(c_e [mol.m-3], T [K]) [m2.s-1]. */
   readonly De: ElectrolyteFunction;
+  /** Electrolyte conductivity κ(c_e [mol.m-3], T [K]) [S.m-1]. */
   readonly kappa: ElectrolyteFunction;
+  /** Contact resistance [Ohm] (0 when the set has none); the terminal voltage loses I·R. */
   readonly contactResistance: number;
 
+  /** @throws ParameterValueError when a value is outside its physical range ({@link checkParameterValues}) */
   constructor(p: ParameterValues) {
+    checkParameterValues(p);
     this.params = p;
     this.T = p.number("Ambient temperature [K]");
     this.Tref = p.number("Reference temperature [K]");
@@ -180,7 +198,7 @@ export class SphereMesh {
   readonly R: number;
   /** Faces r_0 = 0 < … < r_N = R [m]. */
   readonly faces: Float64Array;
-  /** Cell centres (midpoints of the faces) [m]. */
+  /** Radii of the cell centres (midpoints of the faces) [m]: the nodes of the mesh, PyBaMM's "r_n [m]" / "r_p [m]". */
   readonly centres: Float64Array;
   /** r² at the N − 1 interior faces. */
   readonly faceArea: Float64Array;
@@ -301,21 +319,31 @@ export class CellMesh {
 /** Names of the composed models. */
 export type ModelName = "SPM" | "SPMe" | "DFN";
 
-/** A discretised cell model ready for the solver, with its named outputs. */
-/** Extremes of the particle surface stoichiometries of a state. */
+/** Extremes of the particle surface stoichiometries of a state (dimensionless, surface concentration / maximum). */
 export interface SurfaceStoichiometryRange {
+  /** Lowest negative particle surface stoichiometry (over all particles of the DFN). */
   negativeMin: number;
+  /** Highest negative particle surface stoichiometry. */
   negativeMax: number;
+  /** Lowest positive particle surface stoichiometry. */
   positiveMin: number;
+  /** Highest positive particle surface stoichiometry. */
   positiveMax: number;
 }
 
+/**
+ * A discretised cell model ready for the solver, with its named outputs: what {@link spm}, {@link spme} and
+ * {@link dfn} return and {@link simulate} runs. The three models report the same scalar variables (names with
+ * units, as PyBaMM); in the DFN, the electrode quantities the SPM has once per electrode are x-averages.
+ */
 export interface CellModel {
   /** "SPM", "SPMe" or "DFN". */
   readonly name: ModelName;
   /** Papers the model implements. */
   readonly citations: readonly string[];
+  /** The cell constants the model was built from (parameter set, geometry, electrode and electrolyte data). */
   readonly cell: CellData;
+  /** The semi-discretised equations M·dy/dt = f(y, I) and the voltage, as the solver takes them. */
   readonly system: DaeSystem;
   /**
    * Initial state: uniform particles at the parameter set's initial concentrations, or at the given
@@ -324,9 +352,20 @@ export interface CellModel {
   initialState(stoich?: { x: number; y: number }): Float64Array;
   /** Sets the particle concentrations to uniform stoichiometries x (negative) and y (positive). */
   setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void;
-  /** Scalar output variables of a state at current I [A] (units in the names). */
+  /**
+   * Scalar output variables of a state at current I [A] (units in the names), the same names in every model:
+   * particle surface concentrations [mol.m-3] and stoichiometries, average particle stoichiometries, the voltage
+   * breakdown V = "Open-circuit voltage [V]" + η_p − η_n + "Electrolyte potential drop [V]" + "Ohmic solid
+   * potential drop [V]" − I·R_contact with the electrode open-circuit potentials [V] and reaction overpotentials
+   * [V], and "Negative electrode surface potential difference at separator interface [V]" (φ_s − φ_e, the lithium
+   * plating indicator).
+   */
   scalars(y: Float64Array, current: number): Record<string, number>;
-  /** Profile variables (through-cell or radial) of a state. */
+  /**
+   * Profile variables of a state: radial ("r_n [m]", "r_p [m]" and the x-averaged particle concentrations
+   * [mol.m-3], in every model) and, for the SPMe and DFN, through-cell ones on "x [m]" (electrolyte concentration
+   * and potential; the DFN adds electrode potential, particle surface concentration and interfacial current density).
+   */
   profiles(y: Float64Array, current: number): Record<string, Float64Array>;
   /** Total cyclable lithium (particles + electrolyte) [mol]. */
   lithium(y: Float64Array): number;
@@ -632,13 +671,40 @@ class SingleParticleModel implements CellModel {
       "Electrolyte potential drop [V]": p.dPhiE,
       "Ohmic solid potential drop [V]": p.dPhiS,
       "Open-circuit voltage [V]": p.Up - p.Un,
+      "Negative electrode surface potential difference at separator interface [V]": this.separatorInterfacePotential(p, I),
     };
   }
 
+  /**
+   * φ_s − φ_e in the negative electrode's control volume next to the separator (where the DFN reports it): U_n + η_n
+   * plus, in the SPMe, how far φ_s and φ_e there lie from their electrode averages. φ_e comes from the profile
+   * {@link SingleParticleModel.parts} has just reconstructed; φ_s from the uniform reaction, i_s = i·(1 − x/L_n).
+   */
+  private separatorInterfacePotential(p: { Un: number; etaN: number }, I: number): number {
+    if (!this.withElectrolyte) return p.Un + p.etaN;
+    const { mesh, cell } = this;
+    const Ln = cell.neg.L;
+    const i = I / cell.area;
+    const k = mesh.nn - 1;
+    const x = mesh.x[k];
+    let phiEAvg = 0;
+    for (let q = 0; q < mesh.nn; q++) phiEAvg += this.phiE[q] * mesh.dx[q];
+    phiEAvg /= Ln;
+    const phiSDev = (-i / cell.neg.sigmaEff) * (x - (x * x) / (2 * Ln)) + (i * Ln) / (3 * cell.neg.sigmaEff);
+    return p.Un + p.etaN + phiSDev - (this.phiE[k] - phiEAvg);
+  }
+
   profiles(y: Float64Array, I: number): Record<string, Float64Array> {
+    const cn = y.slice(0, this.pn.N);
+    const cp = y.slice(this.pn.N, this.pn.N + this.pp.N);
     const out: Record<string, Float64Array> = {
-      "Negative particle concentration [mol.m-3]": y.slice(0, this.pn.N),
-      "Positive particle concentration [mol.m-3]": y.slice(this.pn.N, this.pn.N + this.pp.N),
+      "Negative particle concentration [mol.m-3]": cn,
+      "Positive particle concentration [mol.m-3]": cp,
+      "r_n [m]": Float64Array.from(this.pn.centres),
+      "r_p [m]": Float64Array.from(this.pp.centres),
+      // the single particle is the x-averaged one; the DFN reports its x-average under these names
+      "X-averaged negative particle concentration [mol.m-3]": cn.slice(),
+      "X-averaged positive particle concentration [mol.m-3]": cp.slice(),
     };
     if (this.withElectrolyte) {
       out["x [m]"] = Float64Array.from(this.mesh.x);
@@ -987,34 +1053,69 @@ class DfnModel implements CellModel {
     return r;
   }
 
-  private averageStoich(y: Float64Array, dom: 0 | 2, surface: boolean): number {
-    let s = 0;
-    let L = 0;
-    for (let k = 0; k < this.mesh.nx; k++) {
-      if (this.mesh.domain[k] !== dom) continue;
-      const sp = this.sphere(k);
-      s += (surface ? sp.surface(y, this.offCs[k]) : sp.average(y, this.offCs[k])) * this.mesh.dx[k];
-      L += this.mesh.dx[k];
+  /**
+   * x-averages over each electrode ([negative, positive]) of the surface and bulk particle stoichiometries, the OCP,
+   * the reaction overpotential η = φ_s − φ_e − U, φ_e and φ_s (PyBaMM's "X-averaged …" variables), from which the
+   * DFN reports the same voltage breakdown as the SPM/SPMe. One pass: this runs at every stored point, and the
+   * OCPs (one per control volume, with the barrier term) are most of its cost.
+   */
+  private xAverages(y: Float64Array): { surf: number[]; bulk: number[]; U: number[]; eta: number[]; phiE: number[]; phiS: number[] } {
+    const { mesh, cell } = this;
+    const T = cell.T;
+    const surf = [0, 0];
+    const bulk = [0, 0];
+    const U = [0, 0];
+    const eta = [0, 0];
+    const phiE = [0, 0];
+    const phiS = [0, 0];
+    const L = [0, 0];
+    for (let k = 0; k < mesh.nx; k++) {
+      const d = mesh.domain[k];
+      if (d === 1) continue;
+      const s = d === 0 ? 0 : 1;
+      const e = this.electrode(k);
+      const sphere = this.sphere(k);
+      const oe = this.offCe[k];
+      const dx = mesh.dx[k];
+      const sto = sphere.surface(y, this.offCs[k]) / e.cmax;
+      const u = ocpWithBarrier(e.U, sto, T);
+      surf[s] += sto * dx;
+      bulk[s] += (sphere.average(y, this.offCs[k]) / e.cmax) * dx;
+      U[s] += u * dx;
+      eta[s] += (y[oe + 2] - y[oe + 1] - u) * dx;
+      phiE[s] += y[oe + 1] * dx;
+      phiS[s] += y[oe + 2] * dx;
+      L[s] += dx;
     }
-    return s / L / (dom === 0 ? this.cell.neg.cmax : this.cell.pos.cmax);
+    for (const a of [surf, bulk, U, eta, phiE, phiS]) for (let s = 0; s < 2; s++) a[s] /= L[s];
+    return { surf, bulk, U, eta, phiE, phiS };
   }
 
-  scalars(y: Float64Array, _I: number): Record<string, number> {
+  scalars(y: Float64Array, I: number): Record<string, number> {
     const c = this.cell;
-    const xs = this.averageStoich(y, 0, true);
-    const ys = this.averageStoich(y, 2, true);
-    const nx = this.mesh.nx;
+    const av = this.xAverages(y);
+    // terminal voltage before the contact resistance, i.e. φ_s at the positive current collector
+    const phiSpos = this.voltage(y, I) + I * c.contactResistance;
+    // the breakdown closes exactly: V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s − I·R_contact, with every term an
+    // x-average as in PyBaMM's DFN and the same names and signs as the SPM/SPMe (where the reaction is uniform and
+    // the x-average is the value itself)
     return {
-      "Negative particle surface concentration [mol.m-3]": xs * c.neg.cmax,
-      "Positive particle surface concentration [mol.m-3]": ys * c.pos.cmax,
-      "Negative particle surface stoichiometry": xs,
-      "Positive particle surface stoichiometry": ys,
-      "Average negative particle stoichiometry": this.averageStoich(y, 0, false),
-      "Average positive particle stoichiometry": this.averageStoich(y, 2, false),
-      "Open-circuit voltage [V]": ocpWithBarrier(c.pos.U, ys, c.T) - ocpWithBarrier(c.neg.U, xs, c.T),
+      "Negative particle surface concentration [mol.m-3]": av.surf[0] * c.neg.cmax,
+      "Positive particle surface concentration [mol.m-3]": av.surf[1] * c.pos.cmax,
+      "Negative particle surface stoichiometry": av.surf[0],
+      "Positive particle surface stoichiometry": av.surf[1],
+      "Average negative particle stoichiometry": av.bulk[0],
+      "Average positive particle stoichiometry": av.bulk[1],
+      "Negative electrode open-circuit potential [V]": av.U[0],
+      "Positive electrode open-circuit potential [V]": av.U[1],
+      "Negative electrode reaction overpotential [V]": av.eta[0],
+      "Positive electrode reaction overpotential [V]": av.eta[1],
+      "Electrolyte potential drop [V]": av.phiE[1] - av.phiE[0],
+      // solid-phase drops from the current collectors to the electrode averages (φ_s = 0 at the negative one)
+      "Ohmic solid potential drop [V]": phiSpos - av.phiS[1] + av.phiS[0],
+      "Open-circuit voltage [V]": av.U[1] - av.U[0],
       // φ_s − φ_e at the negative electrode/separator interface (below 0 V: lithium plating is favoured)
       "Negative electrode surface potential difference at separator interface [V]": y[this.offCe[this.mesh.nn - 1] + 2] - y[this.offCe[this.mesh.nn - 1] + 1],
-      "Electrolyte potential drop [V]": y[this.offCe[nx - 1] + 1] - y[this.offCe[0] + 1],
     };
   }
 
@@ -1041,7 +1142,25 @@ class DfnModel implements CellModel {
       "Electrode potential [V]": phis,
       "Particle surface concentration [mol.m-3]": csurf,
       "Interfacial current density [A.m-2]": j,
+      "r_n [m]": Float64Array.from(this.pn.centres),
+      "r_p [m]": Float64Array.from(this.pp.centres),
+      "X-averaged negative particle concentration [mol.m-3]": this.xAveragedParticle(y, 0),
+      "X-averaged positive particle concentration [mol.m-3]": this.xAveragedParticle(y, 2),
     };
+  }
+
+  /** Radial concentration profile averaged over the electrode's control volumes (weighted by their widths). */
+  private xAveragedParticle(y: Float64Array, dom: 0 | 2): Float64Array {
+    const N = (dom === 0 ? this.pn : this.pp).N;
+    const out = new Float64Array(N);
+    let L = 0;
+    for (let k = 0; k < this.mesh.nx; k++) {
+      if (this.mesh.domain[k] !== dom) continue;
+      const dx = this.mesh.dx[k];
+      for (let i = 0; i < N; i++) out[i] += y[this.offCs[k] + i] * dx;
+      L += dx;
+    }
+    return out.map((v) => v / L);
   }
 
   lithium(y: Float64Array): number {
@@ -1097,21 +1216,27 @@ export function createModel(name: ModelName, params: ParameterValues, opts: Mode
   }
 }
 
-/** Result of {@link initialStoichiometries}. */
+/** Result of {@link initialStoichiometries}: stoichiometries are dimensionless (concentration / maximum). */
 export interface ElectrodeSoh {
-  /** Negative / positive stoichiometries at 100 % and 0 % SOC. */
+  /** Negative electrode stoichiometry at 100 % SOC. */
   x100: number;
+  /** Positive electrode stoichiometry at 100 % SOC. */
   y100: number;
+  /** Negative electrode stoichiometry at 0 % SOC. */
   x0: number;
+  /** Positive electrode stoichiometry at 0 % SOC. */
   y0: number;
-  /** Electrode capacities and cyclable lithium [A.h]. */
+  /** Negative electrode capacity [A.h] (all of its sites, stoichiometry 0 to 1). */
   Qn: number;
+  /** Positive electrode capacity [A.h]. */
   Qp: number;
+  /** Cyclable lithium in both electrodes [A.h]. */
   QLi: number;
   /** Capacity between the two voltage limits [A.h]. */
   Q: number;
-  /** Stoichiometries at the requested SOC. */
+  /** Negative electrode stoichiometry at the requested SOC. */
   x: number;
+  /** Positive electrode stoichiometry at the requested SOC. */
   y: number;
 }
 

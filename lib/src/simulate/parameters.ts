@@ -86,12 +86,19 @@ export class ParameterValues {
   readonly citations: readonly string[];
   private readonly values: ReadonlyMap<string, ParameterValue>;
 
+  /**
+   * @param setName - name reported in messages (e.g. "Chen2020")
+   * @param values - values keyed by PyBaMM's names; each a finite number or one of the typed functions
+   * @param citations - papers the values come from
+   * @throws Error when a value is not a finite number or a function (a string, `undefined`, `null`, NaN …)
+   */
   constructor(setName: string, values: Record<string, ParameterValue>, citations: readonly string[] = []) {
     this.setName = setName;
     this.citations = citations;
     const m = new Map<string, ParameterValue>();
     for (const [k, v] of Object.entries(values)) {
-      if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`Parameter "${k}" in ${setName} is not a finite number (${v})`);
+      const problem = valueTypeProblem(v);
+      if (problem) throw new Error(`Parameter "${k}" in ${setName} ${problem}`);
       m.set(k, v);
     }
     this.values = m;
@@ -132,13 +139,21 @@ export class ParameterValues {
 
   /**
    * A copy with some values replaced. Names must already exist unless `allowNew` is true
-   * (so a typo fails with suggestions instead of being silently ignored).
+   * (so a typo fails with suggestions instead of being silently ignored). Each new value must be a finite number or
+   * a function; parameters cannot be removed. Physical ranges are checked when a model is built from the set
+   * ({@link checkParameterValues}), so that related values (a maximum and an initial concentration) can be changed
+   * in separate calls.
    */
   update(changes: Record<string, ParameterValue>, allowNew = false): ParameterValues {
     const next: Record<string, ParameterValue> = {};
     for (const [k, v] of this.values) next[k] = v;
     for (const [k, v] of Object.entries(changes)) {
       if (!allowNew && !this.values.has(k)) throw new UnknownParameterError(k, this.setName, nearestNames(k, this.values.keys()));
+      const problem = valueTypeProblem(v);
+      if (problem) {
+        const keep = v === undefined ? "; to keep the current value leave the name out of the changes (parameters cannot be removed)" : "";
+        throw new Error(`update(): the new value of "${k}" in ${this.setName} ${problem}${keep}`);
+      }
       next[k] = v;
     }
     const name = this.setName.endsWith("(modified)") ? this.setName : `${this.setName} (modified)`;
@@ -149,6 +164,102 @@ export class ParameterValues {
   toObject(): Record<string, ParameterValue> {
     return Object.fromEntries(this.values);
   }
+}
+
+/** Why a value cannot be a parameter value (undefined if it can): parameters are finite numbers or functions. */
+function valueTypeProblem(v: unknown): string | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? undefined : `is not a finite number (${v})`;
+  if (typeof v === "function") return undefined;
+  if (typeof v === "string") {
+    const x = Number(v);
+    return v.trim() !== "" && Number.isFinite(x) ? `is the string ${JSON.stringify(v)}; give the number ${x} instead` : `is the string ${JSON.stringify(v)}; give a number or a function`;
+  }
+  return `is ${v === null ? "null" : v === undefined ? "undefined" : `a ${typeof v}`}; give a finite number or a function`;
+}
+
+/** Raised by {@link checkParameterValues}; the message lists every value outside its physical range. */
+export class ParameterValueError extends Error {
+  /** One line per problem, each naming the parameter, its value and the valid range. */
+  readonly problems: string[];
+  constructor(setName: string, problems: string[]) {
+    super(`Parameter set ${setName} has ${problems.length === 1 ? "a value" : `${problems.length} values`} outside the physical range:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ParameterValueError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Physical ranges by PyBaMM naming convention (units in the name), first match wins. Only numeric values are
+ * checked; functions (an OCP, a concentration-dependent diffusivity) are the author's responsibility.
+ */
+const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | undefined }[] = [
+  {
+    match: /temperature \[K\]$/,
+    check: (v) =>
+      v >= 200 && v <= 400
+        ? undefined
+        : `must be a plausible cell temperature in kelvin, 200–400 K${v > -100 && v < 100 ? ` (${v} looks like °C: ${v} °C is ${(v + 273.15).toFixed(2)} K)` : ""}`,
+  },
+  { match: /(thickness|radius|height|width) \[m\]$|area \[m2\]$|volume \[m3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a length, area or volume)") },
+  { match: /porosity$|volume fraction$/, check: (v) => (v > 0 && v <= 1 ? undefined : "must be a volume fraction in (0, 1]") },
+  { match: /conductivity \[S\.m-1\]$|conductivity \[W\.m-1\.K-1\]$|diffusivity \[m2\.s-1\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a conductivity or diffusivity)") },
+  { match: /^Contact resistance \[Ohm\]$/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0 Ohm (a negative resistance adds voltage)") },
+  { match: /concentration in .* \[mol\.m-3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 mol.m-3") },
+  { match: /density \[kg\.m-3\]$|specific heat capacity \[J\.kg-1\.K-1\]$|double-layer capacity \[F\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0") },
+  { match: /heat transfer coefficient \[W\.m-2\.K-1\]$/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0 (0 is adiabatic)") },
+  { match: /Bruggeman coefficient/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0") },
+  { match: /charge transfer coefficient$/, check: (v) => (v > 0 && v < 1 ? undefined : "must be in (0, 1)") },
+  { match: /^Cation transference number$/, check: (v) => (v < 1 ? undefined : "must be < 1 (1 − t+ scales the salt flux)") },
+  { match: /^Thermodynamic factor$/, check: (v) => (v > 0 ? undefined : "must be > 0") },
+  { match: /^Nominal cell capacity \[A\.h\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 A.h (C-rates are relative to it)") },
+  { match: /^Number of /, check: (v) => (Number.isInteger(v) && v >= 1 ? undefined : "must be an integer ≥ 1") },
+];
+
+/**
+ * Checks the numeric values of a parameter set against their physical ranges, read from PyBaMM's naming
+ * convention: lengths, radii, areas and volumes > 0; porosities and volume fractions in (0, 1] (and their sum in an
+ * electrode ≤ 1); conductivities and diffusivities > 0; contact resistance ≥ 0; concentrations > 0 and initial
+ * particle concentrations below the maximum; temperatures within 200–400 K (a value below 100 is reported as
+ * probably °C); lower voltage limits below upper ones. The models call it when they are built (so values that only
+ * make sense together can be changed in separate {@link ParameterValues.update} calls). Every shipped set passes.
+ *
+ * @throws ParameterValueError listing every value outside its range, with the range
+ * @example
+ * checkParameterValues(parameterValues("Chen2020").update({ "Ambient temperature [K]": 25 }));
+ * // ParameterValueError: "Ambient temperature [K]" = 25 must be a plausible cell temperature in kelvin, 200–400 K (25 looks like °C: 25 °C is 298.15 K)
+ */
+export function checkParameterValues(p: ParameterValues): void {
+  const problems: string[] = [];
+  const num = (name: string): number | undefined => {
+    if (!p.has(name)) return undefined;
+    const v = p.get(name);
+    return typeof v === "number" ? v : undefined;
+  };
+  for (const name of p.names()) {
+    const v = num(name);
+    if (v === undefined) continue;
+    const rule = RANGE_RULES.find((r) => r.match.test(name));
+    const problem = rule?.check(v);
+    if (problem) problems.push(`"${name}" = ${v} ${problem}`);
+  }
+  for (const [side, domain] of [["Negative", "negative"], ["Positive", "positive"]] as const) {
+    const c0 = num(`Initial concentration in ${domain} electrode [mol.m-3]`);
+    const cmax = num(`Maximum concentration in ${domain} electrode [mol.m-3]`);
+    if (c0 !== undefined && cmax !== undefined && c0 > 0 && cmax > 0 && !(c0 < cmax)) {
+      problems.push(`"Initial concentration in ${domain} electrode [mol.m-3]" = ${c0} must be below "Maximum concentration in ${domain} electrode [mol.m-3]" = ${cmax} (an initial stoichiometry of ${(c0 / cmax).toFixed(4)} is outside (0, 1))`);
+    }
+    const eps = num(`${side} electrode porosity`);
+    const epsS = num(`${side} electrode active material volume fraction`);
+    if (eps !== undefined && epsS !== undefined && eps + epsS > 1 + 1e-9) {
+      problems.push(`"${side} electrode porosity" + "${side} electrode active material volume fraction" = ${eps} + ${epsS} = ${eps + epsS} must be ≤ 1 (they are fractions of the same volume)`);
+    }
+  }
+  for (const [lo, hi] of [["Lower voltage cut-off [V]", "Upper voltage cut-off [V]"], ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]"]]) {
+    const a = num(lo);
+    const b = num(hi);
+    if (a !== undefined && b !== undefined && !(a < b)) problems.push(`"${lo}" = ${a} must be below "${hi}" = ${b}`);
+  }
+  if (problems.length > 0) throw new ParameterValueError(p.setName, problems);
 }
 
 /**

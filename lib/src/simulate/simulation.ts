@@ -3,7 +3,7 @@
  */
 import { CellModel, SurfaceStoichiometryRange, initialStoichiometries } from "./models";
 import { Experiment, ExperimentError, ExperimentStep, defaultDuration, describeUntil, parseStep } from "./experiment";
-import { Control, Integrator, SolverOptions, StepEvent } from "./solver";
+import { Control, Integrator, SolverOptions, StepEvent, checkSolverOptions } from "./solver";
 import { nearestNames } from "./parameters";
 
 /** Options of {@link simulate}. */
@@ -35,12 +35,19 @@ export interface SimulateOptions {
 export interface CycleSummary {
   /** 1-based cycle number. */
   "Cycle number": number;
+  /** Charge delivered while discharging (I > 0) in the cycle [A.h]. */
   "Discharge capacity [A.h]": number;
+  /** Charge taken while charging (I < 0) in the cycle [A.h], positive. */
   "Charge capacity [A.h]": number;
+  /** Energy delivered while I·V > 0 in the cycle [W.h]. */
   "Discharge energy [W.h]": number;
+  /** Energy taken while I·V < 0 in the cycle [W.h], positive. */
   "Charge energy [W.h]": number;
+  /** Lowest terminal voltage in the cycle [V]. */
   "Minimum voltage [V]": number;
+  /** Highest terminal voltage in the cycle [V]. */
   "Maximum voltage [V]": number;
+  /** Time from the cycle's start to its last point [s]. */
   "Duration [s]": number;
   /**
    * Coulombic efficiency: the cycle's discharge capacity over its charge capacity, when both are > 0; `null` when the
@@ -77,14 +84,17 @@ export interface StepLogEntry {
 export interface SolveStats {
   /** Wall-clock time of the solve [ms]. */
   solveTimeMs: number;
+  /** Evaluations of the model's right-hand side f(y, I) (finite-difference Jacobian columns included). */
   rhsEvaluations: number;
+  /** Finite-difference Jacobians ∂f/∂y computed. */
   jacobians: number;
   /** LU factorisations of the iteration matrix. */
   factorizations: number;
   /** Newton iterations (one residual evaluation and one linear solve each). */
   newtonIterations: number;
-  /** Accepted and rejected integrator steps. */
+  /** Accepted integrator steps. */
   steps: number;
+  /** Rejected step attempts (error test or Newton failure), retried with a smaller step. */
   rejectedSteps: number;
   /** Accepted points. */
   points: number;
@@ -356,6 +366,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const stepLog: StepLogEntry[] = [];
   let termination = "completed";
   let points = 0;
+  // checked here, before the per-step filtering below could drop a NaN output time unseen
+  if (opts.solver !== undefined) checkSolverOptions(opts.solver);
   const userTimes = opts.solver?.outputTimes ? Array.from(opts.solver.outputTimes) : [];
   outer: for (let c = 0; c < exp.cycles.length; c++) {
     const sum = emptySummary(c + 1);

@@ -9,14 +9,16 @@
  * current control I − I_set, voltage control V(y, I) − V_set (a CV hold solves for the current that keeps V fixed),
  * power control I·V(y, I) − P_set.
  */
+import { nearestNames } from "./parameters";
 import { CondensedLU, Colouring, ColumnIndex, SparsityPattern, bandPattern, colourColumns, colouredJacobian, columnIndex, isolateColumns, withoutGlobalCouplings } from "./sparse";
 
 /** A semi-discretised cell model: M·dy/dt = f(y, I) with M diagonal (1 differential, 0 algebraic). */
 export interface DaeSystem {
   /** Number of state variables (the current is extra). */
   readonly n: number;
-  /** Lower/upper bandwidth of ∂f/∂y (entries outside are exactly zero). */
+  /** Lower bandwidth of ∂f/∂y (entries below it are exactly zero). */
   readonly ml: number;
+  /** Upper bandwidth of ∂f/∂y (entries above it are exactly zero). */
   readonly mu: number;
   /**
    * Structural nonzeros of ∂f/∂y (a superset is allowed; a missing entry corrupts the coloured finite-difference
@@ -54,6 +56,51 @@ function stepSettings(opts: SolverOptions): { rtol: number; atolScale: number; m
     maxDV: opts.maxVoltageStep ?? 0.02,
   };
 }
+
+/**
+ * Checks every field of a {@link SolverOptions} (called by {@link Integrator.integrateStep} before it starts): a
+ * negative or NaN tolerance, a zero step bound or a fractional count used to be taken as given and fail later as
+ * "step size fell below 1e-9 s" or "no consistent initial state" — or worse, give a wrong answer that looked fine
+ * (rtol −1 passed every error test: 5.9 mV off). Unknown keys are reported with the nearest valid ones.
+ * @throws Error naming the option, its value and the valid range
+ */
+export function checkSolverOptions(opts: SolverOptions): void {
+  if (typeof opts !== "object" || opts === null) throw new Error(`SolverOptions must be an object, got ${String(opts)}`);
+  const positive = (key: keyof SolverOptions, min: number, max: number, why = ""): void => {
+    const v = opts[key];
+    if (v === undefined) return;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+      throw new Error(`SolverOptions.${key} must be a finite number in [${min}, ${max}]${why}, got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
+    }
+  };
+  // below 1e-12 a relative error cannot be resolved in double precision; above 0.1 the error control is meaningless
+  positive("rtol", 1e-12, 0.1, " (default 1e-4)");
+  positive("atolScale", 1e-12, 1e12, " (it multiplies the model's absolute tolerances; default 1)");
+  // the integrator gives up below a 1e-9 s step, so a bound under it could never be met
+  positive("maxStep", 1e-9, 1e12, " s (default 600)");
+  positive("firstStep", 1e-9, 1e12, " s (default 1e-3)");
+  positive("eventVoltageTolerance", 1e-12, 1, " V (default 1e-4)");
+  positive("maxVoltageStep", 1e-9, 10, " V (default 0.02)");
+  positive("maxInterpolationError", 1e-12, 1, " V (default 5e-4)");
+  const count = (key: "maxSteps" | "maxOrder", min: number, max: number, why: string): void => {
+    const v = opts[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) throw new Error(`SolverOptions.${key} must be an integer from ${min} to ${max}${why}, got ${String(v)}`);
+  };
+  count("maxSteps", 1, Number.MAX_SAFE_INTEGER, " (default 200000)");
+  count("maxOrder", 1, MAX_ORDER, ` (the highest BDF order; default ${MAX_ORDER})`);
+  if (opts.method !== undefined && opts.method !== "bdf" && opts.method !== "bdf2") throw new Error(`SolverOptions.method must be "bdf" or "bdf2", got ${JSON.stringify(opts.method)}`);
+  if (opts.outputTimes !== undefined) {
+    for (let i = 0; i < opts.outputTimes.length; i++) {
+      if (!Number.isFinite(opts.outputTimes[i])) throw new Error(`SolverOptions.outputTimes[${i}] must be a finite time [s], got ${String(opts.outputTimes[i])}`);
+    }
+  }
+  for (const key of Object.keys(opts)) {
+    if (!SOLVER_OPTION_KEYS.includes(key)) throw new Error(`Unknown solver option "${key}". Did you mean: ${nearestNames(key, SOLVER_OPTION_KEYS).map((k) => `"${k}"`).join(", ")}?`);
+  }
+}
+
+/** The fields of {@link SolverOptions}, for the unknown-key check. */
+const SOLVER_OPTION_KEYS: readonly string[] = ["rtol", "atolScale", "maxStep", "firstStep", "eventVoltageTolerance", "maxVoltageStep", "maxInterpolationError", "outputTimes", "maxSteps", "method", "maxOrder"];
 
 /** How the cell is driven during a step. */
 export type Control = { kind: "current"; value: number } | { kind: "voltage"; value: number } | { kind: "power"; value: number };
@@ -102,15 +149,15 @@ function eventAtStart(events: StepEvent[], V: number, I: number, y: Float64Array
 
 /** Solver settings. */
 export interface SolverOptions {
-  /** Relative tolerance of the local error (default 1e-4, as PyBaMM). */
+  /** Relative tolerance of the local error, in [1e-12, 0.1] (default 1e-4, as PyBaMM). */
   rtol?: number;
-  /** Multiplies the model's absolute tolerances (default 1). */
+  /** Multiplies the model's absolute tolerances, > 0 (default 1). */
   atolScale?: number;
-  /** Largest step [s] (default 600). */
+  /** Largest step [s], at least the solver's smallest step of 1e-9 s (default 600). */
   maxStep?: number;
-  /** First step after a discontinuity [s] (default 1e-3). */
+  /** First step after a discontinuity [s], ≥ 1e-9 s (default 1e-3). */
   firstStep?: number;
-  /** Events are located until the voltage is within this distance [V] (default 1e-4, i.e. 0.1 mV). */
+  /** Events are located until the voltage is within this distance [V], > 0 (default 1e-4, i.e. 0.1 mV). */
   eventVoltageTolerance?: number;
   /**
    * Largest voltage change between stored points [V] (default 0.02): keeps the stored curve dense enough that linear
@@ -131,7 +178,7 @@ export interface SolverOptions {
    * interpolating polynomial there (as IDA's output at t_eval). The accepted steps are stored as well.
    */
   outputTimes?: ArrayLike<number>;
-  /** Largest number of steps in one experiment step (default 200000). */
+  /** Largest number of steps in one experiment step, an integer ≥ 1 (default 200000). */
   maxSteps?: number;
   /**
    * Integration method: "bdf" (default; variable-order 1–5, variable-step BDF with dense output, as CVODE/IDA and
@@ -141,7 +188,7 @@ export interface SolverOptions {
    * {@link Integrator.integrateStep}.
    */
   method?: "bdf2" | "bdf";
-  /** Highest order of the "bdf" method, 1–5 (default 5; 1 is backward Euler throughout). */
+  /** Highest order of the "bdf" method, an integer 1–5 (default 5; 1 is backward Euler throughout). */
   maxOrder?: number;
 }
 
@@ -191,6 +238,7 @@ const NEWTON_TOL = 0.03;
 
 /** Reusable work buffers of one system. */
 export class Integrator {
+  /** The system it integrates. */
   readonly sys: DaeSystem;
   private readonly n: number;
   private readonly pattern: SparsityPattern;
@@ -226,7 +274,9 @@ export class Integrator {
   private matControl = "";
   private dgdI = 1;
   private schurDen = 1;
+  /** Number of right-hand-side evaluations since construction (finite-difference columns included). */
   rhsEvaluations = 0;
+  /** Number of finite-difference Jacobians computed since construction. */
   jacobians = 0;
   /** Number of LU factorisations of the iteration matrix. */
   factorizations = 0;
@@ -438,8 +488,10 @@ export class Integrator {
    * Integrates from (t0, y0, I0) under `control` until `tEnd` or the first event, with the method chosen by
    * `opts.method` (default "bdf").
    * @throws SolverError when the step size falls below 1e-9 s
+   * @throws Error when an option is invalid (see {@link checkSolverOptions})
    */
   integrateStep(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
+    checkSolverOptions(opts);
     const method = opts.method ?? "bdf";
     if (method === "bdf") return this.integrateStepBdf(t0, y0, I0, control, tEnd, events, opts, ctx);
     if (method === "bdf2") return this.integrateStepBdf2(t0, y0, I0, control, tEnd, events, opts, ctx);

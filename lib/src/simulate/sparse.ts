@@ -14,9 +14,11 @@ import { BandedMatrix } from "./banded";
 
 /** Structural nonzeros of an n × n matrix in compressed sparse row form (column indices sorted in each row). */
 export interface SparsityPattern {
+  /** Matrix size (rows = columns). */
   readonly n: number;
   /** Row i's entries are cols[rowPtr[i] … rowPtr[i+1]−1]. */
   readonly rowPtr: Int32Array;
+  /** Column index of each structural nonzero, row by row. */
   readonly cols: Int32Array;
 }
 
@@ -101,7 +103,9 @@ export function isolateColumns(c: Colouring, globals: ArrayLike<number>): Colour
 
 /** Column-oriented view of a pattern: for column j, the rows and the positions of (row, j) in the CSR arrays. */
 export interface ColumnIndex {
+  /** Column j's entries are rows[colPtr[j] … colPtr[j+1]−1]. */
   readonly colPtr: Int32Array;
+  /** Row index of each entry, column by column. */
   readonly rows: Int32Array;
   /** Position of each (row, col) entry in the CSR `cols`/values arrays. */
   readonly pos: Int32Array;
@@ -132,6 +136,7 @@ export interface Colouring {
   readonly count: number;
   /** Columns of colour c are members[start[c] … start[c+1]−1]. */
   readonly start: Int32Array;
+  /** Column indices grouped by colour. */
   readonly members: Int32Array;
 }
 
@@ -213,15 +218,19 @@ export function colouredJacobian(
  * A(e, e). The remaining unknowns form a reduced matrix factorised by {@link BandedMatrix} with partial pivoting.
  */
 export class CondensedLU {
+  /** Matrix size. */
   readonly n: number;
   /** Number of unknowns left after condensing the chains. */
   readonly reducedSize: number;
-  /** Bandwidths of the reduced matrix. */
+  /** Lower bandwidth of the reduced matrix. */
   readonly ml: number;
+  /** Upper bandwidth of the reduced matrix. */
   readonly mu: number;
-  /** Chains: start, end (exclusive) and attachment (−1 if none). */
+  /** First unknown of each chain. */
   readonly chainStart: Int32Array;
+  /** One past the last unknown of each chain. */
   readonly chainEnd: Int32Array;
+  /** Unknown each chain couples to at its end (−1 if none). */
   readonly chainAttach: Int32Array;
   /** Reduced index of each unknown (−1 for chain unknowns). */
   private readonly red: Int32Array;

@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parameterValues, spm, spme, dfn, simulate } from "../../lib/src/simulate";
+import type { Solution } from "../../lib/src/simulate";
+
+const makers = { SPM: spm, SPMe: spme, DFN: dfn };
+const BREAKDOWN = [
+  "Negative electrode open-circuit potential [V]",
+  "Positive electrode open-circuit potential [V]",
+  "Negative electrode reaction overpotential [V]",
+  "Positive electrode reaction overpotential [V]",
+  "Electrolyte potential drop [V]",
+  "Ohmic solid potential drop [V]",
+  "Open-circuit voltage [V]",
+  "Negative electrode surface potential difference at separator interface [V]",
+];
+
+/** Linear interpolation of a column at time x [s]. */
+function at(s: Solution, name: string, x: number): number {
+  const t = s.get("Time [s]");
+  const v = s.get(name);
+  let i = 1;
+  while (i < t.length - 1 && t[i] < x) i++;
+  const w = (x - t[i - 1]) / (t[i] - t[i - 1]);
+  return v[i - 1] + w * (v[i] - v[i - 1]);
+}
+
+test("SPM, SPMe and DFN export the same scalar variables (isothermal and lumped), and particle profiles come with their r_n / r_p coordinates", () => {
+  const p = parameterValues("Chen2020");
+  const mesh = { xn: 5, xs: 4, xp: 5, rn: 6, rp: 7 };
+  for (const thermal of ["isothermal", "lumped"] as const) {
+    const sols = Object.values(makers).map((make) => simulate(make(p, { mesh, thermal }), "Discharge at 1C for 1 minute"));
+    const names = sols.map((s) => s.variableNames().slice().sort());
+    for (const n of BREAKDOWN) assert.ok(names[0].includes(n), `SPM lacks ${n}`);
+    assert.deepEqual(names[1], names[0], `${thermal}: SPMe and SPM scalar names differ`);
+    assert.deepEqual(names[2], names[0], `${thermal}: DFN and SPM scalar names differ`);
+    for (const s of sols) {
+      const prof = s.profilesAt(30);
+      const rn = prof["r_n [m]"];
+      const rp = prof["r_p [m]"];
+      assert.ok(rn && rp, `${s.model.name} has no r_n / r_p`);
+      assert.equal(rn.length, 6);
+      assert.equal(rp.length, 7);
+      const Rn = p.number("Negative particle radius [m]");
+      assert.ok(Math.abs(rn[0] - Rn / 12) < 1e-15 && Math.abs(rn[5] - (11 * Rn) / 12) < 1e-15, `${s.model.name}: r_n are the cell centres`);
+      assert.equal(prof["X-averaged negative particle concentration [mol.m-3]"].length, 6, s.model.name);
+      assert.equal(prof["X-averaged positive particle concentration [mol.m-3]"].length, 7, s.model.name);
+    }
+    // at t = 0 the DFN's x-averaged particle is the uniform initial particle
+    const c0 = sols[2].profilesAt(0)["X-averaged negative particle concentration [mol.m-3]"];
+    for (const v of c0) assert.ok(Math.abs(v - p.number("Initial concentration in negative electrode [mol.m-3]")) < 1e-9);
+  }
+});
+
+test("the voltage breakdown closes in every model, V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s − I·R_contact, and at C/50 each term agrees between SPM, SPMe and DFN within 2 mV", () => {
+  const p = parameterValues("Chen2020");
+  const closure = (s: Solution, Rc: number): number => {
+    let worst = 0;
+    for (let i = 0; i < s.length; i++) {
+      const g = (n: string) => s.get(n)[i];
+      const sum = g("Open-circuit voltage [V]") + g("Positive electrode reaction overpotential [V]") - g("Negative electrode reaction overpotential [V]") + g("Electrolyte potential drop [V]") + g("Ohmic solid potential drop [V]") - g("Current [A]") * Rc;
+      worst = Math.max(worst, Math.abs(sum - g("Voltage [V]")));
+      assert.ok(Math.abs(g("Open-circuit voltage [V]") - (g("Positive electrode open-circuit potential [V]") - g("Negative electrode open-circuit potential [V]"))) < 1e-12);
+    }
+    return worst;
+  };
+  const withR = p.update({ "Contact resistance [Ohm]": 0.01 });
+  for (const [name, make] of Object.entries(makers)) {
+    const s = simulate(make(withR), "Discharge at 2C for 5 minutes", { saveStates: false });
+    assert.ok(closure(s, 0.01) < 1e-9, `${name}: breakdown misses the voltage by ${closure(s, 0.01)} V`);
+  }
+  const sols = Object.values(makers).map((make) => simulate(make(p), "Discharge at C/50 until 2.5 V", { saveStates: false, solver: { maxStep: 300 } }));
+  const tEnd = Math.min(...sols.map((s) => s.get("Time [s]").at(-1)!)) - 600; // the knee at the end is where the models part
+  for (const n of BREAKDOWN) {
+    for (const [j, model] of [[0, "SPM"], [1, "SPMe"]] as const) {
+      let worst = 0;
+      for (let k = 0; k <= 60; k++) worst = Math.max(worst, Math.abs(at(sols[j], n, (k * tEnd) / 60) - at(sols[2], n, (k * tEnd) / 60)));
+      assert.ok(worst < 2e-3, `${n}: ${model} and DFN differ by ${(worst * 1000).toFixed(2)} mV at C/50`);
+    }
+  }
+});

@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues } from "../../lib/src/simulate";
+
+test("every shipped parameter set, with each of its options, passes the range checks and builds SPM, SPMe and DFN (isothermal and lumped)", () => {
+  const sets: [string, object][] = [
+    ["Chen2020", {}],
+    ["Chen2020", { chen2020Ocp: "table" }],
+    ["Marquis2019", {}],
+    ["Ecker2015", {}],
+  ];
+  for (const [name, opts] of sets) {
+    const p = parameterValues(name, opts);
+    checkParameterValues(p);
+    for (const make of [spm, spme, dfn]) for (const thermal of ["isothermal", "lumped"] as const) make(p, { thermal });
+    initialStoichiometries(p, 0.5);
+  }
+});
+
+test("a value outside its physical range fails when the model is built, naming the parameter, the value and the range (before: −1 Ω ran to 8.87 V 'completed', c0 above c_max gave 292555 V, a negative thickness 5.34 V, 25 K 'completed')", () => {
+  const chen = parameterValues("Chen2020");
+  const cases: [Record<string, number>, RegExp][] = [
+    [{ "Contact resistance [Ohm]": -1 }, /"Contact resistance \[Ohm\]" = -1 must be ≥ 0 Ohm/],
+    [{ "Initial concentration in negative electrode [mol.m-3]": 40000 }, /"Initial concentration in negative electrode \[mol\.m-3\]" = 40000 must be below "Maximum concentration in negative electrode \[mol\.m-3\]" = 33133/],
+    [{ "Negative electrode thickness [m]": -8.52e-5 }, /"Negative electrode thickness \[m\]" = -0\.0000852 must be > 0/],
+    [{ "Ambient temperature [K]": 25 }, /"Ambient temperature \[K\]" = 25 must be a plausible cell temperature in kelvin, 200–400 K \(25 looks like °C: 25 °C is 298\.15 K\)/],
+    [{ "Ambient temperature [K]": 600 }, /200–400 K$/m],
+    [{ "Separator porosity": -0.5 }, /"Separator porosity" = -0\.5 must be a volume fraction in \(0, 1\]/],
+    [{ "Negative electrode porosity": 0.3 }, /"Negative electrode porosity" \+ "Negative electrode active material volume fraction" = 0\.3 \+ 0\.75 = 1\.05 must be ≤ 1/],
+    [{ "Negative particle diffusivity [m2.s-1]": 0 }, /"Negative particle diffusivity \[m2\.s-1\]" = 0 must be > 0/],
+    [{ "Positive particle radius [m]": 0 }, /"Positive particle radius \[m\]" = 0 must be > 0/],
+    [{ "Positive electrode conductivity [S.m-1]": -0.18 }, /"Positive electrode conductivity \[S\.m-1\]" = -0\.18 must be > 0/],
+    [{ "Initial concentration in electrolyte [mol.m-3]": 0 }, /"Initial concentration in electrolyte \[mol\.m-3\]" = 0 must be > 0/],
+    [{ "Nominal cell capacity [A.h]": 0 }, /"Nominal cell capacity \[A\.h\]" = 0 must be > 0 A\.h/],
+    [{ "Lower voltage cut-off [V]": 4.3 }, /"Lower voltage cut-off \[V\]" = 4\.3 must be below "Upper voltage cut-off \[V\]" = 4\.2/],
+  ];
+  for (const [change, message] of cases) {
+    const p = chen.update(change);
+    assert.throws(() => simulate(spm(p), "Discharge at 1C for 10 minutes"), (e: unknown) => e instanceof ParameterValueError && message.test(e.message), JSON.stringify(change));
+    assert.throws(() => dfn(p), ParameterValueError);
+  }
+  // all problems at once, one line each
+  try {
+    checkParameterValues(chen.update({ "Contact resistance [Ohm]": -1, "Ambient temperature [K]": 25 }));
+    assert.fail("should throw");
+  } catch (e) {
+    assert.ok(e instanceof ParameterValueError);
+    assert.equal(e.problems.length, 2);
+  }
+});
+
+test("update() rejects undefined, null and strings with a clear message instead of deleting the parameter or failing later as 'is a function'", () => {
+  const chen = parameterValues("Chen2020");
+  const R = "Contact resistance [Ohm]";
+  assert.throws(() => chen.update({ [R]: undefined as unknown as number }), /the new value of "Contact resistance \[Ohm\]" in Chen2020 is undefined;.*leave the name out of the changes/);
+  assert.throws(() => chen.update({ [R]: "0.01" as unknown as number }), /is the string "0\.01"; give the number 0\.01 instead/);
+  assert.throws(() => chen.update({ [R]: null as unknown as number }), /is null; give a finite number or a function/);
+  assert.throws(() => chen.update({ [R]: NaN }), /is not a finite number \(NaN\)/);
+  assert.throws(() => new ParameterValues("mine", { [R]: "x" as unknown as number }), /Parameter "Contact resistance \[Ohm\]" in mine is the string "x"/);
+  // values that only make sense together may be changed one call at a time: ranges are checked when a model is built
+  const lower = chen.update({ "Maximum concentration in negative electrode [mol.m-3]": 25000 });
+  assert.throws(() => spm(lower), /must be below "Maximum concentration in negative electrode/);
+  spm(lower.update({ "Initial concentration in negative electrode [mol.m-3]": 20000 }));
+});
