@@ -236,6 +236,10 @@ export class Integrator {
   steps = 0;
   /** Number of rejected step attempts (error test or Newton failure). */
   rejectedSteps = 0;
+  /** Rejected step attempts whose Newton iteration failed (also with a fresh Jacobian). */
+  newtonFailures = 0;
+  /** Rejected step attempts that failed the local-error test ("bdf2": or the voltage-change limit). */
+  errorTestFailures = 0;
   /** Accepted steps taken at each BDF order (index 1–5; index 0 unused). */
   readonly stepsByOrder: number[] = [0, 0, 0, 0, 0, 0];
 
@@ -573,6 +577,8 @@ export class Integrator {
       const err = trial(h);
       if (!(err <= 1)) {
         this.rejectedSteps++;
+        if (Number.isFinite(err)) this.errorTestFailures++;
+        else this.newtonFailures++;
         rejectedSinceAccept = true;
         const factor = Number.isFinite(err) ? Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)) : 0.25;
         h *= factor;
@@ -591,6 +597,7 @@ export class Integrator {
       const dV = Math.abs(VNew - points[points.length - 1].voltage);
       if (dV > maxDV && nHist >= 2 && h > 1e-6) {
         this.rejectedSteps++;
+        this.errorTestFailures++;
         rejectedSinceAccept = true;
         h *= Math.max(0.2, (0.8 * maxDV) / dV);
         continue;
@@ -834,6 +841,7 @@ export class Integrator {
       }
       if (!converged) {
         this.rejectedSteps++;
+        this.newtonFailures++;
         consecutiveFailures++;
         rescale(0.25);
         if (h < 1e-9) fail("Newton iteration");
@@ -844,6 +852,7 @@ export class Integrator {
       const err = this.errNorm(dNew, ERROR_CONST[q], yNew, rtol, atolScale);
       if (!(err <= 1)) {
         this.rejectedSteps++;
+        this.errorTestFailures++;
         consecutiveFailures++;
         // repeated failures at this order: the higher differences are not to be trusted (a kink), drop to order 1
         if (consecutiveFailures >= 3 && q > 1) q = 1;
