@@ -76,10 +76,10 @@ function voltagesAt(sol: ReturnType<typeof simulate>, times: number[]): number[]
   });
 }
 
-test("constant-power discharges reject at most 10 % of step attempts (7 % over SPM/SPMe, Chen2020 and Marquis2019) and keep the voltage curve of the previous integrator", () => {
-  // Before the step control predicted the error growth in the hold after a rejection, rejections alternated with
-  // acceptances toward the end of these discharges: 10 of 76, 17 of 111, 7 of 63 and 10 of 87 attempts (13.1 % in
-  // all); now 4 of 72, 7 of 103, 1 of 58 and 5 of 82 (5.4 %).
+test("constant-power discharges reject at most 10 % of step attempts (8 % over SPM/SPMe, Chen2020 and Marquis2019) and keep the voltage curve of the previous integrator", () => {
+  // Before the step control predicted the error growth in the hold after repeated rejections, rejections alternated
+  // with acceptances toward the end of these discharges: 10 of 76, 17 of 111, 7 of 63 and 10 of 87 attempts (13.1 %
+  // in all); now 6 of 74, 7 of 103, 2 of 59 and 5 of 83 (6.3 %).
   let rejected = 0;
   let attempts = 0;
   for (const c of CASES) {
@@ -101,7 +101,7 @@ test("constant-power discharges reject at most 10 % of step attempts (7 % over S
     const dt = Math.max(...Vt.map((v, i) => Math.abs(v - c.reference[i])));
     assert.ok(dt <= 3e-6, `${label}: ${dt.toExponential(2)} V from the previous integrator's curve at rtol 1e-8`);
   }
-  assert.ok(rejected <= 0.07 * attempts, `${rejected} of ${attempts} attempts rejected`);
+  assert.ok(rejected <= 0.08 * attempts, `${rejected} of ${attempts} attempts rejected`);
 });
 
 test("every stored point of a constant-power discharge meets I·V = P to rtol, also in the collapse at the end of a 50 W discharge of the Chen2020 SPM", () => {

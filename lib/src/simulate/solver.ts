@@ -778,7 +778,9 @@ export class Integrator {
     let lastStored = V; // voltage of the last stored point (for the voltage-change limit on stored points)
     let coefPrev = 0; // err/h^(q+1) of the last accepted step, and its order (see the hold below)
     let coefOrder = 0;
-    let holdAfterFailure = false; // inside the hold that follows a rejected attempt
+    let holdAfterFailure = false; // inside the hold that follows a repeated rejection (see the hold below)
+    let lastRejectionAt = -Infinity; // accepted-step count (this.steps) at the last rejected attempt
+    let rejectionsRepeat = false; // a rejection came within REPEAT_WINDOW accepted steps of the previous one
 
     /** Changes the step by `factor` (rescaling the differences) and restarts the equal-step count. */
     const rescale = (factor: number): void => {
@@ -866,6 +868,8 @@ export class Integrator {
       if (!converged) {
         this.rejectedSteps++;
         this.newtonFailures++;
+        if (this.steps - lastRejectionAt <= REPEAT_WINDOW) rejectionsRepeat = true;
+        lastRejectionAt = this.steps;
         consecutiveFailures++;
         rescale(0.25);
         if (h < 1e-9) fail("Newton iteration");
@@ -877,6 +881,8 @@ export class Integrator {
       if (!(err <= 1)) {
         this.rejectedSteps++;
         this.errorTestFailures++;
+        if (this.steps - lastRejectionAt <= REPEAT_WINDOW) rejectionsRepeat = true;
+        lastRejectionAt = this.steps;
         consecutiveFailures++;
         // repeated failures at this order: the higher differences are not to be trusted (a kink), drop to order 1
         if (consecutiveFailures >= 3 && q > 1) q = 1;
@@ -983,17 +989,19 @@ export class Integrator {
       const growth = coefOrder === q && coefPrev > 0 ? coef / coefPrev : 1;
       coefPrev = coef;
       coefOrder = q;
-      if (hadFailure) holdAfterFailure = true;
+      if (hadFailure && rejectionsRepeat) holdAfterFailure = true;
       if (nEqual < q + 1) {
         // The hold keeps h even where the local error grows from one step to the next, and after a rejection that
         // is where it was: the retry passes at err ≈ 0.8 and the next step at the same h fails again, so rejections
         // alternated with acceptances to the end of a constant-power discharge (I = P/V rises as V falls and drives
         // the particles and the electrolyte ever harder: Chen2020 SPM at 15 W, 6 of its 10 rejections in the last
         // 5 % of the time; the current-driven states of an SPM under current control never see this). So in the
-        // hold that follows a rejection the next step's error is predicted from the growth of err/h^(q+1) (∝ the
-        // (q + 1)-th derivative) since the previous accepted step at this order, and the step is shortened ahead
-        // when that prediction would fail the test. Only after a rejection: elsewhere the estimates scatter by
-        // factors of 2–10 from step to step without a trend (a CC-CV cycle), and shortening on them only adds steps.
+        // hold that follows a repeated rejection, the next step's error is predicted from the growth of err/h^(q+1)
+        // (∝ the (q + 1)-th derivative) since the previous accepted step at this order, and the step is shortened
+        // ahead when that prediction would fail the test. Only once rejections repeat: elsewhere the estimates
+        // scatter by factors of 2–10 from step to step without a trend (a CC-CV cycle), and a lone rejection is as
+        // often a bump the errors recover from (Marquis2019 DFN at 1C: shortening after its one rejection cost a
+        // step and four factorisations while the errors stayed at 0.3), so shortening on them only adds steps.
         if (holdAfterFailure && growth > 1) {
           const predicted = err * Math.min(growth, MAX_ERROR_GROWTH);
           if (predicted > 0.9) rescale(Math.max(0.5, Math.pow(0.7 / predicted, 1 / (q + 1))));
@@ -1001,6 +1009,7 @@ export class Integrator {
         continue;
       }
       holdAfterFailure = false;
+      rejectionsRepeat = false;
       const safety = (0.9 * (2 * NEWTON_MAX_IT + 1)) / (2 * NEWTON_MAX_IT + newtonIts);
       const eLow = q > 1 ? this.errNorm(D[q], ERROR_CONST[q - 1], y, rtol, atolScale) : Infinity;
       const eHigh = q < maxOrder ? this.errNorm(D[q + 2], ERROR_CONST[q + 1], y, rtol, atolScale) : Infinity;
@@ -1207,6 +1216,8 @@ const MIN_FACTOR = 0.2;
 /** Largest step-to-step growth of the error coefficient err/h^(q+1) that the step control extrapolates (a noisy
  * estimate must not shorten the step by more than this predicts). */
 const MAX_ERROR_GROWTH = 4;
+/** Rejections this many accepted steps apart or closer count as repeating (two of the longest holds, 2·(5 + 1)). */
+const REPEAT_WINDOW = 2 * (MAX_ORDER + 1);
 /** Newton iterations the step-size safety factor is calibrated on (more iterations: a more cautious next step). */
 const NEWTON_MAX_IT = 4;
 /** Whether the algebraic variables enter the local-error test (IDA's default; they are interpolated too). */
