@@ -96,6 +96,9 @@ export interface SolveStats {
   steps: number;
   /** Rejected step attempts (error test or Newton failure), retried with a smaller step. */
   rejectedSteps: number;
+  /** Of the rejected attempts: those whose Newton iteration failed, and those that failed the local-error test. */
+  newtonFailures: number;
+  errorTestFailures: number;
   /** Accepted points. */
   points: number;
 }
@@ -534,7 +537,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   for (const [k, v] of Object.entries(columns)) {
     for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new Error(`simulate: variable "${k}" is not finite at t = ${columns["Time [s]"][i]} s (value ${v[i]}); state: ${save ? model.describe(states[i], columns["Current [A]"][i]) : "not saved"}`);
   }
-  const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, points };
+  const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, newtonFailures: integ.newtonFailures, errorTestFailures: integ.errorTestFailures, points };
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);
 }
 
