@@ -96,8 +96,9 @@ export interface SolveStats {
   steps: number;
   /** Rejected step attempts (error test or Newton failure), retried with a smaller step. */
   rejectedSteps: number;
-  /** Of the rejected attempts: those whose Newton iteration failed, and those that failed the local-error test. */
+  /** Of the rejected attempts: those whose Newton iteration failed (also with a fresh Jacobian). */
   newtonFailures: number;
+  /** Of the rejected attempts: those that failed the local-error test. */
   errorTestFailures: number;
   /** Accepted points. */
   points: number;
