@@ -4,7 +4,7 @@
 import { CellModel, SurfaceStoichiometryRange, initialStoichiometries } from "./models";
 import { Experiment, ExperimentError, ExperimentStep, defaultDuration, describeUntil, parseStep } from "./experiment";
 import { Control, Integrator, SolverOptions, StepEvent, checkSolverOptions } from "./solver";
-import { nearestNames } from "./parameters";
+import { FARADAY, nearestNames } from "./parameters";
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -365,6 +365,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   let q = 0;
   let lastT = 0;
   let lastI = 0;
+  let lastNegLi = 0;
   let first = true;
   const cycles: CycleSummary[] = [];
   const stepLog: StepLogEntry[] = [];
@@ -461,12 +462,17 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       });
       for (let k = 0; k < res.points.length; k++) {
         const p = res.points[k];
+        const negLi = model.negativeLithium(p.y);
         if (!first) {
           const dt = p.t - lastT;
-          const dq = (0.5 * (p.current + lastI) * dt) / 3600;
+          // the charge the solver passed, from the lithium that left the negative particles (exact to the
+          // solver's tolerance, where a trapezoid of the stored currents was 0.02 % off in CV holds)
+          const dq = ((lastNegLi - negLi) * FARADAY) / 3600;
           q += dq;
           const vPrev = cols["Voltage [V]"][cols["Voltage [V]"].length - 1];
-          const de = (0.5 * (p.current * p.voltage + lastI * vPrev) * dt) / 3600;
+          // energy: P·Δt is exact under power control, V̄·Δq under voltage control (V constant) and current
+          // control (Δq = I·Δt); rests pass no charge
+          const de = control.kind === "power" ? (0.5 * (p.current * p.voltage + lastI * vPrev) * dt) / 3600 : 0.5 * (p.voltage + vPrev) * dq;
           if (dq > 0) sum["Discharge capacity [A.h]"] += dq;
           else sum["Charge capacity [A.h]"] -= dq;
           if (de > 0) sum["Discharge energy [W.h]"] += de;
@@ -475,6 +481,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         first = false;
         lastT = p.t;
         lastI = p.current;
+        lastNegLi = negLi;
         push("Time [s]", p.t);
         push("Time [h]", p.t / 3600);
         push("Voltage [V]", p.voltage);

@@ -245,6 +245,10 @@ class LumpedThermalModel implements CellModel {
     return this.base.lithium(y);
   }
 
+  negativeLithium(y: Float64Array): number {
+    return this.base.negativeLithium(y);
+  }
+
   surfaceStoichiometryRange(y: Float64Array): SurfaceStoichiometryRange {
     return this.base.surfaceStoichiometryRange(y);
   }
