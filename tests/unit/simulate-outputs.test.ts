@@ -52,13 +52,14 @@ test("SPM, SPMe and DFN export the same scalar variables (isothermal and lumped)
   }
 });
 
-test("the voltage breakdown closes in every model, V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s − I·R_contact, and at C/50 each term agrees between SPM, SPMe and DFN within 2 mV", () => {
+test("the voltage breakdown closes in every model, V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s + \"Contact overpotential [V]\" (−I·R_contact), and at C/50 each term agrees between SPM, SPMe and DFN within 2 mV", () => {
   const p = parameterValues("Chen2020");
   const closure = (s: Solution, Rc: number): number => {
     let worst = 0;
     for (let i = 0; i < s.length; i++) {
       const g = (n: string) => s.get(n)[i];
-      const sum = g("Open-circuit voltage [V]") + g("Positive electrode reaction overpotential [V]") - g("Negative electrode reaction overpotential [V]") + g("Electrolyte potential drop [V]") + g("Ohmic solid potential drop [V]") - g("Current [A]") * Rc;
+      const sum = g("Open-circuit voltage [V]") + g("Positive electrode reaction overpotential [V]") - g("Negative electrode reaction overpotential [V]") + g("Electrolyte potential drop [V]") + g("Ohmic solid potential drop [V]") + g("Contact overpotential [V]");
+      assert.ok(Math.abs(g("Contact overpotential [V]") + g("Current [A]") * Rc) < 1e-15);
       worst = Math.max(worst, Math.abs(sum - g("Voltage [V]")));
       assert.ok(Math.abs(g("Open-circuit voltage [V]") - (g("Positive electrode open-circuit potential [V]") - g("Negative electrode open-circuit potential [V]"))) < 1e-12);
     }

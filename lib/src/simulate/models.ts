@@ -677,6 +677,8 @@ class SingleParticleModel implements CellModel {
       "Positive electrode reaction overpotential [V]": p.etaP,
       "Electrolyte potential drop [V]": p.dPhiE,
       "Ohmic solid potential drop [V]": p.dPhiS,
+      // −I·R_contact: the term that closes V = OCV + η_p − η_n + Δφ_e + Δφ_s + this (PyBaMM's name)
+      "Contact overpotential [V]": -I * c.contactResistance,
       "Open-circuit voltage [V]": p.Up - p.Un,
       "Negative electrode surface potential difference at separator interface [V]": this.separatorInterfacePotential(p, I),
     };
@@ -1125,6 +1127,7 @@ class DfnModel implements CellModel {
       "Electrolyte potential drop [V]": av.phiE[1] - av.phiE[0],
       // solid-phase drops from the current collectors to the electrode averages (φ_s = 0 at the negative one)
       "Ohmic solid potential drop [V]": phiSpos - av.phiS[1] + av.phiS[0],
+      "Contact overpotential [V]": -I * c.contactResistance,
       "Open-circuit voltage [V]": av.U[1] - av.U[0],
       // φ_s − φ_e at the negative electrode/separator interface (below 0 V: lithium plating is favoured)
       "Negative electrode surface potential difference at separator interface [V]": y[this.offCe[this.mesh.nn - 1] + 2] - y[this.offCe[this.mesh.nn - 1] + 1],
