@@ -148,6 +148,10 @@ test("mesh refinement converges: after the first 2 minutes of a 1C discharge (to
     assert.ok(graded.worst < 1e-3, `graded ${make.name}: ${graded.worst * 1000} mV at ${graded.at} s`);
   }
   assert.throws(() => spm(chen, { mesh: { particleGrading: 0 } }), /mesh.particleGrading must be a number in \(0, 1\]/);
+  // misspelt options are errors, not silently the defaults
+  assert.throws(() => dfn(chen, { thermall: "lumped" } as never), /Unknown model option "thermall". Did you mean: "thermal"/);
+  assert.throws(() => dfn(chen, { mesh: { Xn: 5 } } as never), /Unknown mesh field "Xn". Did you mean: "xn"/);
+  assert.throws(() => spme(chen, { mesh: { particlegrading: 0.5 } } as never), /Unknown mesh field "particlegrading". Did you mean: "particleGrading"/);
   t.diagnostic(out.join("; "));
 });
 

@@ -161,3 +161,11 @@ test("discharge capacity is the charge the solver passed (from the negative part
   const cc = simulate(spme(chen), "Discharge at 2 A for 30 minutes", { saveStates: false });
   assert.ok(Math.abs(last(cc) - 1) < 1e-9, `2 A for 30 min: ${last(cc)} A.h`);
 });
+
+test("an output time on the period grid is stored once", () => {
+  const sol = simulate(spm(parameterValues("Chen2020")), "Discharge at 1C for 3 minutes (1 minute period)", { saveStates: false, solver: { outputTimes: [60, 90] } });
+  const t = Array.from(sol.get("Time [s]"));
+  assert.equal(t.filter((x) => Math.abs(x - 60) < 1e-6).length, 1, `times ${t}`);
+  assert.ok(t.some((x) => Math.abs(x - 90) < 1e-6) && t.some((x) => Math.abs(x - 120) < 1e-6));
+  for (let i = 1; i < t.length; i++) assert.ok(t[i] > t[i - 1], `times increase: ${t}`);
+});

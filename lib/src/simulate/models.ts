@@ -8,7 +8,7 @@
  */
 import { DaeSystem } from "./solver";
 import { SparsityPattern, patternFromRows } from "./sparse";
-import { ParameterValues, checkParameterValues, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
+import { ParameterValues, checkParameterValues, nearestNames, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
 import { withLumpedThermal } from "./thermal";
 import type { HeatSources, ThermalOption, ThermalProperties } from "./thermal";
 
@@ -400,7 +400,24 @@ export interface CellModel {
   readonly thermal?: ThermalProperties;
 }
 
+/** Throws on keys of `given` that `valid` lacks (a misspelt option would otherwise be ignored), suggesting the nearest. */
+function checkOptionKeys(what: string, given: object, valid: readonly string[]): void {
+  for (const key of Object.keys(given)) {
+    if (!valid.includes(key)) {
+      throw new Error(`Unknown ${what} "${key}". Did you mean: ${nearestNames(key, valid).map((n) => `"${n}"`).join(", ")}? Valid: ${valid.join(", ")}`);
+    }
+  }
+}
+
+/** Checks the options of spm/spme/dfn before anything is built. */
+function checkModelOptions(opts: ModelOptions): void {
+  if (opts === null || typeof opts !== "object") throw new Error(`Model options must be an object, got ${String(opts)}`);
+  checkOptionKeys("model option", opts, ["mesh", "thermal"]);
+  if (opts.mesh !== undefined) checkOptionKeys("mesh field", opts.mesh, Object.keys(DEFAULT_MESH));
+}
+
 function fullMesh(m?: Partial<Mesh>): Mesh {
+  if (m !== undefined) checkOptionKeys("mesh field", m, Object.keys(DEFAULT_MESH));
   const mesh = { ...DEFAULT_MESH, ...(m ?? {}) };
   for (const [k, v] of Object.entries(mesh)) {
     if (k === "particleGrading") {
@@ -756,6 +773,7 @@ class SingleParticleModel implements CellModel {
  * const model = spm(parameterValues("Chen2020"), { mesh: { rn: 30, rp: 30 } });
  */
 export function spm(params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  checkModelOptions(opts);
   return withThermalOption(new SingleParticleModel(params, false, opts), opts);
 }
 
@@ -764,6 +782,7 @@ export function spm(params: ParameterValues, opts: ModelOptions = {}): CellModel
  * diffusion with uniform reaction, electrolyte concentration and ohmic overpotentials, solid ohmic drop.
  */
 export function spme(params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  checkModelOptions(opts);
   return withThermalOption(new SingleParticleModel(params, true, opts), opts);
 }
 
@@ -1214,6 +1233,7 @@ class DfnModel implements CellModel {
  * const model = dfn(parameterValues("Chen2020"));
  */
 export function dfn(params: ParameterValues, opts: ModelOptions = {}): CellModel {
+  checkModelOptions(opts);
   return withThermalOption(new DfnModel(params, opts), opts);
 }
 

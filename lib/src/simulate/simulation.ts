@@ -453,6 +453,9 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
             );
           const eps = 1e-9 * Math.max(1, Math.abs(tEnd));
           for (let k = 1; t + k * step.period < tEnd - eps; k++) outputTimes.push(t + k * step.period);
+          // a caller's time on the period grid would otherwise be stored twice
+          outputTimes.sort((a, b) => a - b);
+          outputTimes = outputTimes.filter((x, i) => i === 0 || x - outputTimes![i - 1] > eps);
         }
       }
       const solverOpts: SolverOptions = outputTimes ? { ...(opts.solver ?? {}), outputTimes } : (opts.solver ?? {});
