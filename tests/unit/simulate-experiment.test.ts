@@ -175,3 +175,12 @@ test("default durations: PyBaMM's 2 h/|C| for C-rates (C/50 → 100 h, not the d
   assert.equal(defaultDuration(parseStep("Hold at 4.2 V until C/50"), cell), 86400);
   assert.equal(defaultDuration(parseStep("Rest until 3 V"), cell), 86400);
 });
+
+test("PyBaMM forms that are not implemented say so: resistance steps and per-step temperatures", () => {
+  assert.throws(() => parseStep("Discharge at 2 Ohm for 1 hour"), /resistance-controlled steps .* are not supported/);
+  assert.throws(() => parseStep("Discharge at 1C for 1 hour at 25oC"), /per-step temperature .* is not supported/);
+  assert.throws(() => parseStep("Charge at 1C until 4.2 V at 298 K"), /per-step temperature/);
+  // kW and C-rates are not mistaken for them
+  assert.equal(parseStep("Discharge at 1 kW for 1 minute").kind, "power");
+  assert.equal(parseStep("Discharge at 1C until 2.5 V").kind, "c-rate");
+});

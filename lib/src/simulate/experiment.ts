@@ -164,6 +164,13 @@ export function parseStep(step: string): ExperimentStep {
     throw new ExperimentSyntaxError(step, why);
   };
   const s = step.trim().replace(/\s+/g, " ");
+  // two PyBaMM forms this simulator does not implement: say so, rather than fail on the word that follows them
+  if (/\sat\s+-?[\d.]+\s*(°C|oC|degC|K)\b/i.test(s)) {
+    fail(`a per-step temperature ("... at 25oC") is not supported: the temperature comes from the parameter set ("Ambient temperature [K]", "Initial temperature [K]"); update those instead`);
+  }
+  if (/^(discharge|charge|hold)\s+at\s+[\d.]+\s*(ohm|Ω)/i.test(s)) {
+    fail(`resistance-controlled steps ("Discharge at 2 Ohm ...") are not supported: use a current, C-rate, power or voltage`);
+  }
   const split = splitPeriod(s, fail);
   let body = split.body;
   let until: StepUntil | undefined;
