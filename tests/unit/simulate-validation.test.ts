@@ -35,8 +35,8 @@ function rmse(data: Table2, dataX: (c: number) => number, x: Float64Array, V: Fl
  *
  * Measured (default mesh, one layer at C-rate × 0.15625 A): isothermal 1C 33.1 mV, 5C 84.9 mV; PyBaMM's lumped
  * thermal option with the set's single-layer cooling 1C 33.3 mV, 5C 57.7 mV. On PyBaMM's time axis (column × 479.17)
- * the isothermal figures are 39.4 and 79.5 mV. What remains: at 1C the knee comes about 33 s (0.9 % of the
- * capacity) later than measured — above 3.3 V the RMSE is 18 mV; at 5C the model polarises 40–50 mV too little in
+ * the isothermal figures are 39.4 and 79.5 mV. What remains: at 1C the knee comes about 0.65 % of the capacity (23 s)
+ * later than measured (moving the measured capacities by +0.65 % gives 13.1 mV) — above 3.1 V the RMSE is 19.5 mV; at 5C the model polarises 40–50 mV too little in
  * the first 100 s and too much near the end, the signature of a cell that warms during the test (the 48-layer cell's
  * cooling is not in the data). Every parameter matches datasets-src/pybamm-parameters/Ecker2015.md.
  *
