@@ -169,3 +169,19 @@ test("an output time on the period grid is stored once", () => {
   assert.ok(t.some((x) => Math.abs(x - 90) < 1e-6) && t.some((x) => Math.abs(x - 120) < 1e-6));
   for (let i = 1; i < t.length; i++) assert.ok(t[i] > t[i - 1], `times increase: ${t}`);
 });
+
+test("initialSoc also takes an open-circuit voltage as PyBaMM does (\"3.9 V\"): the cell starts at rest at that voltage; outside the set's 0–100 % window or unreadable, it says so", () => {
+  for (const [set, volts] of [["Chen2020", ["2.5 V", "3.7V", "3.9 V", "4.2 V"]], ["Marquis2019", ["3.6 V"]]] as const) {
+    const p = parameterValues(set);
+    for (const v of volts) {
+      const sol = simulate(dfn(p, { mesh: { xn: 5, xs: 3, xp: 5, rn: 5, rp: 5 } }), { current: 0, duration: 1 }, { initialSoc: v });
+      assert.ok(Math.abs(sol.get("Voltage [V]")[0] - parseFloat(v)) < 1e-6, `${set} ${v}: ${sol.get("Voltage [V]")[0]}`);
+    }
+  }
+  // an SOC between the voltages' SOCs gives a voltage between them
+  const p = parameterValues("Chen2020");
+  const mid = simulate(spm(p), { current: 0, duration: 1 }, { initialSoc: 0.5 }).get("Voltage [V]")[0];
+  assert.ok(mid > 3.5 && mid < 4.0);
+  assert.throws(() => simulate(spm(p), { current: 0, duration: 1 }, { initialSoc: "5 V" }), /5 V lies outside the set's 2.5–4.2 V/);
+  assert.throws(() => simulate(spm(p), { current: 0, duration: 1 }, { initialSoc: "half" }), /"half" is neither an SOC in \[0, 1\] nor a voltage/);
+});

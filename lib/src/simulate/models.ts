@@ -1301,15 +1301,18 @@ function bisect(f: (v: number) => number, lo: number, hi: number, what: string):
 /**
  * PyBaMM's electrode state-of-health calculation (Mohtat 2019; conventions §6): the stoichiometries at 100 % and
  * 0 % SOC from the set's voltage limits ("Open-circuit voltage at 0%/100% SOC [V]") and its cyclable lithium, and
- * the stoichiometries at `soc` (a number in [0, 1]).
+ * the stoichiometries at `soc`: a number in [0, 1], or an open-circuit voltage as PyBaMM writes it ("3.9 V"), for
+ * which the SOC with that OCV is found.
  *
  * @example
  * const soh = initialStoichiometries(parameterValues("Marquis2019"), 1);
  * soh.x100; // 0.9493
  * simulate(spm(p), "Discharge at 1C until 3.105 V", { initialSoc: 1 });
+ * simulate(spm(p), "Discharge at 1C until 3.105 V", { initialSoc: "3.9 V" });
  */
-export function initialStoichiometries(params: ParameterValues, soc: number): ElectrodeSoh {
-  if (!(soc >= 0 && soc <= 1)) throw new Error(`initialStoichiometries: soc must be in [0, 1], got ${soc}`);
+export function initialStoichiometries(params: ParameterValues, soc: number | string): ElectrodeSoh {
+  if (typeof soc === "string") return initialStoichiometriesAtVoltage(params, soc);
+  if (!(soc >= 0 && soc <= 1)) throw new Error(`initialStoichiometries: soc must be in [0, 1] or a voltage such as "3.9 V", got ${soc}`);
   const c = new CellData(params);
   const T = params.number("Reference temperature [K]");
   const vMax = params.number("Open-circuit voltage at 100% SOC [V]");
@@ -1332,4 +1335,24 @@ export function initialStoichiometries(params: ParameterValues, soc: number): El
   const x0 = bisect((x) => ocv(x, y0Of(x)) - vMin, x0Lo, x100, `U_p − U_n = ${vMin} V`);
   const y0 = y0Of(x0);
   return { x100, y100, x0, y0, Qn, Qp, QLi, Q: Qn * (x100 - x0), x: x0 + soc * (x100 - x0), y: y0 - soc * (y0 - y100) };
+}
+
+/** The state of health at the SOC whose open-circuit voltage is `text` ("3.9 V"; PyBaMM's initial_soc="3.9 V"). */
+function initialStoichiometriesAtVoltage(params: ParameterValues, text: string): ElectrodeSoh {
+  const m = /^\s*(-?\d+(?:\.\d*)?(?:e-?\d+)?)\s*V\s*$/i.exec(text);
+  if (!m) throw new Error(`initialStoichiometries: "${text}" is neither an SOC in [0, 1] nor a voltage such as "3.9 V"`);
+  const v = Number(m[1]);
+  const vMax = params.number("Open-circuit voltage at 100% SOC [V]");
+  const vMin = params.number("Open-circuit voltage at 0% SOC [V]");
+  if (!(v >= vMin && v <= vMax)) throw new Error(`initialStoichiometries: an open-circuit voltage of ${v} V lies outside the set's ${vMin}–${vMax} V (its 0 % and 100 % SOC)`);
+  const T = params.number("Reference temperature [K]");
+  const c = new CellData(params);
+  const ends = initialStoichiometries(params, 0);
+  const ocvAt = (soc: number): number => {
+    const s = initialStoichiometries(params, soc);
+    return ocpWithBarrier(c.pos.U, s.y, T) - ocpWithBarrier(c.neg.U, s.x, T);
+  };
+  // the OCV rises monotonically with the SOC between the two ends, where it equals vMin and vMax
+  const soc = v === vMin ? 0 : v === vMax ? 1 : bisect((s) => ocvAt(s) - v, 0, 1, `U_p − U_n = ${v} V`);
+  return { ...ends, x: ends.x0 + soc * (ends.x100 - ends.x0), y: ends.y0 - soc * (ends.y0 - ends.y100) };
 }

@@ -15,10 +15,11 @@ export interface SimulateOptions {
   /** Initial state (default: the model's initial state from the parameter set). */
   initialState?: Float64Array;
   /**
-   * Initial state of charge in [0, 1], set through PyBaMM's electrode state-of-health calculation
-   * ({@link initialStoichiometries}); overrides the set's initial concentrations.
+   * Initial state of charge in [0, 1], or the open-circuit voltage to start from ("3.9 V", as PyBaMM's
+   * `initial_soc`), set through PyBaMM's electrode state-of-health calculation ({@link initialStoichiometries});
+   * overrides the set's initial concentrations.
    */
-  initialSoc?: number;
+  initialSoc?: number | string;
   /**
    * Keep the parameter set's "Lower/Upper voltage cut-off [V]" as events of every current, C-rate, power and rest step,
    * stopping the experiment when one is reached (default true); and reject a voltage hold outside them before anything
