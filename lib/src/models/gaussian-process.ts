@@ -564,7 +564,13 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
     if (!engine) return this.predictInternalJs(s, kind, Xs, withStd, includeNoise);
     const mean = new Float64Array(m);
     const std = withStd ? new Float64Array(m) : null;
-    engine.predict(Xs.data, m, mean, std, s.L); // std first holds |L⁻¹k*|²
+    try {
+      engine.predict(Xs.data, m, mean, std, s.L); // std first holds |L⁻¹k*|²
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      simdPredictors.set(s, null); // no memory for L's copy: this model predicts in JavaScript from now on
+      return this.predictInternalJs(s, kind, Xs, withStd, includeNoise);
+    }
     const prior = s.signalVariance + (includeNoise ? s.noiseVariance : 0);
     for (let q = 0; q < m; q++) {
       mean[q] = mean[q] * s.yStd + s.yMean;

@@ -5,23 +5,27 @@
  * computation is GaussianProcessRegressor's fallback path (gaussian-process.ts, forwardSubstituteRows in
  * dense-spd.ts); tests compare the two and a naive O(n³) reference.
  *
- * Where the time went before (n = 500 training and 500 query points, Matérn 5/2 ARD, 8 features): the
- * substitution ~78 % (62.5 M multiply-adds at ~1.4 per ns in JavaScript), r² over the features ~14 %, exp and
- * sqrt ~7 % (Math.exp ~12 ns a call). scikit-learn spends ~4 ms on the substitution (OpenBLAS dtrsm, AVX2 FMA)
- * and ~4 ms on the kernel (numpy). The SIMD loops below reach 8–10 multiply-adds per ns (no FMA in WebAssembly
- * 2.0, so that is about half of OpenBLAS), and the kernel evaluates in ~1 ms.
+ * Where the time went in JavaScript (n = 500 training and 500 query points, Matérn 5/2 ARD, 8 features,
+ * ~52 ms): the substitution ~78 % (62.5 M multiply-adds at ~1.4 per ns), r² over the features ~14 %, exp and
+ * sqrt ~7 % (Math.exp ~12 ns a call). scikit-learn spends ~4 ms on the substitution (OpenBLAS dtrsm, AVX2 FMA:
+ * 4 multiply-adds per instruction) and ~4 ms on the kernel (numpy). Here (~9.5 ms): the substitution runs at
+ * ~8 multiply-adds per ns (~7.5 ms, ~80 %; WebAssembly has 2-lane vectors and no FMA, so a multiply-add is two
+ * instructions on two of the four FP pipes: this is ~65 % of that ceiling, half of OpenBLAS's), the kernel
+ * rows at ~7.6 ns per value (~1.9 ms, ~20 %: r² 1.6 ns, exp ~4 ns, sqrt ~1.5 ns).
  *
  * Layouts (all in one WebAssembly memory per fitted model, byte offsets 16-aligned):
- * - training points are padded to nr = 4⌈n/4⌉ (a multiple of the 4-row panels); padded points get kernel
- *   value 0 (a 0/1 mask per point), α = 0, and identity rows in L, so they contribute nothing anywhere;
+ * - training points are padded to nr = 4⌈n/4⌉ (a multiple of the 4-row panels); padded points sit at the
+ *   origin with α = 0 (no share in the mean) and a reciprocal diagonal of 0 in L (their v is 0 whatever
+ *   their kernel value), and come last, so no solved v depends on them;
  * - `xt`: training coordinates divided by the length scales, by groups of four points: for group g and
  *   feature d, the four points' values side by side (two v128), so r² is computed for four at once;
  * - `kp`: kernel rows of a block of queries, by pairs of queries and pairs of training points: for query pair
  *   Q and training pair t, [k(q₀, 2t), k(q₀, 2t+1), k(q₁, 2t), k(q₁, 2t+1)]; the substitution overwrites
  *   them with v = L⁻¹k;
  * - `lp`: L in panels of 4 rows. Panel P (rows 4P..4P+3) holds, for each pair of columns i < 4P, the four
- *   rows' entries side by side (8 doubles), then its 4 × 4 diagonal block (l₁₀ l₂₀ l₂₁ l₃₀ l₃₁ l₃₂ d₀ d₁ d₂ d₃,
- *   padded to 12). So the inner loop of the substitution reads two pointers at constant offsets.
+ *   rows' entries side by side (8 doubles), then its 4 × 4 diagonal block (l₁₀ l₂₀ l₂₁ l₃₀ l₃₁ l₃₂ and the
+ *   reciprocals 1/d₀ … 1/d₃, padded to 12). So the inner loop of the substitution reads two pointers at
+ *   constant offsets.
  * @internal
  */
 import { F64, I32, Locals, V128, assembleModule, op, type Code } from "./wasm-simd";
@@ -103,18 +107,18 @@ function kernelCode(L: Locals, kind: SimdKernelName, r2: string, x: string): Cod
 }
 
 /**
- * kernelRows_<kind>(xq, xt, alpha, mask, kp, mean, nqPairs, nQuads, p, sv): for each pair of query rows
+ * kernelRows_<kind>(xq, xt, alpha, kp, mean, nqPairs, nQuads, p, sv): for each pair of query rows
  * (coordinates already divided by the length scales, row-major at xq): first r² against every training
  * point into kp, four training points per step (each query coordinate loaded feeds four differences); then,
- * in place, σ²k(r²)·mask and the mean k·α of each query into mean (f64 per query).
+ * in place, σ²k(r²) and the mean k·α of each query into mean (f64 per query).
  *
  * Why two passes: with exp in the same loop as the sums over features, each step waited on its own chain
  * of ~50 dependent operations (the exp ~4 ns and sqrt ~2 ns per value); in a separate loop whose steps are
  * independent, the processor overlaps consecutive steps.
  */
 function kernelRowsFunction(kind: SimdKernelName): { name: string; locals: Locals; body: Code } {
-  const L = new Locals([["xq", I32], ["xt", I32], ["alpha", I32], ["mask", I32], ["kp", I32], ["mean", I32], ["nqPairs", I32], ["nQuads", I32], ["p", I32], ["sv", F64]]);
-  for (const n of ["Q", "qa", "qb", "g", "xtp", "dq", "dEnd", "kpp", "krow", "kend", "ap", "mp"]) L.add(n, I32);
+  const L = new Locals([["xq", I32], ["xt", I32], ["alpha", I32], ["kp", I32], ["mean", I32], ["nqPairs", I32], ["nQuads", I32], ["p", I32], ["sv", F64]]);
+  for (const n of ["Q", "qa", "qb", "g", "xtp", "dq", "dEnd", "kpp", "krow", "kend", "ap"]) L.add(n, I32);
   const tiles: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1]];
   for (const [a, h] of tiles) L.add(`r${a}${h}`, V128);
   for (const a of [0, 1]) addKernelScratch(L, `x${a}`);
@@ -146,14 +150,12 @@ function kernelRowsFunction(kind: SimdKernelName): { name: string; locals: Local
   const kernelInPlace: Code = [
     L.get("krow"), L.set("kpp"),
     L.get("alpha"), L.set("ap"),
-    L.get("mask"), L.set("mp"),
     zero, L.set("acc0"), zero, L.set("acc1"),
     op.loop(
-      [0, 1].map((a) => [L.get("kpp"), op.v128Load(16 * a), L.set(`r${a}0`), L.get("kpp"), kernelCode(L, kind, `r${a}0`, `x${a}`), L.get("mp"), op.v128Load(), op.f64x2Mul, L.tee(`k${a}`), op.v128Store(16 * a)]),
+      [0, 1].map((a) => [L.get("kpp"), op.v128Load(16 * a), L.set(`r${a}0`), L.get("kpp"), kernelCode(L, kind, `r${a}0`, `x${a}`), L.tee(`k${a}`), op.v128Store(16 * a)]),
       L.get("ap"), op.v128Load(), L.tee("u"), L.get("k0"), op.f64x2Mul, L.get("acc0"), op.f64x2Add, L.set("acc0"),
       L.get("u"), L.get("k1"), op.f64x2Mul, L.get("acc1"), op.f64x2Add, L.set("acc1"),
       L.get("ap"), op.i32Const(16), op.i32Add, L.set("ap"),
-      L.get("mp"), op.i32Const(16), op.i32Add, L.set("mp"),
       L.get("kpp"), op.i32Const(32), op.i32Add, L.tee("kpp"), L.get("kend"), op.i32LtU, op.brIf(0),
     ),
   ];
@@ -183,37 +185,40 @@ function kernelRowsFunction(kind: SimdKernelName): { name: string; locals: Local
  * block in kp (overwritten by v), adding Σ v² of each query to ss (f64 per query, zeroed by the caller).
  * Panel by panel (4 rows of L), each pair of queries: the dot products of the panel's rows with the part of
  * v already solved (columns < 4P) as a 2 × 4 block of v128 sums (one load of L feeds two queries, one load
- * of v feeds four rows), then the 4 × 4 triangular solve in scalars, v below 2⁻⁵⁰⁰ stored as 0.
+ * of v feeds four rows), then the 4 × 4 triangular solve for both queries at once (one query per lane),
+ * v below 2⁻⁵⁰⁰ stored as 0. Dividing by d is a multiplication by the stored 1/d (1 ulp, and no 13-cycle
+ * division in the chain z₀ → z₁ → z₂ → z₃).
  */
 function solveRowsFunction(): { name: string; locals: Locals; body: Code } {
   const L = new Locals([["kp", I32], ["lp", I32], ["ss", I32], ["ntPairs", I32], ["nPanels", I32], ["nqPairs", I32]]);
   for (const n of ["P", "Q", "lpan", "ldiag", "kq", "ki", "li", "kend", "rowBytes", "sp"]) L.add(n, I32);
   const acc = (a: number, b: number): string => `acc${a}${b}`;
   for (let a = 0; a < 2; a++) for (let b = 0; b < 4; b++) L.add(acc(a, b), V128);
-  for (const n of ["k0", "k1", "lv"]) L.add(n, V128);
-  for (const n of ["l10", "l20", "l21", "l30", "l31", "l32", "d0", "d1", "d2", "d3", "s0", "s1", "s2", "s3", "z0", "z1", "z2", "z3"]) L.add(n, F64);
+  const diag = ["l10", "l20", "l21", "l30", "l31", "l32", "r0", "r1", "r2", "r3"];
+  for (const n of ["k0", "k1", "lv", "ka", "kb", "z0", "z1", "z2", "z3", ...diag]) L.add(n, V128);
   const zero = op.f64x2Const(0);
-  const diagNames = ["l10", "l20", "l21", "l30", "l31", "l32", "d0", "d1", "d2", "d3"];
-  // z → 0 when |z| < 2⁻⁵⁰⁰ (select picks its first operand when the condition holds)
-  const tiny = (z: string): Code => [op.f64Const(0), L.get(z), L.get(z), op.f64Abs, op.f64Const(TINY), op.f64Lt, op.select, L.set(z)];
-  const hsum = (a: number, b: number): Code => [L.get(acc(a, b)), op.f64x2ExtractLane(0), L.get(acc(a, b)), op.f64x2ExtractLane(1), op.f64Add];
-  const solveQuery = (a: number): Code => {
-    // v[4P + b] of query a sits at kend + 16a + (b < 2 ? 8b : 32 + 8(b − 2))
-    const off = (b: number): number => 16 * a + (b < 2 ? 8 * b : 32 + 8 * (b - 2));
-    const kAt = (b: number): Code => [L.get("kend"), op.f64Load(off(b))];
-    const store = (b: number, z: string): Code => [L.get("kend"), L.get(z), op.f64Store(off(b))];
-    return [
-      kAt(0), hsum(a, 0), op.f64Sub, L.get("d0"), op.f64Mul, L.set("z0"), tiny("z0"),
-      kAt(1), hsum(a, 1), op.f64Sub, L.get("l10"), L.get("z0"), op.f64Mul, op.f64Sub, L.get("d1"), op.f64Mul, L.set("z1"), tiny("z1"),
-      kAt(2), hsum(a, 2), op.f64Sub, L.get("l20"), L.get("z0"), op.f64Mul, op.f64Sub, L.get("l21"), L.get("z1"), op.f64Mul, op.f64Sub, L.get("d2"), op.f64Mul, L.set("z2"), tiny("z2"),
-      kAt(3), hsum(a, 3), op.f64Sub, L.get("l30"), L.get("z0"), op.f64Mul, op.f64Sub, L.get("l31"), L.get("z1"), op.f64Mul, op.f64Sub, L.get("l32"), L.get("z2"), op.f64Mul, op.f64Sub, L.get("d3"), op.f64Mul, L.set("z3"), tiny("z3"),
-      store(0, "z0"), store(1, "z1"), store(2, "z2"), store(3, "z3"),
-      L.get("sp"),
-      L.get("sp"), op.f64Load(8 * a),
-      L.get("z0"), L.get("z0"), op.f64Mul, L.get("z1"), L.get("z1"), op.f64Mul, op.f64Add, L.get("z2"), L.get("z2"), op.f64Mul, op.f64Add, L.get("z3"), L.get("z3"), op.f64Mul, op.f64Add,
-      op.f64Add, op.f64Store(8 * a),
-    ];
-  };
+  // Row b of both queries: [Σ acc0b, Σ acc1b] from the two lanes of each, and k = [k(q₀), k(q₁)] at row 4P + b,
+  // picked from the pair layout ([q₀: rows 4P, 4P+1][q₁: …] then [q₀: rows 4P+2, 4P+3][q₁: …]).
+  const sums = (b: number): Code => [L.get(acc(0, b)), L.get(acc(1, b)), op.f64x2Interleave(0), L.get(acc(0, b)), L.get(acc(1, b)), op.f64x2Interleave(1), op.f64x2Add];
+  const kRow = (b: number): Code => [L.get("kend"), op.v128Load(b < 2 ? 0 : 32), L.get("kend"), op.v128Load(b < 2 ? 16 : 48), op.f64x2Interleave((b % 2) as 0 | 1)];
+  // z = ((k − s) − Σ l·z_c) · (1/d), then 0 where |z| < 2⁻⁵⁰⁰
+  const solveRow = (b: number, terms: [string, string][]): Code => [
+    kRow(b), sums(b), op.f64x2Sub,
+    terms.map(([l, z]) => [L.get(l), L.get(z), op.f64x2Mul, op.f64x2Sub]),
+    L.get(`r${b}`), op.f64x2Mul, L.tee(`z${b}`), L.get(`z${b}`), op.f64x2Abs, op.f64x2Const(TINY), op.f64x2Lt, op.v128AndNot, L.set(`z${b}`),
+  ];
+  const store = (offset: number, zLo: string, zHi: string, lane: 0 | 1): Code => [L.get("kend"), L.get(zLo), L.get(zHi), op.f64x2Interleave(lane), op.v128Store(offset)];
+  const square = (z: string): Code => [L.get(z), L.get(z), op.f64x2Mul];
+  const diagonalBlock: Code = [
+    // loaded here, not once per panel: held across the inner loop they pushed its sums out of registers
+    diag.map((nm, k) => [L.get("ldiag"), op.v128Load64Splat(8 * k), L.set(nm)]),
+    solveRow(0, []),
+    solveRow(1, [["l10", "z0"]]),
+    solveRow(2, [["l20", "z0"], ["l21", "z1"]]),
+    solveRow(3, [["l30", "z0"], ["l31", "z1"], ["l32", "z2"]]),
+    store(0, "z0", "z1", 0), store(16, "z0", "z1", 1), store(32, "z2", "z3", 0), store(48, "z2", "z3", 1),
+    L.get("sp"), L.get("sp"), op.v128Load(), square("z0"), op.f64x2Add, square("z1"), op.f64x2Add, square("z2"), op.f64x2Add, square("z3"), op.f64x2Add, op.v128Store(),
+  ];
   const inner: Code[] = [
     L.get("ki"), op.v128Load(0), L.set("k0"),
     L.get("ki"), op.v128Load(16), L.set("k1"),
@@ -233,7 +238,6 @@ function solveRowsFunction(): { name: string; locals: Locals; body: Code } {
     op.loop(
       // the diagonal block follows the panel's 2P column pairs × 64 bytes
       L.get("lpan"), L.get("P"), op.i32Const(128), op.i32Mul, op.i32Add, L.set("ldiag"),
-      diagNames.map((nm, k) => [L.get("ldiag"), op.f64Load(8 * k), L.set(nm)]),
       op.i32Const(0), L.set("Q"),
       L.get("kp"), L.set("kq"),
       L.get("ss"), L.set("sp"),
@@ -243,7 +247,7 @@ function solveRowsFunction(): { name: string; locals: Locals; body: Code } {
         L.get("lpan"), L.set("li"),
         // panel 0 has no columns before its diagonal block: skip the loop
         op.block(L.get("P"), op.i32Eqz, op.brIf(0), op.loop(inner)),
-        solveQuery(0), solveQuery(1),
+        diagonalBlock,
         L.get("kq"), L.get("rowBytes"), op.i32Add, L.set("kq"),
         L.get("sp"), op.i32Const(16), op.i32Add, L.set("sp"),
         L.get("Q"), op.i32Const(1), op.i32Add, L.tee("Q"), L.get("nqPairs"), op.i32LtU, op.brIf(0),
@@ -279,7 +283,7 @@ function queryBlock(nr: number): number {
   return Math.max(2, Math.min(128, Math.floor(32768 / nr) & ~1));
 }
 
-type KernelFn = (xq: number, xt: number, alpha: number, mask: number, kp: number, mean: number, nqPairs: number, nQuads: number, p: number, sv: number) => void;
+type KernelFn = (xq: number, xt: number, alpha: number, kp: number, mean: number, nqPairs: number, nQuads: number, p: number, sv: number) => void;
 type SolveFn = (kp: number, lp: number, ss: number, ntPairs: number, nPanels: number, nqPairs: number) => void;
 
 /**
@@ -295,7 +299,7 @@ export class GpPredictSimd {
   private readonly solveRows: SolveFn;
   private readonly nr: number;
   private readonly qb: number;
-  private readonly at: { xt: number; alpha: number; mask: number; xq: number; kp: number; mean: number; ss: number; lp: number };
+  private readonly at: { xt: number; alpha: number; xq: number; kp: number; mean: number; ss: number; lp: number };
   private factorLoaded = false;
 
   private constructor(
@@ -320,7 +324,7 @@ export class GpPredictSimd {
       return o;
     };
     this.at = {
-      xt: take(nt * p * 16), alpha: take(nt * 16), mask: take(nt * 16),
+      xt: take(nt * p * 16), alpha: take(nt * 16),
       xq: take(qb * p * 8), kp: take(qb * nr * 8), mean: take(qb * 8), ss: take(qb * 8), lp: 0,
     };
     this.at.lp = top;
@@ -330,12 +334,11 @@ export class GpPredictSimd {
     this.solveRows = inst.exports.solveRows as unknown as SolveFn;
     this.f64 = new Float64Array(this.memory.buffer);
     const F = this.f64;
-    const xt = this.at.xt / 8, al = this.at.alpha / 8, mk = this.at.mask / 8;
+    const xt = this.at.xt / 8, al = this.at.alpha / 8;
     for (let i = 0; i < n; i++) {
       const g = i >> 2, h = i & 3;
       for (let d = 0; d < p; d++) F[xt + (g * p + d) * 4 + h] = X[i * p + d] * invLengthScales[d];
       F[al + i] = alpha[i];
-      F[mk + i] = 1;
     }
   }
 
@@ -346,7 +349,12 @@ export class GpPredictSimd {
   static create(kind: SimdKernelName, X: Float64Array, n: number, p: number, lengthScales: readonly number[], signalVariance: number, alpha: Float64Array): GpPredictSimd | null {
     const module = simdModule();
     if (!module) return null;
-    return new GpPredictSimd(module, kind, n, p, Float64Array.from(lengthScales, (l) => 1 / l), signalVariance, X, alpha);
+    try {
+      return new GpPredictSimd(module, kind, n, p, Float64Array.from(lengthScales, (l) => 1 / l), signalVariance, X, alpha);
+    } catch (err) {
+      if (err instanceof RangeError) return null; // the memory could not be allocated: the JavaScript path needs less
+      throw err;
+    }
   }
 
   /** Copies the lower Cholesky factor (row-major n × n) into the panel layout, growing the memory once. */
@@ -365,8 +373,8 @@ export class GpPredictSimd {
       const r = 4 * P;
       F[o++] = entry(r + 1, r); F[o++] = entry(r + 2, r); F[o++] = entry(r + 2, r + 1);
       F[o++] = entry(r + 3, r); F[o++] = entry(r + 3, r + 1); F[o++] = entry(r + 3, r + 2);
-      // padded rows get a unit diagonal (their right-hand sides are 0, so v stays 0 there)
-      for (let b = 0; b < 4; b++) F[o++] = r + b < n ? 1 / L[(r + b) * n + r + b] : 1;
+      // reciprocal diagonal; 0 for padded rows, which makes their v exactly 0 whatever their kernel value
+      for (let b = 0; b < 4; b++) F[o++] = r + b < n ? 1 / L[(r + b) * n + r + b] : 0;
       o += 2;
     }
     this.factorLoaded = true;
@@ -374,7 +382,8 @@ export class GpPredictSimd {
 
   /**
    * For the m query rows of Xq (row-major m × p): mean[q] = k*·α, and with `sumSq` also sumSq[q] = |L⁻¹k*|²
-   * (then `L`, the lower Cholesky factor, is needed on the first such call).
+   * (then `L`, the lower Cholesky factor, is needed on the first such call). Throws a RangeError when the
+   * memory for L (n²/2 doubles) cannot be grown.
    */
   predict(Xq: Float64Array, m: number, mean: Float64Array, sumSq: Float64Array | null, L: Float64Array | null): void {
     if (sumSq && !this.factorLoaded) {
@@ -390,7 +399,7 @@ export class GpPredictSimd {
       for (let j = 0; j < mb; j++) for (let d = 0; d < p; d++) F[xq + j * p + d] = Xq[(q0 + j) * p + d] * w[d];
       // an odd block repeats its last row (its results are not read)
       if (mb & 1) for (let d = 0; d < p; d++) F[xq + mb * p + d] = F[xq + (mb - 1) * p + d];
-      this.kernelRows(at.xq, at.xt, at.alpha, at.mask, at.kp, at.mean, pairs, nt / 2, p, this.signalVariance);
+      this.kernelRows(at.xq, at.xt, at.alpha, at.kp, at.mean, pairs, nt / 2, p, this.signalVariance);
       for (let j = 0; j < mb; j++) mean[q0 + j] = F[meanAt + j];
       if (!sumSq) continue;
       F.fill(0, ssAt, ssAt + 2 * pairs);

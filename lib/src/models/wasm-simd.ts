@@ -95,8 +95,14 @@ export const op = {
     return simd(0x0c, ...b, ...b);
   },
   f64x2Splat: simd(0x14),
+  /** Lanes [a₀, b₀] (lo = 0) or [a₁, b₁] (lo = 1) of two f64x2 (i8x16.shuffle with those bytes). */
+  f64x2Interleave: (lo: 0 | 1): Code => {
+    const lane = (base: number): number[] => Array.from({ length: 8 }, (_, i) => base + 8 * lo + i);
+    return simd(0x0d, ...lane(0), ...lane(16));
+  },
   f64x2ExtractLane: (lane: number): Code => simd(0x21, lane),
   f64x2Lt: simd(0x49),
+  f64x2Abs: simd(0xec),
   v128AndNot: simd(0x4f),
   i64x2Shl: simd(0xcb),
   i64x2Add: simd(0xce),
