@@ -548,8 +548,9 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
 
   /**
    * Mean k*·α and (withStd) variance σ² − |L⁻¹k*|² at the query rows: in WebAssembly SIMD when available
-   * (gp-predict-simd.ts), else in JavaScript (predictInternalJs). Both flush kernel values and v = L⁻¹k*
-   * below 2⁻⁵⁰⁰ to 0 as dense-spd.ts does, and clamp a variance that rounding made negative to 0.
+   * (gp-predict-simd.ts), else in JavaScript (predictInternalJs). Both store entries of v = L⁻¹k* below 2⁻⁵⁰⁰
+   * as 0 as dense-spd.ts does (the SIMD path kernel values too), and clamp a variance that rounding made
+   * negative to 0.
    */
   private predictInternal(X: XInput, withStd: boolean, includeNoise: boolean): { mean: Float64Array; std: Float64Array | null } {
     const s = this.fitted("predict");

@@ -8,8 +8,8 @@
  * ns on the same machine, which is what the Gaussian process's predictive variance needs to keep up with
  * OpenBLAS (see gp-predict-simd.ts).
  *
- * Only what those kernels use is here: i32 and f64 scalars, v128 loads/stores and f64x2/i64x2 arithmetic,
- * structured blocks and loops. Opcode values are from the WebAssembly core specification (2.0), §5.4.
+ * Only what those kernels use is here: i32 scalars, v128 loads/stores and f64x2/i64x2 arithmetic, structured
+ * blocks and loops (f64 only to store a lane). Opcode values are from the WebAssembly core specification (2.0), §5.4.
  * @internal
  */
 
@@ -68,20 +68,11 @@ export const op = {
   localTee: (i: number): Code => [0x22, ...uleb(i)],
   i32Const: (v: number): Code => [0x41, ...sleb(v)],
   i32Add: 0x6a,
-  i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32LtU: 0x49,
   i32Eqz: 0x45,
-  f64Const: (v: number): Code => [0x44, ...f64Bytes(v)],
-  f64Load: (offset = 0): Code => [0x2b, ...memarg(3, offset)],
   f64Store: (offset = 0): Code => [0x39, ...memarg(3, offset)],
   f64Add: 0xa0,
-  f64Sub: 0xa1,
-  f64Mul: 0xa2,
-  f64Div: 0xa3,
-  f64Abs: 0x99,
-  f64Lt: 0x63,
-  select: 0x1b,
   v128Load: (offset = 0): Code => simd(0x00, ...memarg(4, offset)),
   v128Load64Splat: (offset = 0): Code => simd(0x0a, ...memarg(3, offset)),
   v128Store: (offset = 0): Code => simd(0x0b, ...memarg(4, offset)),
@@ -110,13 +101,10 @@ export const op = {
   f64x2Add: simd(0xf0),
   f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
-  /** Pseudo-maximum: b when a < b, else a (one maxpd; NaN in a passes through). */
-  f64x2Pmax: simd(0xf7),
   /** `block … end` (no result): `br 0` inside jumps past its end. */
   block: (...body: Code[]): Code => [0x02, 0x40, body, 0x0b],
   /** `loop … end` (no result): `br 0` inside jumps back to its start. */
   loop: (...body: Code[]): Code => [0x03, 0x40, body, 0x0b],
-  br: (depth: number): Code => [0x0c, ...uleb(depth)],
   brIf: (depth: number): Code => [0x0d, ...uleb(depth)],
 };
 
