@@ -13,7 +13,7 @@
 // evaluations, ≤ 1×), with the whole fit ≤ 1.5×. BENCH_GP_REPEAT (default 1) fits per side, best kept.
 // Then predictWithStd (scikit-learn: predict(return_std=True)) on the n training rows and on 1, 10, 100 and 1000
 // fresh rows of the table (standardised with the training rows' means and sds), each side timed on its own
-// fitted model as the best of 10 runs of enough calls to cover ≥ 200 query rows (CPU per call); goal ≤ 1×.
+// fitted model as the best of 20 runs of enough calls to cover ≥ 200 query rows (CPU per call); goal ≤ 1×.
 // BENCH_CASES=forest,boosting,gp selects cases (default all).
 import { loadVoltageTable } from "./bench-data";
 import { gradientBoosting } from "./boosting";
@@ -80,10 +80,11 @@ function gpProblem(X: Matrix, y: Float64Array, n: number, p: number, seed: numbe
 const GP_QUERY_SIZES = [1, 10, 100, 1000];
 
 /**
- * Runs per predictWithStd timing, best kept on both sides: with 5, a burst of load on this shared 2-core machine
- * sometimes covered all runs of one side (the same query set measured 9.5 and 13.5 ms minutes apart).
+ * Runs per predictWithStd timing, best kept on both sides. On this shared 2-core virtual machine consecutive
+ * identical calls measured either ~10.3 or ~13.8 ms CPU (n = 500, training rows) in phases of several calls, and
+ * with 5 runs one side sometimes caught only the slow phase (9.5 and 13.5 ms minutes apart).
  */
-const GP_PREDICT_REPEAT = 10;
+const GP_PREDICT_REPEAT = 20;
 
 /** Calls per timed run so that one run covers ≥ 200 query rows (single calls at m = 1 last ~0.1 ms). */
 function gpInnerCalls(m: number): number {
