@@ -18,6 +18,7 @@ import {
   inverseFromTransposedFactorInverse,
   invertCholeskyFactorTransposed,
 } from "./dense-spd";
+import { GpPredictSimd } from "./gp-predict-simd";
 import type { Matrix } from "./matrix";
 import { Rng } from "./random";
 
@@ -132,6 +133,24 @@ const LML_FUNCTION_TOLERANCE = 1e7 * Number.EPSILON;
 /** Doubles of query kernel rows per blocked substitution in predictWithStd: 256 KB, within L2 (64 points at n = 500). */
 const PREDICT_BLOCK_DOUBLES = 1 << 15;
 
+/**
+ * The SIMD predictor of each fitted state (null: WebAssembly SIMD unavailable), made on first use. Keyed by the
+ * state object, so a refit or fromJSON (a new state) gets a new one and the old one is collected with it.
+ */
+const simdPredictors = new WeakMap<GpState, GpPredictSimd | null>();
+
+/** When false, predictions take the JavaScript path (gaussian-process tests compare the two). */
+let simdEnabled = true;
+
+/**
+ * Chooses the prediction path: true (default) = WebAssembly SIMD when the runtime has it, false = the
+ * JavaScript loops. For tests and for measuring the two paths against each other.
+ * @internal
+ */
+export function setGpSimdEnabled(enabled: boolean): void {
+  simdEnabled = enabled;
+}
+
 /** Predictive distribution at new points. */
 export interface GpPrediction {
   mean: Float64Array;
@@ -149,20 +168,20 @@ const SQRT5 = Math.sqrt(5);
 
 /**
  * Replaces r² (length scales already applied) by scale · k(r²) in v[0..len), the kernel family chosen once
- * outside the loop.
+ * outside the loop. Where exp underflows to 0 the value is 0 even if r² overflowed to ∞ (∞ · 0 would be NaN).
  */
 function kernelFromR2InPlace(kind: GpKernelName, v: Float64Array, len: number, scale: number): void {
   if (kind === "rbf") {
     for (let i = 0; i < len; i++) v[i] = scale * Math.exp(-0.5 * v[i]);
   } else if (kind === "matern32") {
     for (let i = 0; i < len; i++) {
-      const a = SQRT3 * Math.sqrt(v[i]);
-      v[i] = scale * (1 + a) * Math.exp(-a);
+      const a = SQRT3 * Math.sqrt(v[i]), e = Math.exp(-a);
+      v[i] = e === 0 ? 0 : scale * (1 + a) * e;
     }
   } else {
     for (let i = 0; i < len; i++) {
-      const a = SQRT5 * Math.sqrt(v[i]);
-      v[i] = scale * (1 + a + (a * a) / 3) * Math.exp(-a);
+      const a = SQRT5 * Math.sqrt(v[i]), e = Math.exp(-a);
+      v[i] = e === 0 ? 0 : scale * (1 + a + (a * a) / 3) * e;
     }
   }
 }
@@ -528,14 +547,45 @@ export class GaussianProcessRegressor extends BaseEstimator<GaussianProcessOptio
   }
 
   /**
-   * Query points in blocks of PREDICT_BLOCK_DOUBLES / n: their kernel rows k* against the training points, the mean
-   * k*·α, and (withStd) v = L⁻¹k* for all rows of the block in one blocked substitution, variance σ² − |v|².
-   * The mean alone needs no substitution (O(n·d) per point instead of O(n²)).
+   * Mean k*·α and (withStd) variance σ² − |L⁻¹k*|² at the query rows: in WebAssembly SIMD when available
+   * (gp-predict-simd.ts), else in JavaScript (predictInternalJs). Both store entries of v = L⁻¹k* below 2⁻⁵⁰⁰
+   * as 0 as dense-spd.ts does (the SIMD path kernel values too), and clamp a variance that rounding made
+   * negative to 0.
    */
   private predictInternal(X: XInput, withStd: boolean, includeNoise: boolean): { mean: Float64Array; std: Float64Array | null } {
     const s = this.fitted("predict");
     const kind = this.getParams().kernel;
     const Xs = this.checkPredictX(X, false);
+    const m = Xs.nRows;
+    let engine = simdEnabled ? simdPredictors.get(s) : null;
+    if (engine === undefined) {
+      engine = GpPredictSimd.create(kind, s.X, s.n, s.nFeatures, s.lengthScales, s.signalVariance, s.alphaVec);
+      simdPredictors.set(s, engine);
+    }
+    if (!engine) return this.predictInternalJs(s, kind, Xs, withStd, includeNoise);
+    const mean = new Float64Array(m);
+    const std = withStd ? new Float64Array(m) : null;
+    try {
+      engine.predict(Xs.data, m, mean, std, s.L); // std first holds |L⁻¹k*|²
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      simdPredictors.set(s, null); // no memory for L's copy: this model predicts in JavaScript from now on
+      return this.predictInternalJs(s, kind, Xs, withStd, includeNoise);
+    }
+    const prior = s.signalVariance + (includeNoise ? s.noiseVariance : 0);
+    for (let q = 0; q < m; q++) {
+      mean[q] = mean[q] * s.yStd + s.yMean;
+      if (std) std[q] = Math.sqrt(Math.max(0, prior - std[q])) * s.yStd;
+    }
+    return { mean, std };
+  }
+
+  /**
+   * The JavaScript twin of the SIMD path: query points in blocks of PREDICT_BLOCK_DOUBLES / n: their kernel rows k*
+   * against the training points, the mean k*·α, and (withStd) v = L⁻¹k* for all rows of the block in one
+   * blocked substitution, variance σ² − |v|². The mean alone needs no substitution (O(n·d) per point instead of O(n²)).
+   */
+  private predictInternalJs(s: GpState, kind: GpKernelName, Xs: Matrix, withStd: boolean, includeNoise: boolean): { mean: Float64Array; std: Float64Array | null } {
     const m = Xs.nRows;
     const n = s.n;
     const p = s.nFeatures;

@@ -32,6 +32,11 @@ export interface ReferenceRequest {
   /** Test indices per fold (an empty fold = fit on all, predict on all, for timing). */
   folds: ArrayLike<number>[];
   repeat?: number;
+  /**
+   * Model "gp" only: query sets on which the last fitted model's predict(return_std=True) is timed, each as
+   * the best of `repeat` runs of `inner` calls (CPU seconds per call, in `queryPredictCpuSeconds`).
+   */
+  queries?: { X: Matrix; inner: number; repeat: number }[];
 }
 
 /** The reference's answer. @internal */
@@ -48,6 +53,8 @@ export interface ReferenceResponse {
   full: number[] | null;
   /** Model "gp" (the last fit): each optimiser start (scipy L-BFGS-B's nfev, nit), the fitted kernel. */
   gp: { runs: { evaluations: number; iterations: number; logMarginalLikelihood: number }[]; logMarginalLikelihood: number; kernel: string } | null;
+  /** CPU seconds per predict(return_std=True) call on each of the request's `queries` (empty without them). */
+  queryPredictCpuSeconds: number[];
 }
 
 /** Runs reference.py on a request passed through a temporary file. @internal */
@@ -55,11 +62,13 @@ export function runReference(req: ReferenceRequest): ReferenceResponse {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "battery-mi-ref-"));
   const file = path.join(dir, "request.json");
   try {
-    const rows: (number | null)[][] = [];
-    for (let i = 0; i < req.X.nRows; i++) {
-      rows.push(Array.from(req.X.data.subarray(i * req.X.nCols, (i + 1) * req.X.nCols), (v) => (Number.isNaN(v) ? null : v)));
-    }
-    fs.writeFileSync(file, JSON.stringify({ model: req.model, params: req.params, X: rows, y: Array.from(req.y), folds: req.folds.map((f) => Array.from(f)), repeat: req.repeat ?? 1 }));
+    const rowsOf = (X: Matrix): (number | null)[][] => {
+      const rows: (number | null)[][] = [];
+      for (let i = 0; i < X.nRows; i++) rows.push(Array.from(X.data.subarray(i * X.nCols, (i + 1) * X.nCols), (v) => (Number.isNaN(v) ? null : v)));
+      return rows;
+    };
+    const queries = (req.queries ?? []).map((q) => ({ X: rowsOf(q.X), inner: q.inner, repeat: q.repeat }));
+    fs.writeFileSync(file, JSON.stringify({ model: req.model, params: req.params, X: rowsOf(req.X), y: Array.from(req.y), folds: req.folds.map((f) => Array.from(f)), repeat: req.repeat ?? 1, queries }));
     const r = spawnSync(REFERENCE_PYTHON, [referenceScript(), file], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
     if (r.status !== 0) throw new Error(`reference.py failed (${r.status}): ${r.stderr}`);
     return JSON.parse(r.stdout) as ReferenceResponse;

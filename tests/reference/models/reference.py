@@ -7,12 +7,16 @@ Usage: /usr/bin/python3 reference.py request.json  -> JSON on stdout
 request = {"model": "rf" | "xgb" | "gp", "params": {...keyword arguments...},
            "X": [[...], ...] (null for NaN), "y": [...],
            "folds": [[test indices], ...]   # out-of-fold predictions over these folds
-           "repeat": 1}                     # timing: fit/predict repeated, best time kept
+           "repeat": 1,                     # timing: fit/predict repeated, best time kept
+           "queries": [{"X": [[...], ...], "inner": 1, "repeat": 5}, ...]}  # model "gp" only, optional: after
+                                            # the last fit, predict(return_std=True) on each X timed as the best
+                                            # of `repeat` runs of `inner` calls (CPU seconds per call)
 response = {"oof": [...], "fitSeconds": [...], "predictSeconds": [...],   # wall time per fold (best of repeat)
             "fitCpuSeconds": [...], "predictCpuSeconds": [...],         # process CPU time per fold
             "versions": {...},
             "full": [...] | null,               # predictions on all rows for an empty fold (timing)
-            "gp": {...} | null}                 # model "gp": see make_gp
+            "gp": {...} | null,                 # model "gp": see make_gp
+            "queryPredictCpuSeconds": [...]}     # one per request query set (empty without them)
 Single-threaded on purpose (n_jobs=1 / nthread=1) so timings compare with one JavaScript thread.
 """
 import json
@@ -96,6 +100,17 @@ def main():
             oof[test] = p
         else:
             full = p
+    query_cpu = []
+    for qs in req.get("queries", []):
+        # timed on the last fitted model, like battery-mi's predictWithStd in the bench
+        Xq = np.array(qs["X"], dtype=float)
+        inner, best_q = int(qs.get("inner", 1)), float("inf")
+        for _ in range(int(qs.get("repeat", 5))):
+            c0 = time.process_time()
+            for _ in range(inner):
+                m.predict(Xq, return_std=True)
+            best_q = min(best_q, (time.process_time() - c0) / inner)
+        query_cpu.append(best_q)
     import sklearn
     versions = {"sklearn": sklearn.__version__, "numpy": np.__version__}
     try:
@@ -105,7 +120,8 @@ def main():
         pass
     json.dump({"oof": [None if np.isnan(v) else float(v) for v in oof], "fitSeconds": fit_s,
                "predictSeconds": pred_s, "fitCpuSeconds": fit_cpu, "predictCpuSeconds": pred_cpu, "versions": versions,
-               "full": None if full is None else [float(v) for v in full], "gp": gp_info}, sys.stdout)
+               "full": None if full is None else [float(v) for v in full], "gp": gp_info,
+               "queryPredictCpuSeconds": query_cpu}, sys.stdout)
 
 
 if __name__ == "__main__":
