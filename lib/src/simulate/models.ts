@@ -1348,11 +1348,11 @@ function initialStoichiometriesAtVoltage(params: ParameterValues, text: string):
   const T = params.number("Reference temperature [K]");
   const c = new CellData(params);
   const ends = initialStoichiometries(params, 0);
-  const ocvAt = (soc: number): number => {
-    const s = initialStoichiometries(params, soc);
-    return ocpWithBarrier(c.pos.U, s.y, T) - ocpWithBarrier(c.neg.U, s.x, T);
-  };
+  // the stoichiometries move linearly with the SOC between the two ends computed once above
+  const xAt = (soc: number): number => ends.x0 + soc * (ends.x100 - ends.x0);
+  const yAt = (soc: number): number => ends.y0 - soc * (ends.y0 - ends.y100);
+  const ocvAt = (soc: number): number => ocpWithBarrier(c.pos.U, yAt(soc), T) - ocpWithBarrier(c.neg.U, xAt(soc), T);
   // the OCV rises monotonically with the SOC between the two ends, where it equals vMin and vMax
   const soc = v === vMin ? 0 : v === vMax ? 1 : bisect((s) => ocvAt(s) - v, 0, 1, `U_p − U_n = ${v} V`);
-  return { ...ends, x: ends.x0 + soc * (ends.x100 - ends.x0), y: ends.y0 - soc * (ends.y0 - ends.y100) };
+  return { ...ends, x: xAt(soc), y: yAt(soc) };
 }
