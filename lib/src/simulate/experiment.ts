@@ -3,7 +3,9 @@
  * `"Hold at 4.2 V until 50 mA"`, `"Rest for 1 hour"`, `"Discharge at 10 W for 10 minutes"`, with an optional output
  * period `"Discharge at 1C until 2.5 V (1 minute period)"`; currents in A/mA, C-rates (`1C`, `0.5C`, `C/2`), powers in
  * W/mW/kW; the same steps as typed constructors ({@link step}`.current(5, { until: "2.5 V" })`, as PyBaMM's
- * `pybamm.step.current`); a list of steps repeated for N cycles.
+ * `pybamm.step.current`); drive cycles, a current, C-rate or power that follows rows of (time, value) linearly
+ * interpolated (`step.current([[0, 5], [60, -2], …])`, PyBaMM's step with a two-column array); a list of steps
+ * repeated for N cycles.
  */
 
 import { nearestNames } from "./parameters";
@@ -14,14 +16,37 @@ export type StepKind = "current" | "c-rate" | "power" | "voltage" | "rest";
 /** A step's termination condition: a voltage [V], an absolute current [A] or an absolute C-rate. */
 export type StepUntil = { quantity: "voltage"; value: number } | { quantity: "current"; value: number } | { quantity: "c-rate"; value: number };
 
+/**
+ * A drive cycle: the value of a current [A], C-rate or power [W] at times [s] from the step's start, linearly
+ * interpolated between the rows (PyBaMM's step with a two-column array). `time[0]` is 0 and times increase strictly.
+ */
+export interface DriveCycle {
+  /** Times from the step's start [s]: 0 first, strictly increasing. */
+  readonly time: Float64Array;
+  /** The step's quantity at each time (signs as PyBaMM: > 0 discharges). */
+  readonly value: Float64Array;
+}
+
+/** A drive cycle as given to the {@link step} constructors: PyBaMM's two-column rows `[[t, value], …]` or columns. */
+export type DriveCycleInput = readonly (readonly number[])[] | { readonly time: ArrayLike<number>; readonly value: ArrayLike<number> };
+
 /** One parsed experiment step. Signs follow PyBaMM: discharge current/power > 0. */
 export interface ExperimentStep {
   /** The text the step was parsed from (or a generated description in the same language). */
   readonly description: string;
   /** What is controlled. */
   readonly kind: StepKind;
-  /** Signed value: A for "current", C-rate for "c-rate", W for "power", V for "voltage", 0 for "rest". */
+  /**
+   * Signed value: A for "current", C-rate for "c-rate", W for "power", V for "voltage", 0 for "rest". For a step with
+   * a {@link ExperimentStep.driveCycle}, its time average (information only: the drive cycle drives the step).
+   */
   readonly value: number;
+  /**
+   * A value that changes in time ("current", "c-rate" and "power" steps): it replaces the constant
+   * {@link ExperimentStep.value}; the step lasts as long as the drive cycle unless its {@link ExperimentStep.duration}
+   * is shorter, and by default stores a point at every row's time.
+   */
+  readonly driveCycle?: DriveCycle;
   /**
    * Maximum duration [s] ("for 10 minutes"). Without it the step runs until its {@link ExperimentStep.until} condition
    * or a default duration ({@link defaultDuration}), whichever comes first; a step that reaches its default duration
@@ -254,6 +279,67 @@ function describeStep(kind: StepKind, value: number, duration: number | undefine
 
 const KINDS: readonly StepKind[] = ["current", "c-rate", "power", "voltage", "rest"];
 const UNITS: Record<StepKind, string> = { current: "A", "c-rate": "C", power: "W", voltage: "V", rest: "" };
+/** The kinds a drive cycle can drive. */
+const DRIVE_KINDS: readonly StepKind[] = ["current", "c-rate", "power"];
+
+/**
+ * Reads a drive cycle (rows `[t, value]` or columns `{ time, value }`), checks every row, and returns it as typed
+ * arrays with the times shifted so that the first row is at 0 (a cycler's log starts at any clock time).
+ * `fail` names the step in the message.
+ */
+function toDriveCycle(input: unknown, unit: string, fail: (why: string) => never): DriveCycle {
+  let time: ArrayLike<number>;
+  let value: ArrayLike<number>;
+  const isList = (a: unknown): a is ArrayLike<unknown> => Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView));
+  if (Array.isArray(input)) {
+    input.forEach((row: unknown, i) => {
+      if (!isList(row) || row.length !== 2) fail(`row ${i + 1} of the drive cycle is ${JSON.stringify(row)}: give rows [time in s, value in ${unit}]`);
+    });
+    time = input.map((r: ArrayLike<number>) => r[0]);
+    value = input.map((r: ArrayLike<number>) => r[1]);
+  } else if (typeof input === "object" && input !== null && isList((input as { time?: unknown }).time) && isList((input as { value?: unknown }).value)) {
+    time = (input as { time: ArrayLike<number> }).time;
+    value = (input as { value: ArrayLike<number> }).value;
+    if (time.length !== value.length) fail(`the drive cycle has ${time.length} times and ${value.length} values: give one value per time`);
+  } else {
+    return fail(`the drive cycle must be rows [[t, value], …] or columns { time: [...], value: [...] } (times in s, values in ${unit}), got ${String(input)}`);
+  }
+  const m = time.length;
+  if (m < 2) fail(`the drive cycle has ${m} row${m === 1 ? "" : "s"}: it needs at least 2 (a constant value is a plain step)`);
+  for (let i = 0; i < m; i++) {
+    if (typeof time[i] !== "number" || !Number.isFinite(time[i])) fail(`row ${i + 1} of the drive cycle: the time ${String(time[i])} is not a finite number of seconds`);
+    if (typeof value[i] !== "number" || !Number.isFinite(value[i])) fail(`row ${i + 1} of the drive cycle (t = ${time[i]} s): the value ${String(value[i])} is not a finite number [${unit}]`);
+    if (i > 0 && !(time[i] > time[i - 1]))
+      fail(`row ${i + 1} of the drive cycle: the time ${time[i]} s does not come after row ${i}'s ${time[i - 1]} s; times must increase strictly (for a jump in the value, end the step there and start another)`);
+  }
+  const t0 = time[0];
+  const out: DriveCycle = { time: Float64Array.from(time, (x) => x - t0), value: Float64Array.from(value) };
+  if (out.value.every((v) => v === 0)) fail(`the drive cycle is 0 ${unit} throughout, which moves no charge: use a rest (step.rest(...))`);
+  return out;
+}
+
+/** Time average of a drive cycle's value (trapezoids). */
+function driveCycleMean(d: DriveCycle): number {
+  let s = 0;
+  for (let i = 1; i < d.time.length; i++) s += 0.5 * (d.value[i] + d.value[i - 1]) * (d.time[i] - d.time[i - 1]);
+  return s / d.time[d.time.length - 1];
+}
+
+/** A drive-cycle step described for the step log ("Current drive cycle: 601 rows over 10 minutes, -5 to 10 A"). */
+function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | undefined, until: StepUntil | undefined, period: number | undefined): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of d.value) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const what = kind === "current" ? "Current" : kind === "c-rate" ? "C-rate" : "Power";
+  const parts = [`${what} drive cycle: ${d.time.length} rows over ${formatDuration(d.time[d.time.length - 1])}, ${fmt(lo)} to ${fmt(hi)} ${UNITS[kind]}`];
+  if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
+  if (until !== undefined) parts.push(`${duration !== undefined ? "or " : ""}until ${describeUntil(until)}`);
+  if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
+  return parts.join(" ");
+}
 
 /**
  * Checks a step object field by field (what {@link parseStep} guarantees for strings) and returns it with a generated
@@ -272,12 +358,18 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
   const s = raw as Partial<Record<keyof ExperimentStep, unknown>>;
   if (!KINDS.includes(s.kind as StepKind)) fail(`has kind ${JSON.stringify(s.kind)}; valid kinds: ${KINDS.map((k) => `"${k}"`).join(", ")}`);
   const kind = s.kind as StepKind;
-  const value = s.value;
+  let driveCycle: DriveCycle | undefined;
+  if (s.driveCycle !== undefined) {
+    if (!DRIVE_KINDS.includes(kind)) fail(`is a ${kind} step with a drive cycle: a drive cycle drives a current, a C-rate or a power`);
+    driveCycle = toDriveCycle(s.driveCycle, UNITS[kind], fail);
+  }
+  // a drive cycle's value is its time average, recomputed here (it only informs)
+  const value = driveCycle ? driveCycleMean(driveCycle) : s.value;
   if (typeof value !== "number" || !Number.isFinite(value)) fail(`has value ${String(value)}: the ${kind} must be a finite number${UNITS[kind] ? ` [${UNITS[kind]}]` : ""}`);
   const v = value as number;
   if (kind === "rest" && v !== 0) fail(`is a rest with value ${v}: a rest has value 0 (for a current use kind "current")`);
   if (kind === "voltage" && !(v > 0)) fail(`holds at ${v} V: the voltage to hold must be positive`);
-  if ((kind === "current" || kind === "c-rate" || kind === "power") && v === 0) fail(`has ${kind} 0, which moves no charge: use a rest (step.rest(...)) for no current`);
+  if ((kind === "current" || kind === "c-rate" || kind === "power") && v === 0 && !driveCycle) fail(`has ${kind} 0, which moves no charge: use a rest (step.rest(...)) for no current`);
   if (s.duration !== undefined && !(typeof s.duration === "number" && Number.isFinite(s.duration) && s.duration > 0)) fail(`has duration ${String(s.duration)}: a duration is a positive number of seconds`);
   if (s.period !== undefined && !(typeof s.period === "number" && Number.isFinite(s.period) && s.period > 0)) fail(`has period ${String(s.period)}: a period is a positive number of seconds`);
   let until: StepUntil | undefined;
@@ -288,12 +380,17 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     if (!(typeof u.value === "number" && Number.isFinite(u.value) && u.value > 0)) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
     until = u as StepUntil;
   }
-  if (s.duration === undefined && until === undefined) fail(`has neither a duration nor an until condition: it needs one ("for 1 hour" or "until 2.5 V")`);
+  if (s.duration === undefined && until === undefined && !driveCycle) fail(`has neither a duration nor an until condition: it needs one ("for 1 hour" or "until 2.5 V")`);
+  if (driveCycle && typeof s.duration === "number") {
+    const span = driveCycle.time[driveCycle.time.length - 1];
+    if (s.duration > span * (1 + 1e-12)) fail(`has duration ${s.duration} s, longer than its drive cycle (${span} s): shorten the duration, or add rows to the drive cycle`);
+  }
   if (s.description !== undefined && typeof s.description !== "string") fail(`has a description that is not a string`);
   const duration = s.duration as number | undefined;
   const period = s.period as number | undefined;
-  const description = typeof s.description === "string" && s.description !== "" ? s.description : describeStep(kind, v, duration, until, period);
-  return { description, kind, value: v, ...(duration !== undefined ? { duration } : {}), ...(until ? { until } : {}), ...(period !== undefined ? { period } : {}) };
+  const description =
+    typeof s.description === "string" && s.description !== "" ? s.description : driveCycle ? describeDriveCycle(kind, driveCycle, duration, until, period) : describeStep(kind, v, duration, until, period);
+  return { description, kind, value: v, ...(driveCycle ? { driveCycle } : {}), ...(duration !== undefined ? { duration } : {}), ...(until ? { until } : {}), ...(period !== undefined ? { period } : {}) };
 }
 
 /** Options of the {@link step} constructors (PyBaMM's `duration`, `termination` and `period` keywords). */
@@ -309,7 +406,7 @@ export interface StepOptions {
 }
 
 /** Builds a step from a constructor call; `call` names the call in messages. */
-function makeStep(kind: StepKind, value: number, opts: StepOptions, call: string): ExperimentStep {
+function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOptions, call: string): ExperimentStep {
   const fail = (why: string): never => {
     throw new ExperimentError(`${call}: ${why}`);
   };
@@ -319,7 +416,18 @@ function makeStep(kind: StepKind, value: number, opts: StepOptions, call: string
   const duration = opts.duration === undefined ? undefined : toSeconds(opts.duration, fail);
   const period = opts.period === undefined ? undefined : toSeconds(opts.period, fail, "period");
   const until = opts.until === undefined ? undefined : typeof opts.until === "string" ? parseUntil(opts.until, fail) : opts.until;
+  if (typeof value === "object" && value !== null) {
+    const driveCycle = toDriveCycle(value, UNITS[kind], fail);
+    return checkStep({ kind, value: 0, driveCycle, duration, until, period, description: opts.description }, call);
+  }
   return checkStep({ kind, value, duration, until, period, description: opts.description }, call);
+}
+
+/** How a constructor call names its value in messages: the number, or the drive cycle's size. */
+function argLabel(value: number | DriveCycleInput): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  const rows = Array.isArray(value) ? value.length : (value as { time?: ArrayLike<number> }).time?.length;
+  return `drive cycle of ${rows ?? "?"} rows`;
 }
 
 /**
@@ -334,21 +442,26 @@ function makeStep(kind: StepKind, value: number, opts: StepOptions, call: string
  *   step.current(-2.5, { until: "4.2 V" }),                    // "Charge at 2.5 A until 4.2 V"
  *   step.voltage(4.2, { until: "C/50" }),
  *   step.power(10, { duration: 600 }),                         // "Discharge at 10 W for 10 minutes"
+ *   step.current([[0, 5], [30, 5], [31, -3], [60, -3]]),       // a drive cycle: 5 A for 30 s, then −3 A (1 s ramp)
  * ]);
  * @throws ExperimentError for a non-finite or zero value, a non-positive duration or period, an unreadable condition
  */
 export const step = {
-  /** A constant current [A] (> 0 discharges, < 0 charges). */
-  current(value: number, opts: StepOptions = {}): ExperimentStep {
-    return makeStep("current", value, opts, `step.current(${value})`);
+  /**
+   * A constant current [A] (> 0 discharges, < 0 charges), or a drive cycle of currents: rows `[[t, I], …]` or
+   * columns `{ time, value }` (seconds, amperes), linearly interpolated, lasting as long as its rows unless
+   * `duration` is shorter (see {@link ExperimentStep.driveCycle}).
+   */
+  current(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
+    return makeStep("current", value, opts, `step.current(${argLabel(value)})`);
   },
-  /** A constant C-rate (multiple of the nominal capacity per hour; > 0 discharges, < 0 charges). */
-  cRate(value: number, opts: StepOptions = {}): ExperimentStep {
-    return makeStep("c-rate", value, opts, `step.cRate(${value})`);
+  /** A constant C-rate (multiple of the nominal capacity per hour; > 0 discharges, < 0 charges), or a drive cycle of C-rates (as {@link step}.current). */
+  cRate(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
+    return makeStep("c-rate", value, opts, `step.cRate(${argLabel(value)})`);
   },
-  /** A constant power [W] (> 0 discharges, < 0 charges). */
-  power(value: number, opts: StepOptions = {}): ExperimentStep {
-    return makeStep("power", value, opts, `step.power(${value})`);
+  /** A constant power [W] (> 0 discharges, < 0 charges), or a drive cycle of powers (as {@link step}.current). */
+  power(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
+    return makeStep("power", value, opts, `step.power(${argLabel(value)})`);
   },
   /** A constant voltage [V] (a CV hold). */
   voltage(value: number, opts: StepOptions = {}): ExperimentStep {
@@ -375,9 +488,10 @@ export interface CellRatings {
  * cuts a slow step short (C/50 needs 50 h); here they get the same rule through their C-rate equivalent: a current
  * I → 2 · capacity / |I| hours, a power P → 2 · capacity · upper cut-off / |P| hours (the most energy the cell can
  * hold, so a power step is never cut short by this). Rests and holds, whose end cannot be predicted from a rate: one
- * day (PyBaMM's default).
+ * day (PyBaMM's default). A drive cycle: its own length.
  */
 export function defaultDuration(s: ExperimentStep, cell: CellRatings): number {
+  if (s.driveCycle) return s.driveCycle.time[s.driveCycle.time.length - 1];
   const twoHours = 2 * 3600;
   if (s.kind === "c-rate") return twoHours / Math.abs(s.value);
   if (s.kind === "current") return (twoHours * cell.capacity) / Math.abs(s.value);

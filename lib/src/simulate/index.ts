@@ -57,11 +57,11 @@ export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh, SurfaceSto
 export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";
 export { Experiment, parseStep, step, defaultDuration, describeUntil, ExperimentSyntaxError, ExperimentError } from "./experiment";
-export type { ExperimentStep, ExperimentOptions, StepKind, StepUntil, StepOptions, StepInput, CellRatings } from "./experiment";
+export type { ExperimentStep, ExperimentOptions, StepKind, StepUntil, StepOptions, StepInput, CellRatings, DriveCycle, DriveCycleInput } from "./experiment";
 export { simulate, Solution } from "./simulation";
 export type { SimulateOptions, CycleSummary, StepLogEntry, SolveStats, Protocol } from "./simulation";
-export { Integrator, SolverError, checkSolverOptions } from "./solver";
-export type { DaeSystem, Control, StepEvent, SolverOptions } from "./solver";
+export { Integrator, SolverError, checkSolverOptions, controlTarget } from "./solver";
+export type { DaeSystem, Control, ControlProfile, StepEvent, SolverOptions } from "./solver";
 export { BandedMatrix } from "./banded";
 export { CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows, withoutGlobalCouplings, isolateColumns } from "./sparse";
 export type { SparsityPattern, ColumnIndex, Colouring } from "./sparse";

@@ -383,9 +383,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const step = exp.cycles[c][s];
       const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
       let control: Control;
-      if (step.kind === "current") control = { kind: "current", value: step.value };
-      else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity };
-      else if (step.kind === "power") control = { kind: "power", value: step.value };
+      // a drive cycle: its rows on the experiment's clock, C-rates as currents
+      const dc = step.driveCycle;
+      const profile = dc ? { t: dc.time.map((x) => x + t), value: step.kind === "c-rate" ? dc.value.map((x) => x * capacity) : Float64Array.from(dc.value) } : undefined;
+      if (step.kind === "current") control = { kind: "current", value: step.value, ...(profile ? { profile } : {}) };
+      else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity, ...(profile ? { profile } : {}) };
+      else if (step.kind === "power") control = { kind: "power", value: step.value, ...(profile ? { profile } : {}) };
       else if (step.kind === "voltage") control = { kind: "voltage", value: step.value };
       else control = { kind: "current", value: 0 };
       const events: StepEvent[] = [];
@@ -393,11 +396,14 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // Which way the control drives the voltage: a discharge (I > 0 or P > 0) down, a charge up, a rest or a hold
       // nowhere. An event on the driven side that already holds at the start ends the step at once (a discharge
       // that starts below its cut-off); the others count only when crossed (see StepEvent.direction).
-      const drive = control.kind === "voltage" || control.value === 0 ? 0 : Math.sign(control.value);
-      const falling = drive > 0 ? "falling" : undefined;
-      const rising = drive < 0 ? "rising" : undefined;
+      // (a drive cycle drives one way only when all its values have that sign)
+      const drive = control.kind === "voltage" ? 0 : profile ? (profile.value.every((v) => v > 0) ? 1 : profile.value.every((v) => v < 0) ? -1 : 0) : control.value === 0 ? 0 : Math.sign(control.value);
+      // A drive cycle may go either way, so its cut-offs face outwards: the lower one ends it on falling below, the
+      // upper one on rising above (also at its start); its own "until" voltage counts when crossed either way.
+      const falling = drive > 0 || profile ? "falling" : undefined;
+      const rising = drive < 0 || profile ? "rising" : undefined;
       if (step.until) {
-        if (step.until.quantity === "voltage") events.push({ quantity: "voltage", value: step.until.value, name: step.description, direction: falling ?? rising });
+        if (step.until.quantity === "voltage") events.push({ quantity: "voltage", value: step.until.value, name: step.description, direction: profile ? undefined : falling ?? rising });
         else events.push({ quantity: "abs current", value: step.until.quantity === "current" ? step.until.value : step.until.value * capacity, name: step.description, direction: "falling" });
       }
       const ownV = step.until?.quantity === "voltage" ? step.until.value : NaN;
@@ -438,13 +444,21 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       if (minCe !== undefined) {
         events.push({ quantity: "state", value: ZERO_ELECTROLYTE_THRESHOLD, fn: (yy) => minCe.call(model, yy), tolerance: 0.1 * ZERO_ELECTROLYTE_THRESHOLD, name: ZERO_ELECTROLYTE_EVENT, direction: "falling" });
       }
-      const usesDefault = step.duration === undefined;
+      // a drive cycle's own length is not a default: running to its end completes it
+      const usesDefault = step.duration === undefined && !dc;
       const duration = step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax });
       const tEnd = t + duration;
       // output times: the step's period grid from its start (PyBaMM's period), and the caller's own times in the step
       let outputTimes: number[] | undefined;
-      if (step.period !== undefined || userTimes.length > 0) {
+      if (step.period !== undefined || userTimes.length > 0 || profile) {
         outputTimes = userTimes.filter((x) => x > t && x < tEnd);
+        // a drive cycle stores a point at each of its rows (PyBaMM solves at the drive cycle's times)
+        const eps = 1e-9 * Math.max(1, Math.abs(tEnd));
+        if (profile) {
+          for (const x of profile.t) if (x > t + eps && x < tEnd - eps) outputTimes.push(x);
+          outputTimes.sort((a, b) => a - b);
+          outputTimes = outputTimes.filter((x, i) => i === 0 || x - outputTimes![i - 1] > eps);
+        }
         if (step.period !== undefined) {
           const count = Math.ceil(duration / step.period);
           if (count > MAX_PERIOD_POINTS)
@@ -452,7 +466,6 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
               `simulate: ${where} asks for a point every ${formatSeconds(step.period)} over ${usesDefault ? "its default duration of " : ""}${formatSeconds(duration)}: ` +
                 `${count} points, more than the ${MAX_PERIOD_POINTS} allowed; choose a longer period${usesDefault ? " or give the step a duration" : ""}`,
             );
-          const eps = 1e-9 * Math.max(1, Math.abs(tEnd));
           for (let k = 1; t + k * step.period < tEnd - eps; k++) outputTimes.push(t + k * step.period);
           // a caller's time on the period grid would otherwise be stored twice
           outputTimes.sort((a, b) => a - b);
