@@ -80,3 +80,26 @@ test("the voltage breakdown closes in every model, V = (U_p − U_n) + (η_p −
     }
   }
 });
+
+/**
+ * The plating indicator is a boundary value at x = L_n (PyBaMM's boundary_value: linear extrapolation from the last
+ * two cells). Measured, lowest value of a 0.7C charge from empty (Chen2020 DFN, xs = xp = rn = rp = 10):
+ * −0.897 / −1.107 / −1.163 / −1.176 mV at xn = 10 / 20 / 40 / 80. Read at the last cell's centre it was
+ * +1.82 / +0.35 / −0.41 / −0.79 mV: the sign, and the notebook exercise's plating onset, depended on the mesh.
+ */
+test("the plating indicator φs − φe is taken at the negative electrode/separator interface and converges with the mesh", () => {
+  const p = parameterValues("Chen2020");
+  const name = "Negative electrode surface potential difference at separator interface [V]";
+  const lowest = (xn: number): number => {
+    const s = simulate(dfn(p, { mesh: { xn, xs: 10, xp: 10, rn: 10, rp: 10 } }), "Charge at 0.7C until 4.2 V", { initialSoc: 0, saveStates: false });
+    return Math.min(...s.get(name));
+  };
+  const [v10, v20, v40] = [10, 20, 40].map(lowest);
+  assert.ok(v10 < 0 && v20 < 0 && v40 < 0, `all meshes see plating risk: ${v10} ${v20} ${v40}`);
+  assert.ok(Math.abs(v10 - v40) < 3e-4, `xn 10 vs 40: ${(v10 - v40) * 1000} mV`);
+  assert.ok(Math.abs(v20 - v40) < Math.abs(v10 - v40), "the error shrinks with the mesh");
+  // at rest the interface value is the negative OCP, U_n(x_surf), as everywhere in the electrode
+  const rest = simulate(dfn(p), "Rest for 1 minute", { saveStates: false });
+  const r = rest.get(name).at(-1)!;
+  assert.ok(Math.abs(r - rest.get("Negative electrode open-circuit potential [V]").at(-1)!) < 1e-9);
+});
