@@ -152,6 +152,8 @@ class LumpedThermalModel implements CellModel {
     atol.set(bs.atol);
     // the state is T − T_amb, so the relative tolerance acts on the temperature rise, not on ~300 K
     atol[iT] = 1e-3;
+    const upper = new Float64Array(bs.n + 1).fill(Infinity);
+    if (bs.upper) upper.set(bs.upper);
     const voltageDeps = new Int32Array(bs.voltageDeps.length + 1);
     voltageDeps.set(bs.voltageDeps);
     voltageDeps[bs.voltageDeps.length] = iT;
@@ -164,6 +166,7 @@ class LumpedThermalModel implements CellModel {
       mu: bs.mu,
       differential,
       atol,
+      upper,
       voltageDeps,
       // the base model's structure plus the temperature's diagonal (its couplings are handled as a global)
       ...(bs.sparsity ? { sparsity: appendDiagonal(bs.sparsity) } : {}),
