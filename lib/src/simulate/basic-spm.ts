@@ -79,7 +79,8 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
   if (!Number.isFinite(vCut)) throw new Error(`basicSpm: cutoff must be a finite voltage, got ${vCut}`);
   const reachedCutoff = (V: number): boolean => (I > 0 ? V <= vCut : I < 0 ? V >= vCut : false);
   const T = params.number("Ambient temperature [K]");
-  const area = params.number("Electrode width [m]") * params.number("Electrode height [m]");
+  // the electrode area of the whole cell: width × height × electrodes in parallel (as the composed models)
+  const area = params.number("Electrode width [m]") * params.number("Electrode height [m]") * params.number("Number of electrodes connected in parallel to make a cell");
 
   // One electrode's constants and its particle, discretised into N spherical shells of equal thickness.
   const electrode = (side: "Negative" | "Positive", domain: "negative" | "positive", sign: number) => {

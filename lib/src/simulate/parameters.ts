@@ -208,7 +208,11 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
   { match: /density \[kg\.m-3\]$|specific heat capacity \[J\.kg-1\.K-1\]$|double-layer capacity \[F\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0") },
   { match: /heat transfer coefficient \[W\.m-2\.K-1\]$/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0 (0 is adiabatic)") },
   { match: /Bruggeman coefficient/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0") },
-  { match: /charge transfer coefficient$/, check: (v) => (v > 0 && v < 1 ? undefined : "must be in (0, 1)") },
+  // the kinetics are symmetric Butler–Volmer (PyBaMM's default form): another α would be carried but not used
+  {
+    match: /charge transfer coefficient$/,
+    check: (v) => (v === 0.5 ? undefined : "must be 0.5: the models use symmetric Butler–Volmer kinetics (PyBaMM's default); asymmetric kinetics are not implemented, so another value would have no effect"),
+  },
   { match: /^Cation transference number$/, check: (v) => (v < 1 ? undefined : "must be < 1 (1 − t+ scales the salt flux)") },
   { match: /^Thermodynamic factor$/, check: (v) => (v > 0 ? undefined : "must be > 0") },
   { match: /^Nominal cell capacity \[A\.h\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 A.h (C-rates are relative to it)") },
@@ -742,6 +746,10 @@ export const PARAMETER_SETS: readonly ParameterSetName[] = ["Chen2020", "Marquis
 /**
  * A shipped parameter set by name (PyBaMM's `pybamm.ParameterValues("Chen2020")`).
  * An unknown name throws with the nearest valid names.
+ *
+ * Some entries are carried as in PyBaMM's files but have no effect on these models, as with PyBaMM's default
+ * options: the double-layer capacities (no "surface form" option), and "Number of cells connected in series to make a
+ * battery" (every output is per cell). The charge transfer coefficients must stay 0.5 (symmetric Butler–Volmer).
  *
  * @example
  * const p = parameterValues("Marquis2019");

@@ -522,6 +522,16 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       sum["Duration [s]"] = t - cycleStart;
       // an event that held at the start ended the step without time passing: say so, the step did nothing
       const atOnce = res.points.length === 1 && res.reason !== "duration";
+      // A state already beyond one of the set's cut-offs on the side the step drives towards stops the experiment,
+      // whichever event the solver found first, as PyBaMM calls such an experiment infeasible: "Discharge at 1C until
+      // 2.6 V" (or "until 2.5 V") from 2.35 V ended on its own limit, reported "completed", and the next cycles did
+      // nothing.
+      if (atOnce && respect && res.reason === step.description) {
+        const v = end.voltage;
+        // (unless the step's own limit lies beyond the cut-off, which it then lifts)
+        if (drive > 0 && !(ownV < vMin - 1e-9) && v < vMin) res.reason = "Lower voltage cut-off";
+        else if (drive < 0 && !(ownV > vMax + 1e-9) && v > vMax) res.reason = "Upper voltage cut-off";
+      }
       const cutoff = res.reason === "Lower voltage cut-off" ? `the ${params.setName} set's "Lower voltage cut-off [V]" is ${vMin} V`
         : res.reason === "Upper voltage cut-off" ? `the ${params.setName} set's "Upper voltage cut-off [V]" is ${vMax} V`
           : res.reason === "Lower voltage cut-off safeguard" ? `${vMin - CUTOFF_SAFEGUARD} V, ${CUTOFF_SAFEGUARD} V below the set's "Lower voltage cut-off [V]" of ${vMin} V`
