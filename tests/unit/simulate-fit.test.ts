@@ -93,3 +93,48 @@ test("a parameter the voltage does not depend on is named, not reported as a sin
     /the simulated voltage does not change with "Separator thermal conductivity \[W\.m-1\.K-1\]"/,
   );
 });
+
+/** Noise-free synthetic 1C (5 A) SPM curve of Chen2020 with the given changes, sampled every 60 s from 30 s. */
+function syntheticCurve(changes: Record<string, number>, noise = 0, seed = 1): { time: number[]; voltage: number[] } {
+  const ref = simulate(spm(parameterValues("Chen2020").update(changes)), { current: 5, duration: 3000 }, { saveStates: false, respectCutoffs: false });
+  const tt = ref.get("Time [s]"), VV = ref.get("Voltage [V]");
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const time: number[] = [];
+  const voltage: number[] = [];
+  for (let x = 30; x <= 3000; x += 60) {
+    let k = 1;
+    while (k < tt.length - 1 && tt[k] < x) k++;
+    const w = (x - tt[k - 1]) / (tt[k] - tt[k - 1]);
+    time.push(x);
+    voltage.push(VV[k - 1] + w * (VV[k] - VV[k - 1]) + (noise ? noise * Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd()) : 0));
+  }
+  return { time, voltage };
+}
+
+test("a small parameter on a linear scale is fitted: the finite-difference step is relative to its size (it was an absolute 1e-7 m2.s-1 against 1.2e-14, and the fit stayed at its start, 'converged')", () => {
+  const base = parameterValues("Chen2020");
+  const D = "Negative particle diffusivity [m2.s-1]";
+  const { time, voltage } = syntheticCurve({ [D]: 8e-15 });
+  for (const logScale of [false, true]) {
+    const fit = fitParameters({ params: base, model: (p) => spm(p), names: [D], initial: [1.2e-14], logScale: [logScale], time, voltage, current: 5 });
+    assert.ok(Math.abs(fit.values[0] / 8e-15 - 1) < 0.02, `logScale ${logScale}: ${fit.values[0]} should be within 2 % of 8e-15`);
+    assert.ok(fit.converged, `logScale ${logScale}: ${fit.message}`);
+    assert.ok(fit.rmse < 1e-4, `logScale ${logScale}: rmse ${fit.rmse} on noise-free data`);
+    assert.ok(fit.lower[0] > 7.9e-15 && fit.upper[0] < 8.1e-15, `logScale ${logScale}: interval [${fit.lower[0]}, ${fit.upper[0]}]`);
+    assert.match(fit.message, /relative cost change|step below|no step lowered the cost further/);
+  }
+});
+
+test("a fit that cannot leave its start although the derivatives say it should reports converged false, with the reason", () => {
+  // a model that only knows the contact resistance on a 10 mΩ grid (rounded up, as a lookup table would): from just
+  // below a grid line every finite-difference step jumps a grid line up, and no step downwards changes the voltage
+  const base = parameterValues("Chen2020");
+  const R = "Contact resistance [Ohm]";
+  const { time, voltage } = syntheticCurve({ [R]: 0.005 });
+  for (const logScale of [false, true]) {
+    const fit = fitParameters({ params: base, model: (p) => spm(p.update({ [R]: Math.ceil(p.number(R) / 0.01) * 0.01 })), names: [R], initial: [0.0099999], logScale: [logScale], time, voltage, current: 5 });
+    assert.equal(fit.converged, false, `logScale ${logScale}: ${fit.message}`);
+    assert.match(fit.message, /no step from the start lowered the cost .* the finite-difference derivatives disagree with the simulated voltage/);
+    assert.ok(Math.abs(fit.values[0] / 0.0099999 - 1) < 1e-12, `logScale ${logScale}: values ${fit.values[0]} are the start`);
+  }
+});

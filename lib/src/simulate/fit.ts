@@ -43,6 +43,14 @@ export interface FitOptions {
   maxIterations?: number;
   /** Confidence level of the intervals, strictly between 0 and 1 (default 0.95). */
   confidence?: number;
+  /**
+   * Typical size of each parameter in its own units (finite, > 0), one per name, used only for parameters fitted on
+   * a linear scale: the finite-difference step is `1e-4 × max(|value|, 1e-3 × typical)` and a step counts as
+   * negligible below `1e-6 ×` the same size. The steps are relative to the parameter's own value; the typical size
+   * only sets their floor when the value passes near 0. Default: |start value|, or 1 for a parameter that starts at 0
+   * (give it here when 1 is not a sensible size, e.g. 1e-14 for a diffusivity in m2.s-1).
+   */
+  typicalValues?: number[];
 }
 
 /** Result of {@link fitParameters}. */
@@ -57,8 +65,16 @@ export interface FitResult {
   rmse: number;
   /** Number of LM iterations (damped Gauss–Newton steps attempted), at most `maxIterations`. */
   iterations: number;
-  /** True when LM stopped on a negligible cost change or step, false when it ran out of iterations. */
+  /**
+   * True when LM stopped on a negligible cost change or step, or when no step lowers the cost further after at least
+   * one accepted step (a minimum to working precision). False when it ran out of iterations, or when no step from
+   * the start lowered the cost although the linearised model predicted a decrease (the finite-difference
+   * derivatives disagree with the simulated voltage: a non-smooth model, solver noise, a badly sized step); then
+   * `values` are the start values, not a fit. {@link FitResult.message} says which.
+   */
   converged: boolean;
+  /** Why LM stopped, in words (the criterion met and its figures), for `converged` true or false alike. */
+  message: string;
   /** Number of model simulations (residual evaluations, finite-difference columns included). */
   evaluations: number;
   /** Parameter values with the fit applied. */
@@ -129,7 +145,7 @@ export function studentTQuantile(p: number, dof: number): number {
  * instead of surfacing later as a TypeError, a lookup error naming a valid parameter, a singular normal matrix (a NaN
  * in the data) or a converged fit to data in the wrong order. Returns the start values and log-scale flags.
  */
-function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } {
+function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[]; typical: number[] } {
   const { params, names } = opts;
   if (!Array.isArray(names) || names.length === 0) throw new Error("fitParameters: give at least one parameter name in names");
   const firstAt = new Map<string, number>();
@@ -172,12 +188,21 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } 
   logs.forEach((l, i) => {
     if (l && !(start[i] > 0)) throw new Error(`fitParameters: "${names[i]}" starts at ${start[i]}, but a log-scale fit needs a positive start; give a positive initial[${i}] or set logScale[${i}] = false`);
   });
+  if (opts.typicalValues !== undefined && opts.typicalValues.length !== p) {
+    throw new Error(`fitParameters: typicalValues has ${opts.typicalValues.length} values but names has ${p}; give one typical size per name, in the same order`);
+  }
+  const typical = names.map((n, i) => {
+    const v = opts.typicalValues?.[i];
+    if (v === undefined) return start[i] !== 0 ? Math.abs(start[i]) : 1;
+    if (!(Number.isFinite(v) && v > 0)) throw new Error(`fitParameters: typicalValues[${i}] ("${n}") must be a finite number > 0, got ${String(v)}`);
+    return v;
+  });
   const c = opts.confidence;
   if (c !== undefined && !(c > 0 && c < 1)) throw new Error(`fitParameters: confidence must be strictly between 0 and 1 (e.g. 0.95 for 95 % intervals), got ${c}`);
   const it = opts.maxIterations;
   if (it !== undefined && !(Number.isInteger(it) && it >= 1)) throw new Error(`fitParameters: maxIterations must be an integer ≥ 1, got ${it}`);
   if (opts.current !== undefined && !Number.isFinite(opts.current)) throw new Error(`fitParameters: current must be a finite number of amperes, got ${opts.current}`);
-  return { start, logs };
+  return { start, logs, typical };
 }
 
 /**
@@ -193,7 +218,7 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } 
  */
 export function fitParameters(opts: FitOptions): FitResult {
   const { params, names } = opts;
-  const { start, logs } = checkFitInputs(opts);
+  const { start, logs, typical } = checkFitInputs(opts);
   const m = opts.time.length;
   const p = names.length;
   const tEnd = opts.time[m - 1];
@@ -237,9 +262,13 @@ export function fitParameters(opts: FitOptions): FitResult {
     return r;
   };
   const ssr = (r: Float64Array) => r.reduce((s, v) => s + v * v, 0);
+  // the size a step in theta is measured against: 1 in log space (a relative change), the parameter's own size on a
+  // linear scale. An absolute floor (the old max(|θ|, 1e-3)) made the difference step of a diffusivity of 1e-14
+  // m2.s-1 7 orders of magnitude larger than the value: the fit stayed at its start and called that converged.
+  const size = (th: number[], j: number) => (logs[j] ? 1 : Math.max(Math.abs(th[j]), 1e-3 * typical[j]));
   const jacobian = (th: number[], r0: Float64Array): Float64Array[] =>
     th.map((_, j) => {
-      let h = logs[j] ? 1e-3 : 1e-4 * Math.max(Math.abs(th[j]), 1e-3);
+      let h = logs[j] ? 1e-3 : 1e-4 * size(th, j);
       const tp = th.slice();
       tp[j] += h;
       let r1: Float64Array;
@@ -264,6 +293,8 @@ export function fitParameters(opts: FitOptions): FitResult {
   let lambda = 1e-3;
   let iterations = 0;
   let converged = false;
+  let message = "";
+  let accepted = 0;
   const maxIt = opts.maxIterations ?? 30;
   let J = jacobian(theta, r);
   // a parameter the simulated voltage does not depend on at all (e.g. a thermal property in an isothermal model)
@@ -301,19 +332,50 @@ export function fitParameters(opts: FitOptions): FitResult {
         cost = ct;
         lambda = Math.max(lambda / 10, 1e-9);
         improved = true;
-        if (rel < 1e-8 || delta.every((d, i) => Math.abs(d) < 1e-6 * Math.max(1, Math.abs(theta[i])))) converged = true;
+        accepted++;
+        if (rel < 1e-8) {
+          converged = true;
+          message = `relative cost change ${rel.toExponential(1)} < 1e-8`;
+        } else if (delta.every((d, i) => Math.abs(d) < 1e-6 * size(theta, i))) {
+          converged = true;
+          message = "step below 1e-6 of every parameter's size";
+        }
         break;
       }
       lambda *= 10;
     }
-    // no step lowers the cost even with heavy damping: theta is a (local) minimum to working precision
     if (!improved) {
-      converged = true;
+      // after an accepted step, no step lowering the cost even with heavy damping means theta is a (local) minimum to
+      // working precision. From the start it can also mean that the derivatives are wrong: it is a minimum only if the
+      // linearised model predicts no decrease either (the share of the residual in the span of J's columns,
+      // rᵀJ(JᵀJ)⁻¹Jᵀr / rᵀr, is the relative decrease an undamped Gauss–Newton step would give).
+      if (accepted > 0) {
+        converged = true;
+        message = `no step lowered the cost further (${accepted} step${accepted === 1 ? "" : "s"} accepted): a minimum to working precision`;
+      } else {
+        let predicted = Infinity;
+        try {
+          const d = choleskySolve(JtJ.map((row, a) => row.map((v, b) => (a === b ? v * (1 + 1e-12) : v))), Jtr);
+          predicted = cost > 0 ? d.reduce((s, v, i) => s + v * Jtr[i], 0) / cost : 0;
+        } catch {
+          // a singular JᵀJ: the prediction is unknown, so the start is not shown to be a minimum
+        }
+        if (cost === 0 || predicted < 1e-8) {
+          converged = true;
+          message = `the start is a minimum: no step lowers the cost and a Gauss–Newton step predicts a relative decrease of only ${cost === 0 ? 0 : predicted.toExponential(1)}`;
+        } else {
+          message =
+            `no step from the start lowered the cost (RMSE ${(Math.sqrt(cost / m) * 1000).toPrecision(3)} mV), although the linearised model predicts a ` +
+            `${Number.isFinite(predicted) ? `${(100 * Math.min(predicted, 1)).toPrecision(3)} %` : "non-zero"} decrease: the finite-difference derivatives disagree with the simulated voltage ` +
+            "(a model not smooth in these parameters, solver noise — tighten simulate.solver.rtol —, or a parameter whose size is far from typicalValues); the values returned are the start values";
+        }
+      }
       break;
     }
     // the covariance below needs the Jacobian at the final theta, so it is refreshed after every accepted step
     J = jacobian(theta, r);
   }
+  if (!message) message = `iteration limit (${maxIt}) reached`;
   // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
   const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
   const s2 = cost / (m - p);
@@ -330,5 +392,5 @@ export function fitParameters(opts: FitOptions): FitResult {
   });
   const changes: Record<string, number> = {};
   names.forEach((n, i) => (changes[n] = values[i]));
-  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, evaluations, params: params.update(changes), residuals: r };
+  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, message, evaluations, params: params.update(changes), residuals: r };
 }
