@@ -138,3 +138,44 @@ test("a fit that cannot leave its start although the derivatives say it should r
     assert.ok(Math.abs(fit.values[0] / 0.0099999 - 1) < 1e-12, `logScale ${logScale}: values ${fit.values[0]} are the start`);
   }
 });
+
+test("parameters of which only a combination matters are named at the first Jacobian, with their correlation, the combination and the values reached (it was a generic 'not positive definite' after 22 simulations)", () => {
+  const base = parameterValues("Chen2020");
+  const names = ["Electrode height [m]", "Electrode width [m]"]; // only the electrode area h × w enters the model
+  const { time, voltage } = syntheticCurve({}, 0.002, 3);
+  const start = [base.number(names[0]) * 1.05, base.number(names[1]) * 1.02];
+  let simulations = 0;
+  const model = (p: typeof base) => (simulations++, spm(p));
+  for (const logScale of [true, false]) {
+    simulations = 0;
+    assert.throws(
+      () => fitParameters({ params: base, model, names, initial: start, logScale: [logScale, logScale], time, voltage, current: 5 }),
+      (e: Error) => {
+        assert.match(e.message, /"Electrode height \[m\]" and "Electrode width \[m\]" cannot both be fitted from this data/);
+        assert.match(e.message, /correlated with r = 1\.0000\d\d \(Jacobian columns at the start\)/);
+        if (logScale) assert.match(e.message, /only to first order "Electrode height \[m\]" × \("Electrode width \[m\]"\)\^1\.00 is determined/);
+        else assert.match(e.message, /only to first order "Electrode height \[m\]" \+ [\d.e-]+ × "Electrode width \[m\]" is determined/);
+        assert.match(e.message, /Fix one of them at a known value \(remove it from names\)/);
+        assert.match(e.message, new RegExp(`Values reached: Electrode height \\[m\\] = ${start[0].toPrecision(6)}, Electrode width \\[m\\] = ${start[1].toPrecision(6)}`));
+        return true;
+      },
+    );
+    assert.equal(simulations, 3, "the start and one finite difference per parameter");
+  }
+});
+
+test("three parameters of which one acts as a combination of the other two (no pair above the limit) are named too", () => {
+  // three stand-in parameters the SPM does not use, mapped onto two that it does: R = 0.01 (x + z), D = 1e-14 (y + z)
+  const base = parameterValues("Chen2020");
+  const [x, y, z] = ["Negative electrode thermal conductivity [W.m-1.K-1]", "Positive electrode thermal conductivity [W.m-1.K-1]", "Separator thermal conductivity [W.m-1.K-1]"];
+  const R = "Contact resistance [Ohm]", D = "Negative particle diffusivity [m2.s-1]";
+  const model = (p: typeof base) => spm(p.update({ [R]: 0.01 * (p.number(x) + p.number(z)), [D]: 1e-14 * (p.number(y) + p.number(z)) }));
+  const { time, voltage } = syntheticCurve({ [R]: 0.02, [D]: 8e-15 }, 0.002, 5);
+  assert.throws(
+    () => fitParameters({ params: base, model, names: [x, y, z], initial: [1, 1, 0.5], time, voltage, current: 5 }),
+    /"Negative electrode thermal conductivity \[W\.m-1\.K-1\]" cannot be fitted together with "Positive electrode .*", "Separator .*" from this data: its effect on the voltage is a combination of theirs \(multiple correlation r = 1\.0000\d\d, Jacobian columns at the start; the most correlated pair is .*, r = 0\.98\d+\), so only a combination of these parameters is determined\. Fix one of them .* Values reached: .* = 1\.00000, .* = 1\.00000, .* = 0\.500000$/,
+  );
+  // the two that the data do determine (z stays at Chen2020's 0.16): x + 0.16 = 2, y + 0.16 = 0.8
+  const fit = fitParameters({ params: base, model, names: [x, y], initial: [1, 1], time, voltage, current: 5 });
+  assert.ok(Math.abs(fit.values[0] / 1.84 - 1) < 0.05 && Math.abs(fit.values[1] / 0.64 - 1) < 0.05, `${fit.values}`);
+});

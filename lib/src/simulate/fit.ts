@@ -117,6 +117,69 @@ function inverse(A: number[][]): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => cols[j][i]));
 }
 
+/** JᵀJ of Jacobian columns. */
+function normalMatrix(J: Float64Array[]): number[][] {
+  return J.map((a) => J.map((b) => a.reduce((s, v, i) => s + v * b[i], 0)));
+}
+
+/**
+ * Correlation above which {@link fitParameters} calls parameters not identifiable: between two parameters, the cosine
+ * of the angle between their Jacobian columns; for three or more, the multiple correlation of one column with all the
+ * others. At 0.9999 the variance of the parameter is inflated 5000-fold (1 / (1 − r²)) over a fit of it alone, and
+ * JᵀJ is singular to the precision of the finite differences.
+ */
+const IDENTIFIABILITY_LIMIT = 0.9999;
+
+/**
+ * Checks that the data tell the fitted parameters apart (see {@link IDENTIFIABILITY_LIMIT}); if not, throws an error
+ * naming the most correlated pair with its correlation (or, with no such pair, the parameter that is a combination of
+ * the others), the combination the data determine to first order, and the values reached.
+ */
+function checkIdentifiable(JtJ: number[][], names: string[], logs: boolean[], values: number[], where: string): void {
+  const p = names.length;
+  if (p < 2) return;
+  const C = JtJ.map((row, a) => row.map((v, b) => v / Math.sqrt(JtJ[a][a] * JtJ[b][b])));
+  let a = 0, b = 1;
+  for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) if (Math.abs(C[i][j]) > Math.abs(C[a][b])) [a, b] = [i, j];
+  const r = C[a][b];
+  // variance inflation factors: diag(C⁻¹) = 1 / (1 − R²) with R the multiple correlation of a column with the others
+  let vif: number[] | undefined;
+  try {
+    const inv = inverse(C);
+    vif = inv.map((row, i) => row[i]);
+  } catch {
+    vif = undefined; // singular
+  }
+  const limitVif = 1 / (1 - IDENTIFIABILITY_LIMIT ** 2);
+  if (Math.abs(r) <= IDENTIFIABILITY_LIMIT && vif !== undefined && vif.every((v) => v > 0 && v < limitVif)) return;
+  const at = names.map((n, i) => `${n} = ${values[i].toPrecision(6)}`).join(", ");
+  const advice = `Fix one of them at a known value (remove it from names) and fit the rest. Values reached: ${at}`;
+  if (Math.abs(r) > IDENTIFIABILITY_LIMIT || vif === undefined || p === 2) {
+    // ∂V/∂θa = k ∂V/∂θb: the voltage moves with θa + θb / k only
+    const k = JtJ[a][b] / JtJ[b][b];
+    const combination =
+      logs[a] && logs[b]
+        ? `to first order "${names[a]}" × ("${names[b]}")^${(1 / k).toFixed(2)}`
+        : !logs[a] && !logs[b]
+          ? `to first order "${names[a]}" + ${(1 / k).toPrecision(3)} × "${names[b]}"`
+          : "a combination of them";
+    const more = Math.abs(r) > IDENTIFIABILITY_LIMIT ? "" : ` (JᵀJ is singular: a combination of more than these two, of ${names.map((n) => `"${n}"`).join(", ")}, is not determined)`;
+    throw new Error(
+      `fitParameters: "${names[a]}" and "${names[b]}" cannot both be fitted from this data: their effects on the voltage are ` +
+        `correlated with r = ${r.toFixed(6)} (Jacobian columns ${where}), so only ${combination} is determined${more}. ${advice}`,
+    );
+  }
+  let j = 0;
+  vif.forEach((v, i) => (v > vif![j] || !(v > 0) ? (j = i) : 0));
+  const R = vif[j] > 0 ? Math.sqrt(1 - 1 / vif[j]) : 1;
+  const others = names.filter((_, i) => i !== j).map((n) => `"${n}"`).join(", ");
+  throw new Error(
+    `fitParameters: "${names[j]}" cannot be fitted together with ${others} from this data: its effect on the voltage is a ` +
+      `combination of theirs (multiple correlation r = ${R.toFixed(6)}, Jacobian columns ${where}; the most correlated pair is ` +
+      `"${names[a]}" and "${names[b]}", r = ${r.toFixed(6)}), so only a combination of these parameters is determined. ${advice}`,
+  );
+}
+
 /** Two-sided Student-t quantile (Hill's 1970 approximation; exact enough for intervals). */
 export function studentTQuantile(p: number, dof: number): number {
   // normal quantile (Acklam) then Cornish–Fisher expansion in 1/dof
@@ -207,6 +270,11 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[]; t
 
 /**
  * Fits parameters to a voltage curve by Levenberg–Marquardt.
+ *
+ * @throws when the data cannot tell the parameters apart: at any Jacobian (the first one included, so before the
+ * fit has run), two parameters whose columns are correlated with |r| > 0.9999 (electrode height and width: only the
+ * area counts), or one whose column is a combination of the others' to the same precision. The error names them with
+ * the correlation, the combination the data determine and the values reached.
  *
  * @example
  * const fit = fitParameters({
@@ -302,9 +370,12 @@ export function fitParameters(opts: FitOptions): FitResult {
   J.forEach((col, j) => {
     if (col.every((v) => v === 0)) throw new Error(`fitParameters: the simulated voltage does not change with "${names[j]}" (the model does not use it under these conditions), so it cannot be fitted from voltage data; remove it from names`);
   });
+  // parameters of which only a combination matters (electrode height and width: only the area) give (nearly)
+  // dependent columns; found at every Jacobian instead of as a singular JᵀJ after the whole fit
+  checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), "at the start");
   while (iterations < maxIt && !converged) {
     iterations++;
-    const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
+    const JtJ = normalMatrix(J);
     const Jtr = J.map((col) => col.reduce((s, v, i) => s + v * r[i], 0));
     let improved = false;
     for (let tries = 0; tries < 10; tries++) {
@@ -374,10 +445,11 @@ export function fitParameters(opts: FitOptions): FitResult {
     }
     // the covariance below needs the Jacobian at the final theta, so it is refreshed after every accepted step
     J = jacobian(theta, r);
+    checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), `after ${iterations} iteration${iterations === 1 ? "" : "s"}`);
   }
   if (!message) message = `iteration limit (${maxIt}) reached`;
   // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
-  const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
+  const JtJ = normalMatrix(J);
   const s2 = cost / (m - p);
   const cov = inverse(JtJ).map((row) => row.map((v) => v * s2));
   const tq = studentTQuantile(opts.confidence ?? 0.95, m - p);
