@@ -179,3 +179,20 @@ test("three parameters of which one acts as a combination of the other two (no p
   const fit = fitParameters({ params: base, model, names: [x, y], initial: [1, 1], time, voltage, current: 5 });
   assert.ok(Math.abs(fit.values[0] / 1.84 - 1) < 0.05 && Math.abs(fit.values[1] / 0.64 - 1) < 0.05, `${fit.values}`);
 });
+
+test("residual diagnostics: Durbin–Watson near 2 for white noise about the right model, below 1 for a model that misses an effect (whose interval then misses the truth)", () => {
+  const base = parameterValues("Chen2020");
+  const R = "Contact resistance [Ohm]", D = "Negative particle diffusivity [m2.s-1]";
+  // 2 mV white noise on a curve with a 1 mΩ contact resistance (5 mV at 5 A)
+  const { time, voltage } = syntheticCurve({ [R]: 0.001, [D]: 8e-15 }, 0.002, 42);
+  const band = 4 / Math.sqrt(time.length); // ± about two standard deviations of DW for independent errors
+  const right = fitParameters({ params: base, model: (p) => spm(p), names: [D, R], initial: [3.3e-14, 0.005], time, voltage, current: 5 });
+  assert.ok(Math.abs(right.durbinWatson - 2) < band, `DW ${right.durbinWatson} should be within ${band.toFixed(2)} of 2`);
+  assert.ok(Math.abs(right.residualAutocorrelation) < band / 2, `lag-1 autocorrelation ${right.residualAutocorrelation}`);
+  assert.ok(right.lower[0] < 8e-15 && 8e-15 < right.upper[0], `[${right.lower[0]}, ${right.upper[0]}]`);
+  // the model without the contact resistance (Chen2020 has 0) can only move the diffusivity: a systematic misfit
+  const wrong = fitParameters({ params: base, model: (p) => spm(p), names: [D], initial: [3.3e-14], time, voltage, current: 5 });
+  assert.ok(wrong.durbinWatson < 1, `DW ${wrong.durbinWatson} should be below 1`);
+  assert.ok(wrong.residualAutocorrelation > band / 2, `lag-1 autocorrelation ${wrong.residualAutocorrelation}`);
+  assert.ok(wrong.upper[0] < 8e-15, `the too-narrow interval [${wrong.lower[0]}, ${wrong.upper[0]}] misses the true 8e-15`);
+});

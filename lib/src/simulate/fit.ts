@@ -1,7 +1,9 @@
 /**
  * Parameter estimation: fit chosen parameters of a cell model to a measured voltage curve by nonlinear least
  * squares (Levenberg–Marquardt with Marquardt's diagonal scaling), with asymptotic confidence intervals from the
- * Jacobian at the optimum. Positive parameters are fitted in log space, so intervals are multiplicative.
+ * Jacobian at the optimum. Positive parameters are fitted in log space, so intervals are multiplicative. The
+ * intervals hold only for independent, identically distributed errors about a correct model; the residual
+ * diagnostics in {@link FitResult} (lag-1 autocorrelation, Durbin–Watson) show when that fails.
  */
 import { ParameterValues } from "./parameters";
 import { CellModel } from "./models";
@@ -53,13 +55,25 @@ export interface FitOptions {
   typicalValues?: number[];
 }
 
-/** Result of {@link fitParameters}. */
+/**
+ * Result of {@link fitParameters}.
+ *
+ * The confidence intervals are asymptotic, s²(JᵀJ)⁻¹ with s² the residual variance: they assume that the residuals
+ * are independent, identically distributed measurement errors about a model that is right. Residuals that run in long
+ * stretches of one sign (a model missing an effect, an OCP a few mV off, a digitised curve) violate that: the
+ * intervals are then far too narrow, and they measure how precisely the model's misfit is pinned down rather than how
+ * well the parameters are known. Check {@link FitResult.durbinWatson} and
+ * {@link FitResult.residualAutocorrelation} (and plot `residuals`) before quoting an interval.
+ */
 export interface FitResult {
   /** Fitted values, in the order of `names`, in the parameters' own units. */
   values: number[];
-  /** Lower confidence bounds at the requested level, in the order of `names` (multiplicative for log-scale fits). */
+  /**
+   * Lower confidence bounds at the requested level, in the order of `names` (multiplicative for log-scale fits).
+   * Valid only for independent errors: see {@link FitResult.durbinWatson}.
+   */
   lower: number[];
-  /** Upper confidence bounds at the requested level, in the order of `names`. */
+  /** Upper confidence bounds at the requested level, in the order of `names` (same caveat as `lower`). */
   upper: number[];
   /** Root-mean-square residual [V]. */
   rmse: number;
@@ -81,6 +95,21 @@ export interface FitResult {
   params: ParameterValues;
   /** Residuals (simulated − measured) [V] at the optimum, one per data point. */
   residuals: Float64Array;
+  /**
+   * Lag-1 autocorrelation of the residuals between consecutive data points, Σ(rᵢ − r̄)(rᵢ₋₁ − r̄) / Σ(rᵢ − r̄)²:
+   * near 0 (within about ±2/√n) for independent errors; well above 0 means the residuals run in stretches of one
+   * sign, a systematic misfit, and intervals that are too narrow. As a rough guide (errors following a first-order
+   * autoregression with this coefficient ρ) the effective number of points is n(1 − ρ)/(1 + ρ), so the intervals
+   * are too narrow by about √((1 + ρ)/(1 − ρ)): 2.4× at ρ = 0.7.
+   */
+  residualAutocorrelation: number;
+  /**
+   * Durbin–Watson statistic of the residuals, Σ(rᵢ − rᵢ₋₁)² / Σrᵢ², about 2(1 − ρ) with ρ the lag-1
+   * autocorrelation when the residuals average about 0 (an offset left in them lowers it further): near 2 (within about ±4/√n) for independent errors; well below 2 (below 1, say) means a
+   * systematic misfit — the model misses something the data show — and confidence intervals that are too narrow,
+   * whatever the RMSE. Above 2 means residuals alternating in sign (rare; e.g. noise from a digitiser).
+   */
+  durbinWatson: number;
 }
 
 /** Solves a small dense symmetric positive-definite system by Cholesky (throws if not SPD). */
@@ -270,6 +299,10 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[]; t
 
 /**
  * Fits parameters to a voltage curve by Levenberg–Marquardt.
+ *
+ * The confidence intervals assume independent, identically distributed errors about a correct model. Fits of a
+ * model to a measured curve rarely give that: check `durbinWatson` (near 2 for independent errors, well below 2
+ * for a systematic misfit, whose intervals are too narrow) and `residualAutocorrelation` in the result.
  *
  * @throws when the data cannot tell the parameters apart: at any Jacobian (the first one included, so before the
  * fit has run), two parameters whose columns are correlated with |r| > 0.9999 (electrode height and width: only the
@@ -464,5 +497,20 @@ export function fitParameters(opts: FitOptions): FitResult {
   });
   const changes: Record<string, number> = {};
   names.forEach((n, i) => (changes[n] = values[i]));
-  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, message, evaluations, params: params.update(changes), residuals: r };
+  const mean = r.reduce((s, v) => s + v, 0) / m;
+  let lagged = 0, centred = 0, differenced = 0;
+  for (let i = 0; i < m; i++) {
+    centred += (r[i] - mean) ** 2;
+    if (i > 0) {
+      lagged += (r[i] - mean) * (r[i - 1] - mean);
+      differenced += (r[i] - r[i - 1]) ** 2;
+    }
+  }
+  // a perfect fit (all residuals 0) has no autocorrelation to speak of: 0 and 2, the values of white noise
+  const residualAutocorrelation = centred > 0 ? lagged / centred : 0;
+  const durbinWatson = cost > 0 ? differenced / cost : 2;
+  return {
+    values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, message, evaluations, params: params.update(changes), residuals: r,
+    residualAutocorrelation, durbinWatson,
+  };
 }
