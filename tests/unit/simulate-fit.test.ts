@@ -93,3 +93,106 @@ test("a parameter the voltage does not depend on is named, not reported as a sin
     /the simulated voltage does not change with "Separator thermal conductivity \[W\.m-1\.K-1\]"/,
   );
 });
+
+/** Noise-free synthetic 1C (5 A) SPM curve of Chen2020 with the given changes, sampled every 60 s from 30 s. */
+function syntheticCurve(changes: Record<string, number>, noise = 0, seed = 1): { time: number[]; voltage: number[] } {
+  const ref = simulate(spm(parameterValues("Chen2020").update(changes)), { current: 5, duration: 3000 }, { saveStates: false, respectCutoffs: false });
+  const tt = ref.get("Time [s]"), VV = ref.get("Voltage [V]");
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const time: number[] = [];
+  const voltage: number[] = [];
+  for (let x = 30; x <= 3000; x += 60) {
+    let k = 1;
+    while (k < tt.length - 1 && tt[k] < x) k++;
+    const w = (x - tt[k - 1]) / (tt[k] - tt[k - 1]);
+    time.push(x);
+    voltage.push(VV[k - 1] + w * (VV[k] - VV[k - 1]) + (noise ? noise * Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd()) : 0));
+  }
+  return { time, voltage };
+}
+
+test("a small parameter on a linear scale is fitted: the finite-difference step is relative to its size (it was an absolute 1e-7 m2.s-1 against 1.2e-14, and the fit stayed at its start, 'converged')", () => {
+  const base = parameterValues("Chen2020");
+  const D = "Negative particle diffusivity [m2.s-1]";
+  const { time, voltage } = syntheticCurve({ [D]: 8e-15 });
+  for (const logScale of [false, true]) {
+    const fit = fitParameters({ params: base, model: (p) => spm(p), names: [D], initial: [1.2e-14], logScale: [logScale], time, voltage, current: 5 });
+    assert.ok(Math.abs(fit.values[0] / 8e-15 - 1) < 0.02, `logScale ${logScale}: ${fit.values[0]} should be within 2 % of 8e-15`);
+    assert.ok(fit.converged, `logScale ${logScale}: ${fit.message}`);
+    assert.ok(fit.rmse < 1e-4, `logScale ${logScale}: rmse ${fit.rmse} on noise-free data`);
+    assert.ok(fit.lower[0] > 7.9e-15 && fit.upper[0] < 8.1e-15, `logScale ${logScale}: interval [${fit.lower[0]}, ${fit.upper[0]}]`);
+    assert.match(fit.message, /relative cost change|step below|no step lowered the cost further/);
+  }
+});
+
+test("a fit that cannot leave its start although the derivatives say it should reports converged false, with the reason", () => {
+  // a model that only knows the contact resistance on a 10 mΩ grid (rounded up, as a lookup table would): from just
+  // below a grid line every finite-difference step jumps a grid line up, and no step downwards changes the voltage
+  const base = parameterValues("Chen2020");
+  const R = "Contact resistance [Ohm]";
+  const { time, voltage } = syntheticCurve({ [R]: 0.005 });
+  for (const logScale of [false, true]) {
+    const fit = fitParameters({ params: base, model: (p) => spm(p.update({ [R]: Math.ceil(p.number(R) / 0.01) * 0.01 })), names: [R], initial: [0.0099999], logScale: [logScale], time, voltage, current: 5 });
+    assert.equal(fit.converged, false, `logScale ${logScale}: ${fit.message}`);
+    assert.match(fit.message, /no step from the start lowered the cost .* the finite-difference derivatives disagree with the simulated voltage/);
+    assert.ok(Math.abs(fit.values[0] / 0.0099999 - 1) < 1e-12, `logScale ${logScale}: values ${fit.values[0]} are the start`);
+  }
+});
+
+test("parameters of which only a combination matters are named at the first Jacobian, with their correlation, the combination and the values reached (it was a generic 'not positive definite' after 22 simulations)", () => {
+  const base = parameterValues("Chen2020");
+  const names = ["Electrode height [m]", "Electrode width [m]"]; // only the electrode area h × w enters the model
+  const { time, voltage } = syntheticCurve({}, 0.002, 3);
+  const start = [base.number(names[0]) * 1.05, base.number(names[1]) * 1.02];
+  let simulations = 0;
+  const model = (p: typeof base) => (simulations++, spm(p));
+  for (const logScale of [true, false]) {
+    simulations = 0;
+    assert.throws(
+      () => fitParameters({ params: base, model, names, initial: start, logScale: [logScale, logScale], time, voltage, current: 5 }),
+      (e: Error) => {
+        assert.match(e.message, /"Electrode height \[m\]" and "Electrode width \[m\]" cannot both be fitted from this data/);
+        assert.match(e.message, /correlated with r = 1\.0000\d\d \(Jacobian columns at the start\)/);
+        if (logScale) assert.match(e.message, /only to first order "Electrode height \[m\]" × \("Electrode width \[m\]"\)\^1\.00 is determined/);
+        else assert.match(e.message, /only to first order "Electrode height \[m\]" \+ [\d.e-]+ × "Electrode width \[m\]" is determined/);
+        assert.match(e.message, /Fix one of them at a known value \(remove it from names\)/);
+        assert.match(e.message, new RegExp(`Values reached: Electrode height \\[m\\] = ${start[0].toPrecision(6)}, Electrode width \\[m\\] = ${start[1].toPrecision(6)}`));
+        return true;
+      },
+    );
+    assert.equal(simulations, 3, "the start and one finite difference per parameter");
+  }
+});
+
+test("three parameters of which one acts as a combination of the other two (no pair above the limit) are named too", () => {
+  // three stand-in parameters the SPM does not use, mapped onto two that it does: R = 0.01 (x + z), D = 1e-14 (y + z)
+  const base = parameterValues("Chen2020");
+  const [x, y, z] = ["Negative electrode thermal conductivity [W.m-1.K-1]", "Positive electrode thermal conductivity [W.m-1.K-1]", "Separator thermal conductivity [W.m-1.K-1]"];
+  const R = "Contact resistance [Ohm]", D = "Negative particle diffusivity [m2.s-1]";
+  const model = (p: typeof base) => spm(p.update({ [R]: 0.01 * (p.number(x) + p.number(z)), [D]: 1e-14 * (p.number(y) + p.number(z)) }));
+  const { time, voltage } = syntheticCurve({ [R]: 0.02, [D]: 8e-15 }, 0.002, 5);
+  assert.throws(
+    () => fitParameters({ params: base, model, names: [x, y, z], initial: [1, 1, 0.5], time, voltage, current: 5 }),
+    /"Negative electrode thermal conductivity \[W\.m-1\.K-1\]" cannot be fitted together with "Positive electrode .*", "Separator .*" from this data: its effect on the voltage is a combination of theirs \(multiple correlation r = 1\.0000\d\d, Jacobian columns at the start; the most correlated pair is .*, r = 0\.98\d+\), so only a combination of these parameters is determined\. Fix one of them .* Values reached: .* = 1\.00000, .* = 1\.00000, .* = 0\.500000$/,
+  );
+  // the two that the data do determine (z stays at Chen2020's 0.16): x + 0.16 = 2, y + 0.16 = 0.8
+  const fit = fitParameters({ params: base, model, names: [x, y], initial: [1, 1], time, voltage, current: 5 });
+  assert.ok(Math.abs(fit.values[0] / 1.84 - 1) < 0.05 && Math.abs(fit.values[1] / 0.64 - 1) < 0.05, `${fit.values}`);
+});
+
+test("residual diagnostics: Durbin–Watson near 2 for white noise about the right model, below 1 for a model that misses an effect (whose interval then misses the truth)", () => {
+  const base = parameterValues("Chen2020");
+  const R = "Contact resistance [Ohm]", D = "Negative particle diffusivity [m2.s-1]";
+  // 2 mV white noise on a curve with a 1 mΩ contact resistance (5 mV at 5 A)
+  const { time, voltage } = syntheticCurve({ [R]: 0.001, [D]: 8e-15 }, 0.002, 42);
+  const band = 4 / Math.sqrt(time.length); // ± about two standard deviations of DW for independent errors
+  const right = fitParameters({ params: base, model: (p) => spm(p), names: [D, R], initial: [3.3e-14, 0.005], time, voltage, current: 5 });
+  assert.ok(Math.abs(right.durbinWatson - 2) < band, `DW ${right.durbinWatson} should be within ${band.toFixed(2)} of 2`);
+  assert.ok(Math.abs(right.residualAutocorrelation) < band / 2, `lag-1 autocorrelation ${right.residualAutocorrelation}`);
+  assert.ok(right.lower[0] < 8e-15 && 8e-15 < right.upper[0], `[${right.lower[0]}, ${right.upper[0]}]`);
+  // the model without the contact resistance (Chen2020 has 0) can only move the diffusivity: a systematic misfit
+  const wrong = fitParameters({ params: base, model: (p) => spm(p), names: [D], initial: [3.3e-14], time, voltage, current: 5 });
+  assert.ok(wrong.durbinWatson < 1, `DW ${wrong.durbinWatson} should be below 1`);
+  assert.ok(wrong.residualAutocorrelation > band / 2, `lag-1 autocorrelation ${wrong.residualAutocorrelation}`);
+  assert.ok(wrong.upper[0] < 8e-15, `the too-narrow interval [${wrong.lower[0]}, ${wrong.upper[0]}] misses the true 8e-15`);
+});

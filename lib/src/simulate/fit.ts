@@ -1,7 +1,9 @@
 /**
  * Parameter estimation: fit chosen parameters of a cell model to a measured voltage curve by nonlinear least
  * squares (Levenberg–Marquardt with Marquardt's diagonal scaling), with asymptotic confidence intervals from the
- * Jacobian at the optimum. Positive parameters are fitted in log space, so intervals are multiplicative.
+ * Jacobian at the optimum. Positive parameters are fitted in log space, so intervals are multiplicative. The
+ * intervals hold only for independent, identically distributed errors about a correct model; the residual
+ * diagnostics in {@link FitResult} (lag-1 autocorrelation, Durbin–Watson) show when that fails.
  */
 import { ParameterValues } from "./parameters";
 import { CellModel } from "./models";
@@ -43,28 +45,71 @@ export interface FitOptions {
   maxIterations?: number;
   /** Confidence level of the intervals, strictly between 0 and 1 (default 0.95). */
   confidence?: number;
+  /**
+   * Typical size of each parameter in its own units (finite, > 0), one per name, used only for parameters fitted on
+   * a linear scale: the finite-difference step is `1e-4 × max(|value|, 1e-3 × typical)` and a step counts as
+   * negligible below `1e-6 ×` the same size. The steps are relative to the parameter's own value; the typical size
+   * only sets their floor when the value passes near 0. Default: |start value|, or 1 for a parameter that starts at 0
+   * (give it here when 1 is not a sensible size, e.g. 1e-14 for a diffusivity in m2.s-1).
+   */
+  typicalValues?: number[];
 }
 
-/** Result of {@link fitParameters}. */
+/**
+ * Result of {@link fitParameters}.
+ *
+ * The confidence intervals are asymptotic, s²(JᵀJ)⁻¹ with s² the residual variance: they assume that the residuals
+ * are independent, identically distributed measurement errors about a model that is right. Residuals that run in long
+ * stretches of one sign (a model missing an effect, an OCP a few mV off, a digitised curve) violate that: the
+ * intervals are then far too narrow, and they measure how precisely the model's misfit is pinned down rather than how
+ * well the parameters are known. Check {@link FitResult.durbinWatson} and
+ * {@link FitResult.residualAutocorrelation} (and plot `residuals`) before quoting an interval.
+ */
 export interface FitResult {
   /** Fitted values, in the order of `names`, in the parameters' own units. */
   values: number[];
-  /** Lower confidence bounds at the requested level, in the order of `names` (multiplicative for log-scale fits). */
+  /**
+   * Lower confidence bounds at the requested level, in the order of `names` (multiplicative for log-scale fits).
+   * Valid only for independent errors: see {@link FitResult.durbinWatson}.
+   */
   lower: number[];
-  /** Upper confidence bounds at the requested level, in the order of `names`. */
+  /** Upper confidence bounds at the requested level, in the order of `names` (same caveat as `lower`). */
   upper: number[];
   /** Root-mean-square residual [V]. */
   rmse: number;
   /** Number of LM iterations (damped Gauss–Newton steps attempted), at most `maxIterations`. */
   iterations: number;
-  /** True when LM stopped on a negligible cost change or step, false when it ran out of iterations. */
+  /**
+   * True when LM stopped on a negligible cost change or step, or when no step lowers the cost further after at least
+   * one accepted step (a minimum to working precision). False when it ran out of iterations, or when no step from
+   * the start lowered the cost although the linearised model predicted a decrease (the finite-difference
+   * derivatives disagree with the simulated voltage: a non-smooth model, solver noise, a badly sized step); then
+   * `values` are the start values, not a fit. {@link FitResult.message} says which.
+   */
   converged: boolean;
+  /** Why LM stopped, in words (the criterion met and its figures), for `converged` true or false alike. */
+  message: string;
   /** Number of model simulations (residual evaluations, finite-difference columns included). */
   evaluations: number;
   /** Parameter values with the fit applied. */
   params: ParameterValues;
   /** Residuals (simulated − measured) [V] at the optimum, one per data point. */
   residuals: Float64Array;
+  /**
+   * Lag-1 autocorrelation of the residuals between consecutive data points, Σ(rᵢ − r̄)(rᵢ₋₁ − r̄) / Σ(rᵢ − r̄)²:
+   * near 0 (within about ±2/√n) for independent errors; well above 0 means the residuals run in stretches of one
+   * sign, a systematic misfit, and intervals that are too narrow. As a rough guide (errors following a first-order
+   * autoregression with this coefficient ρ) the effective number of points is n(1 − ρ)/(1 + ρ), so the intervals
+   * are too narrow by about √((1 + ρ)/(1 − ρ)): 2.4× at ρ = 0.7.
+   */
+  residualAutocorrelation: number;
+  /**
+   * Durbin–Watson statistic of the residuals, Σ(rᵢ − rᵢ₋₁)² / Σrᵢ², about 2(1 − ρ) with ρ the lag-1
+   * autocorrelation when the residuals average about 0 (an offset left in them lowers it further): near 2 (within about ±4/√n) for independent errors; well below 2 (below 1, say) means a
+   * systematic misfit — the model misses something the data show — and confidence intervals that are too narrow,
+   * whatever the RMSE. Above 2 means residuals alternating in sign (rare; e.g. noise from a digitiser).
+   */
+  durbinWatson: number;
 }
 
 /** Solves a small dense symmetric positive-definite system by Cholesky (throws if not SPD). */
@@ -101,6 +146,69 @@ function inverse(A: number[][]): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => cols[j][i]));
 }
 
+/** JᵀJ of Jacobian columns. */
+function normalMatrix(J: Float64Array[]): number[][] {
+  return J.map((a) => J.map((b) => a.reduce((s, v, i) => s + v * b[i], 0)));
+}
+
+/**
+ * Correlation above which {@link fitParameters} calls parameters not identifiable: between two parameters, the cosine
+ * of the angle between their Jacobian columns; for three or more, the multiple correlation of one column with all the
+ * others. At 0.9999 the variance of the parameter is inflated 5000-fold (1 / (1 − r²)) over a fit of it alone, and
+ * JᵀJ is singular to the precision of the finite differences.
+ */
+const IDENTIFIABILITY_LIMIT = 0.9999;
+
+/**
+ * Checks that the data tell the fitted parameters apart (see {@link IDENTIFIABILITY_LIMIT}); if not, throws an error
+ * naming the most correlated pair with its correlation (or, with no such pair, the parameter that is a combination of
+ * the others), the combination the data determine to first order, and the values reached.
+ */
+function checkIdentifiable(JtJ: number[][], names: string[], logs: boolean[], values: number[], where: string): void {
+  const p = names.length;
+  if (p < 2) return;
+  const C = JtJ.map((row, a) => row.map((v, b) => v / Math.sqrt(JtJ[a][a] * JtJ[b][b])));
+  let a = 0, b = 1;
+  for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) if (Math.abs(C[i][j]) > Math.abs(C[a][b])) [a, b] = [i, j];
+  const r = C[a][b];
+  // variance inflation factors: diag(C⁻¹) = 1 / (1 − R²) with R the multiple correlation of a column with the others
+  let vif: number[] | undefined;
+  try {
+    const inv = inverse(C);
+    vif = inv.map((row, i) => row[i]);
+  } catch {
+    vif = undefined; // singular
+  }
+  const limitVif = 1 / (1 - IDENTIFIABILITY_LIMIT ** 2);
+  if (Math.abs(r) <= IDENTIFIABILITY_LIMIT && vif !== undefined && vif.every((v) => v > 0 && v < limitVif)) return;
+  const at = names.map((n, i) => `${n} = ${values[i].toPrecision(6)}`).join(", ");
+  const advice = `Fix one of them at a known value (remove it from names) and fit the rest. Values reached: ${at}`;
+  if (Math.abs(r) > IDENTIFIABILITY_LIMIT || vif === undefined || p === 2) {
+    // ∂V/∂θa = k ∂V/∂θb: the voltage moves with θa + θb / k only
+    const k = JtJ[a][b] / JtJ[b][b];
+    const combination =
+      logs[a] && logs[b]
+        ? `to first order "${names[a]}" × ("${names[b]}")^${(1 / k).toFixed(2)}`
+        : !logs[a] && !logs[b]
+          ? `to first order "${names[a]}" + ${(1 / k).toPrecision(3)} × "${names[b]}"`
+          : "a combination of them";
+    const more = Math.abs(r) > IDENTIFIABILITY_LIMIT ? "" : ` (JᵀJ is singular: a combination of more than these two, of ${names.map((n) => `"${n}"`).join(", ")}, is not determined)`;
+    throw new Error(
+      `fitParameters: "${names[a]}" and "${names[b]}" cannot both be fitted from this data: their effects on the voltage are ` +
+        `correlated with r = ${r.toFixed(6)} (Jacobian columns ${where}), so only ${combination} is determined${more}. ${advice}`,
+    );
+  }
+  let j = 0;
+  vif.forEach((v, i) => (v > vif![j] || !(v > 0) ? (j = i) : 0));
+  const R = vif[j] > 0 ? Math.sqrt(1 - 1 / vif[j]) : 1;
+  const others = names.filter((_, i) => i !== j).map((n) => `"${n}"`).join(", ");
+  throw new Error(
+    `fitParameters: "${names[j]}" cannot be fitted together with ${others} from this data: its effect on the voltage is a ` +
+      `combination of theirs (multiple correlation r = ${R.toFixed(6)}, Jacobian columns ${where}; the most correlated pair is ` +
+      `"${names[a]}" and "${names[b]}", r = ${r.toFixed(6)}), so only a combination of these parameters is determined. ${advice}`,
+  );
+}
+
 /** Two-sided Student-t quantile (Hill's 1970 approximation; exact enough for intervals). */
 export function studentTQuantile(p: number, dof: number): number {
   // normal quantile (Acklam) then Cornish–Fisher expansion in 1/dof
@@ -129,7 +237,7 @@ export function studentTQuantile(p: number, dof: number): number {
  * instead of surfacing later as a TypeError, a lookup error naming a valid parameter, a singular normal matrix (a NaN
  * in the data) or a converged fit to data in the wrong order. Returns the start values and log-scale flags.
  */
-function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } {
+function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[]; typical: number[] } {
   const { params, names } = opts;
   if (!Array.isArray(names) || names.length === 0) throw new Error("fitParameters: give at least one parameter name in names");
   const firstAt = new Map<string, number>();
@@ -172,16 +280,34 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } 
   logs.forEach((l, i) => {
     if (l && !(start[i] > 0)) throw new Error(`fitParameters: "${names[i]}" starts at ${start[i]}, but a log-scale fit needs a positive start; give a positive initial[${i}] or set logScale[${i}] = false`);
   });
+  if (opts.typicalValues !== undefined && opts.typicalValues.length !== p) {
+    throw new Error(`fitParameters: typicalValues has ${opts.typicalValues.length} values but names has ${p}; give one typical size per name, in the same order`);
+  }
+  const typical = names.map((n, i) => {
+    const v = opts.typicalValues?.[i];
+    if (v === undefined) return start[i] !== 0 ? Math.abs(start[i]) : 1;
+    if (!(Number.isFinite(v) && v > 0)) throw new Error(`fitParameters: typicalValues[${i}] ("${n}") must be a finite number > 0, got ${String(v)}`);
+    return v;
+  });
   const c = opts.confidence;
   if (c !== undefined && !(c > 0 && c < 1)) throw new Error(`fitParameters: confidence must be strictly between 0 and 1 (e.g. 0.95 for 95 % intervals), got ${c}`);
   const it = opts.maxIterations;
   if (it !== undefined && !(Number.isInteger(it) && it >= 1)) throw new Error(`fitParameters: maxIterations must be an integer ≥ 1, got ${it}`);
   if (opts.current !== undefined && !Number.isFinite(opts.current)) throw new Error(`fitParameters: current must be a finite number of amperes, got ${opts.current}`);
-  return { start, logs };
+  return { start, logs, typical };
 }
 
 /**
  * Fits parameters to a voltage curve by Levenberg–Marquardt.
+ *
+ * The confidence intervals assume independent, identically distributed errors about a correct model. Fits of a
+ * model to a measured curve rarely give that: check `durbinWatson` (near 2 for independent errors, well below 2
+ * for a systematic misfit, whose intervals are too narrow) and `residualAutocorrelation` in the result.
+ *
+ * @throws when the data cannot tell the parameters apart: at any Jacobian (the first one included, so before the
+ * fit has run), two parameters whose columns are correlated with |r| > 0.9999 (electrode height and width: only the
+ * area counts), or one whose column is a combination of the others' to the same precision. The error names them with
+ * the correlation, the combination the data determine and the values reached.
  *
  * @example
  * const fit = fitParameters({
@@ -193,7 +319,7 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[] } 
  */
 export function fitParameters(opts: FitOptions): FitResult {
   const { params, names } = opts;
-  const { start, logs } = checkFitInputs(opts);
+  const { start, logs, typical } = checkFitInputs(opts);
   const m = opts.time.length;
   const p = names.length;
   const tEnd = opts.time[m - 1];
@@ -237,9 +363,13 @@ export function fitParameters(opts: FitOptions): FitResult {
     return r;
   };
   const ssr = (r: Float64Array) => r.reduce((s, v) => s + v * v, 0);
+  // the size a step in theta is measured against: 1 in log space (a relative change), the parameter's own size on a
+  // linear scale. An absolute floor (the old max(|θ|, 1e-3)) made the difference step of a diffusivity of 1e-14
+  // m2.s-1 7 orders of magnitude larger than the value: the fit stayed at its start and called that converged.
+  const size = (th: number[], j: number) => (logs[j] ? 1 : Math.max(Math.abs(th[j]), 1e-3 * typical[j]));
   const jacobian = (th: number[], r0: Float64Array): Float64Array[] =>
     th.map((_, j) => {
-      let h = logs[j] ? 1e-3 : 1e-4 * Math.max(Math.abs(th[j]), 1e-3);
+      let h = logs[j] ? 1e-3 : 1e-4 * size(th, j);
       const tp = th.slice();
       tp[j] += h;
       let r1: Float64Array;
@@ -264,6 +394,8 @@ export function fitParameters(opts: FitOptions): FitResult {
   let lambda = 1e-3;
   let iterations = 0;
   let converged = false;
+  let message = "";
+  let accepted = 0;
   const maxIt = opts.maxIterations ?? 30;
   let J = jacobian(theta, r);
   // a parameter the simulated voltage does not depend on at all (e.g. a thermal property in an isothermal model)
@@ -271,9 +403,12 @@ export function fitParameters(opts: FitOptions): FitResult {
   J.forEach((col, j) => {
     if (col.every((v) => v === 0)) throw new Error(`fitParameters: the simulated voltage does not change with "${names[j]}" (the model does not use it under these conditions), so it cannot be fitted from voltage data; remove it from names`);
   });
+  // parameters of which only a combination matters (electrode height and width: only the area) give (nearly)
+  // dependent columns; found at every Jacobian instead of as a singular JᵀJ after the whole fit
+  checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), "at the start");
   while (iterations < maxIt && !converged) {
     iterations++;
-    const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
+    const JtJ = normalMatrix(J);
     const Jtr = J.map((col) => col.reduce((s, v, i) => s + v * r[i], 0));
     let improved = false;
     for (let tries = 0; tries < 10; tries++) {
@@ -301,21 +436,53 @@ export function fitParameters(opts: FitOptions): FitResult {
         cost = ct;
         lambda = Math.max(lambda / 10, 1e-9);
         improved = true;
-        if (rel < 1e-8 || delta.every((d, i) => Math.abs(d) < 1e-6 * Math.max(1, Math.abs(theta[i])))) converged = true;
+        accepted++;
+        if (rel < 1e-8) {
+          converged = true;
+          message = `relative cost change ${rel.toExponential(1)} < 1e-8`;
+        } else if (delta.every((d, i) => Math.abs(d) < 1e-6 * size(theta, i))) {
+          converged = true;
+          message = "step below 1e-6 of every parameter's size";
+        }
         break;
       }
       lambda *= 10;
     }
-    // no step lowers the cost even with heavy damping: theta is a (local) minimum to working precision
     if (!improved) {
-      converged = true;
+      // after an accepted step, no step lowering the cost even with heavy damping means theta is a (local) minimum to
+      // working precision. From the start it can also mean that the derivatives are wrong: it is a minimum only if the
+      // linearised model predicts no decrease either (the share of the residual in the span of J's columns,
+      // rᵀJ(JᵀJ)⁻¹Jᵀr / rᵀr, is the relative decrease an undamped Gauss–Newton step would give).
+      if (accepted > 0) {
+        converged = true;
+        message = `no step lowered the cost further (${accepted} step${accepted === 1 ? "" : "s"} accepted): a minimum to working precision`;
+      } else {
+        let predicted = Infinity;
+        try {
+          const d = choleskySolve(JtJ.map((row, a) => row.map((v, b) => (a === b ? v * (1 + 1e-12) : v))), Jtr);
+          predicted = cost > 0 ? d.reduce((s, v, i) => s + v * Jtr[i], 0) / cost : 0;
+        } catch {
+          // a singular JᵀJ: the prediction is unknown, so the start is not shown to be a minimum
+        }
+        if (cost === 0 || predicted < 1e-8) {
+          converged = true;
+          message = `the start is a minimum: no step lowers the cost and a Gauss–Newton step predicts a relative decrease of only ${cost === 0 ? 0 : predicted.toExponential(1)}`;
+        } else {
+          message =
+            `no step from the start lowered the cost (RMSE ${(Math.sqrt(cost / m) * 1000).toPrecision(3)} mV), although the linearised model predicts a ` +
+            `${Number.isFinite(predicted) ? `${(100 * Math.min(predicted, 1)).toPrecision(3)} %` : "non-zero"} decrease: the finite-difference derivatives disagree with the simulated voltage ` +
+            "(a model not smooth in these parameters, solver noise — tighten simulate.solver.rtol —, or a parameter whose size is far from typicalValues); the values returned are the start values";
+        }
+      }
       break;
     }
     // the covariance below needs the Jacobian at the final theta, so it is refreshed after every accepted step
     J = jacobian(theta, r);
+    checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), `after ${iterations} iteration${iterations === 1 ? "" : "s"}`);
   }
+  if (!message) message = `iteration limit (${maxIt}) reached`;
   // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
-  const JtJ = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => J[a].reduce((s, v, i) => s + v * J[b][i], 0)));
+  const JtJ = normalMatrix(J);
   const s2 = cost / (m - p);
   const cov = inverse(JtJ).map((row) => row.map((v) => v * s2));
   const tq = studentTQuantile(opts.confidence ?? 0.95, m - p);
@@ -330,5 +497,20 @@ export function fitParameters(opts: FitOptions): FitResult {
   });
   const changes: Record<string, number> = {};
   names.forEach((n, i) => (changes[n] = values[i]));
-  return { values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, evaluations, params: params.update(changes), residuals: r };
+  const mean = r.reduce((s, v) => s + v, 0) / m;
+  let lagged = 0, centred = 0, differenced = 0;
+  for (let i = 0; i < m; i++) {
+    centred += (r[i] - mean) ** 2;
+    if (i > 0) {
+      lagged += (r[i] - mean) * (r[i - 1] - mean);
+      differenced += (r[i] - r[i - 1]) ** 2;
+    }
+  }
+  // a perfect fit (all residuals 0) has no autocorrelation to speak of: 0 and 2, the values of white noise
+  const residualAutocorrelation = centred > 0 ? lagged / centred : 0;
+  const durbinWatson = cost > 0 ? differenced / cost : 2;
+  return {
+    values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, message, evaluations, params: params.update(changes), residuals: r,
+    residualAutocorrelation, durbinWatson,
+  };
 }
