@@ -247,3 +247,26 @@ test("plotProfiles rejects a profile whose length matches no coordinate it could
   assert.throws(() => plotProfiles(sol, "Odd [1]", [0]), (e: unknown) => e instanceof Error && !/radial profiles \(plotted against r \[µm\]\): "/.test(e.message) && /no radial profiles/.test(e.message));
   assert.equal((plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [0]).data[0] as { x: number[] }).x.length, 3);
 });
+
+test("get() of a profile says it is one (a value per position) and where to find it, rather than \"Unknown variable\" with unrelated names", () => {
+  const sol = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 1 minute");
+  const name = "Electrolyte concentration [mol.m-3]";
+  assert.throws(
+    () => sol.get(name),
+    (e: unknown) =>
+      e instanceof Error &&
+      !/Unknown variable|Did you mean/.test(e.message) &&
+      e.message.includes(`"${name}" is a profile of the DFN (a value per position, through-cell, on "x [m]"), not a variable over time`) &&
+      e.message.includes(`sol.profilesAt(t)["${name}"]`) &&
+      e.message.includes(`plotProfiles(sol, "${name}", times)`),
+  );
+  assert.throws(() => sol.get("X-averaged negative particle concentration [mol.m-3]"), /is a profile of the DFN \(a value per position, radial, on "r_n \[m\]"\)/);
+  assert.throws(() => sol.get("x [m]"), /"x \[m\]" is a coordinate of the profiles of the DFN/);
+  // without stored states the names still come from the model, with how to keep the states
+  const bare = simulate(spme(chen, { thermal: "lumped" }), "Discharge at 1C for 1 minute", { saveStates: false });
+  assert.throws(() => bare.get(name), /is a profile of the SPMe .*plotProfiles\(sol, .*saveStates: true/);
+  // an unknown name still gets the nearest variables, and learns the profiles
+  assert.throws(() => sol.get("Negative particle concentration [mol.m-3]"), /^Error: Unknown variable .*Did you mean: .*Profiles of the DFN \(a value per position, sol\.profilesAt\(t\)\[name\]\): .*X-averaged negative particle concentration \[mol\.m-3\]/);
+  // the SPM has no electrolyte profile: unknown there
+  assert.throws(() => simulate(spm(chen), "Rest for 1 minute").get(name), /^Error: Unknown variable "Electrolyte concentration \[mol\.m-3\]"/);
+});
