@@ -541,9 +541,20 @@ export type StepInput = string | ExperimentStep;
 /**
  * A sequence of cycles, each a list of steps (PyBaMM's `pybamm.Experiment`).
  *
+ * Cycles are grouped differently from PyBaMM. Here a flat list of steps is ONE cycle (repeated `cycles` times), and a
+ * list of lists gives one cycle per inner list. In PyBaMM each element of a flat list is a cycle of its own, and a
+ * tuple groups steps into one cycle: `pybamm.Experiment(["Discharge at 1C until 2.5 V", "Rest for 1 hour"])` has two
+ * cycles of one step each, where `new Experiment(["Discharge at 1C until 2.5 V", "Rest for 1 hour"])` has one cycle of
+ * two steps. The steps run the same either way; what differs is the cycle numbering ("Cycle number", "Step number",
+ * {@link Solution.cycles}, {@link Solution.stepLog}). To get PyBaMM's cycles, write its list as a list of lists: each
+ * string of PyBaMM's list becomes a one-step list (`[["Discharge at 1C until 2.5 V"], ["Rest for 1 hour"]]`), and
+ * each tuple becomes a list (PyBaMM's `[("Discharge at 1C until 2.5 V", "Rest for 1 hour")] * 3` is
+ * `new Experiment([["Discharge at 1C until 2.5 V", "Rest for 1 hour"]], { cycles: 3 })`).
+ *
  * @example
  * const exp = new Experiment(["Discharge at 1C until 2.5 V", "Rest for 1 hour", "Charge at 0.5C until 4.2 V", "Hold at 4.2 V until 50 mA"], { cycles: 3 });
- * exp.cycles.length; // 3
+ * exp.cycles.length; // 3: the flat list is one cycle of four steps, repeated
+ * new Experiment([["Discharge at 1C until 2.5 V"], ["Rest for 1 hour"]]).cycles.length; // 2, as PyBaMM's flat list of these two steps
  * new Experiment([step.cRate(1, { until: "2.5 V" }), step.rest("10 minutes")], { period: "30 s" });
  * @throws ExperimentSyntaxError for an unreadable step string, ExperimentError for an invalid step object or list,
  *   each naming the step's place ("step 2 of cycle 1")
@@ -555,8 +566,8 @@ export class Experiment {
   readonly period?: number;
 
   /**
-   * @param steps a flat list (one cycle) or a list of cycles (arrays); strings are parsed with {@link parseStep}, step
-   *   objects are checked field by field
+   * @param steps a flat list (ONE cycle, where PyBaMM makes each element a cycle) or a list of cycles (arrays, as
+   *   PyBaMM's tuples); strings are parsed with {@link parseStep}, step objects are checked field by field
    * @param opts repetition and default output period
    */
   constructor(steps: readonly StepInput[] | readonly (readonly StepInput[])[], opts: ExperimentOptions = {}) {

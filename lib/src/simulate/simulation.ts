@@ -306,7 +306,10 @@ function coulombicEfficiency(sum: CycleSummary): number | null {
   return d > 0 && c > 0 ? d / c : null;
 }
 
-/** What {@link simulate} accepts as a protocol. */
+/**
+ * What {@link simulate} accepts as a protocol. A list of steps is one cycle and a list of lists one cycle per inner
+ * list, as in {@link Experiment} (PyBaMM makes each element of a flat list a cycle of its own).
+ */
 export type Protocol = Experiment | string | ExperimentStep | (string | ExperimentStep)[] | (string | ExperimentStep)[][] | { current: number; duration: number };
 
 function toExperiment(p: Protocol): Experiment {
