@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration } from "../../lib/src/simulate";
 import type { ExperimentStep } from "../../lib/src/simulate";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 test("PyBaMM's step language parses currents, C-rates, powers, holds and rests with their terminations", () => {
   assert.deepEqual(parseStep("Discharge at 1C until 2.5 V"), { description: "Discharge at 1C until 2.5 V", kind: "c-rate", value: 1, duration: undefined, until: { quantity: "voltage", value: 2.5 } });
@@ -183,4 +185,49 @@ test("PyBaMM forms that are not implemented say so: resistance steps and per-ste
   // kW and C-rates are not mistaken for them
   assert.equal(parseStep("Discharge at 1 kW for 1 minute").kind, "power");
   assert.equal(parseStep("Discharge at 1C until 2.5 V").kind, "c-rate");
+});
+
+test("a duration after \"until\" (\"Hold at 4.2 V until 1 hour\", said \"1 hour\" is not a current) gets the step in PyBaMM's form, with the duration after \"for\"", () => {
+  const why = (text: string): string => {
+    try {
+      parseStep(text);
+    } catch (e) {
+      assert.ok(e instanceof ExperimentSyntaxError, text);
+      return e.why;
+    }
+    return assert.fail(`${text} parsed`);
+  };
+  for (const [text, pybamm] of [
+    ["Hold at 4.2 V until 1 hour", "Hold at 4.2 V for 1 hour"],
+    ["Charge at 1C until 4.2 V or until 1 hour", "Charge at 1C for 1 hour or until 4.2 V"],
+    ["Discharge at 1C until 90 minutes or until 2.5 V (1 minute period)", "Discharge at 1C for 90 minutes or until 2.5 V (1 minute period)"],
+    ["Rest until 10 minutes", "Rest for 10 minutes"],
+  ]) {
+    const w = why(text);
+    assert.ok(w.includes(`after "until" is a duration, but "until" takes a voltage or a current`), w);
+    assert.ok(w.includes(`a duration goes after "for", as in PyBaMM; write "${pybamm}"`), w);
+    assert.doesNotMatch(w, /is not a current/);
+    assert.doesNotThrow(() => parseStep(pybamm), pybamm);
+  }
+  // a second duration, or two of them: the form to use, without a rewrite that would not parse
+  assert.match(why("Discharge at 1C for 2 hours or until 1 hour"), /"1 hour" after "until" is a duration.*a step has one duration, after "for", and one condition, after "or until"/);
+  assert.match(why("Discharge at 1C until 1 hour or until 2 hours"), /"1 hour" and "2 hours" after "until" are durations/);
+  // the message keeps the step's place in an experiment; conditions still parse
+  assert.throws(() => new Experiment(["Rest for 1 minute", "Hold at 4.2 V until 1 hour"]), /"Hold at 4\.2 V until 1 hour" \(step 2\): .*write "Hold at 4\.2 V for 1 hour"/);
+  assert.throws(() => step.voltage(4.2, { until: "1 hour" }), /step\.voltage\(4\.2\): until "1 hour" is a duration, .*give it as \{ duration: "1 hour" \}/);
+  assert.deepEqual(parseStep("Hold at 4.2 V until 50 mA").until, { quantity: "current", value: 0.05 });
+});
+
+test("Experiment's doc says a flat list is one cycle here but one cycle per element in PyBaMM, and how to write PyBaMM's form; the behaviour it describes holds", () => {
+  const source = readFileSync(join(__dirname, "../../lib/src/simulate/experiment.ts"), "utf8");
+  const doc = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export class Experiment\b/.exec(source)?.[1] ?? "";
+  assert.match(doc, /a flat list of steps is ONE cycle/);
+  assert.match(doc, /In PyBaMM each element of a flat list is a cycle of its own, and a\s+\*\s+tuple groups steps into one cycle/);
+  assert.match(doc, /write its list as a list of lists/);
+  // what the doc says
+  const a = "Discharge at 1C until 2.5 V";
+  const b = "Rest for 1 hour";
+  assert.equal(new Experiment([a, b]).cycles.length, 1);
+  assert.deepEqual(new Experiment([[a], [b]]).cycles.map((c) => c.map((s) => s.description)), [[a], [b]]);
+  assert.deepEqual(new Experiment([[a, b]], { cycles: 3 }).cycles, new Experiment(Array.from({ length: 3 }, () => [a, b])).cycles);
 });

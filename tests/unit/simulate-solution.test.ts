@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, Experiment, ExperimentError, step, plotProfiles } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, Experiment, ExperimentError, step, plotProfiles, Solution } from "../../lib/src/simulate";
+import type { CellModel, SolveStats } from "../../lib/src/simulate";
 
 const chen = parameterValues("Chen2020");
 const coarseDfn = { xn: 8, xs: 5, xp: 8, rn: 8, rp: 8 };
@@ -184,4 +185,88 @@ test("initialSoc also takes an open-circuit voltage as PyBaMM does (\"3.9 V\"): 
   assert.ok(mid > 3.5 && mid < 4.0);
   assert.throws(() => simulate(spm(p), { current: 0, duration: 1 }, { initialSoc: "5 V" }), /5 V lies outside the set's 2.5–4.2 V/);
   assert.throws(() => simulate(spm(p), { current: 0, duration: 1 }, { initialSoc: "half" }), /"half" is neither an SOC in \[0, 1\] nor a voltage/);
+});
+
+test("plotProfiles plots radial profiles against r [µm] (the x-averaged DFN particle was drawn against the first x positions, labelled x [µm]) and through-cell ones against x", () => {
+  const sol = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 10 minutes");
+  const p = sol.profilesAt(300);
+  for (const [name, r, side] of [
+    ["X-averaged negative particle concentration [mol.m-3]", "r_n [m]", "negative"],
+    ["X-averaged positive particle concentration [mol.m-3]", "r_p [m]", "positive"],
+  ] as const) {
+    const fig = plotProfiles(sol, name, [0, 300]);
+    const trace = fig.data[1] as { x: number[]; y: number[] };
+    assert.deepEqual(trace.x, Array.from(p[r], (v) => v * 1e6), `${name} against ${r} in µm`);
+    assert.deepEqual(trace.y, Array.from(p[name]));
+    const xTitle = JSON.stringify(fig.layout.xaxis?.title);
+    assert.match(xTitle, new RegExp(`r \\[µm\\], ${side} particle`));
+    assert.doesNotMatch(xTitle, /x \[µm\]/);
+  }
+  const ce = plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [300]);
+  assert.deepEqual((ce.data[0] as { x: number[] }).x, Array.from(p["x [m]"], (v) => v * 1e6));
+  assert.match(JSON.stringify(ce.layout.xaxis?.title), /x \[µm\]/);
+});
+
+test("plotProfiles' errors list only names it accepts, split into radial and through-cell (the SPM's said it had no through-cell profile of its own radial one); the SPM's particle concentration plots against r", () => {
+  const a = simulate(spm(chen), "Discharge at 1C for 10 minutes");
+  const fig = plotProfiles(a, "Negative particle concentration [mol.m-3]", [0, 300]);
+  assert.deepEqual((fig.data[0] as { x: number[] }).x, Array.from(a.profilesAt(0)["r_n [m]"], (v) => v * 1e6));
+  const b = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 10 minutes");
+  for (const [sol, bad] of [
+    [a, "Electrolyte concentration [mol.m-3]"],
+    [b, "Electrolyte concentration"],
+    [b, "Negative particle concentration [mol.m-3]"],
+    [b, "r_n [m]"],
+  ] as const) {
+    let message = "";
+    assert.throws(() => plotProfiles(sol, bad, [0]), (e: unknown) => e instanceof Error && ((message = e.message), true));
+    assert.match(message, /radial profiles \(plotted against r \[µm\]\)/, message);
+    assert.match(message, sol === a ? /The SPM has no through-cell profiles/ : /Through-cell profiles \(plotted against x \[µm\]\)/, message);
+    const listed = [...message.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((n) => n !== bad);
+    assert.ok(listed.length >= 2, message);
+    for (const name of listed) assert.doesNotThrow(() => plotProfiles(sol, name, [0]), `${name}, listed in: ${message}`);
+  }
+  assert.match(String((() => { try { plotProfiles(b, "Electrolyte concentration", [0]); } catch (e) { return (e as Error).message; } })()), /Did you mean: "Electrolyte concentration \[mol\.m-3\]"\?/);
+  assert.throws(() => plotProfiles(b, "Voltage [V]", [0]), /"Voltage \[V\]" is a variable over time, not a profile: plot it with plotVoltage/);
+});
+
+test("plotProfiles rejects a profile whose length matches no coordinate it could lie on", () => {
+  const model = {
+    name: "SPM",
+    profiles: () => ({
+      "x [m]": Float64Array.of(1e-6, 2e-6, 3e-6),
+      "r_n [m]": Float64Array.of(1e-7, 2e-7),
+      "Electrolyte concentration [mol.m-3]": Float64Array.of(1, 2, 3),
+      "Negative particle concentration [mol.m-3]": Float64Array.of(1, 2, 3),
+      "Odd [1]": Float64Array.of(1, 2, 3, 4),
+    }),
+  } as unknown as CellModel;
+  const sol = new Solution(model, { "Time [s]": Float64Array.of(0), "Current [A]": Float64Array.of(0) }, [new Float64Array(1)], "completed", [], {} as SolveStats, []);
+  assert.throws(() => plotProfiles(sol, "Odd [1]", [0]), /"Odd \[1\]" cannot be plotted: its 4 values do not match the 3 positions of "x \[m\]"/);
+  assert.throws(() => plotProfiles(sol, "Negative particle concentration [mol.m-3]", [0]), /its 3 values do not match the 2 positions of "r_n \[m\]"/);
+  assert.throws(() => plotProfiles(sol, "Odd [1]", [0]), (e: unknown) => e instanceof Error && !/radial profiles \(plotted against r \[µm\]\): "/.test(e.message) && /no radial profiles/.test(e.message));
+  assert.equal((plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [0]).data[0] as { x: number[] }).x.length, 3);
+});
+
+test("get() of a profile says it is one (a value per position) and where to find it, rather than \"Unknown variable\" with unrelated names", () => {
+  const sol = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 1 minute");
+  const name = "Electrolyte concentration [mol.m-3]";
+  assert.throws(
+    () => sol.get(name),
+    (e: unknown) =>
+      e instanceof Error &&
+      !/Unknown variable|Did you mean/.test(e.message) &&
+      e.message.includes(`"${name}" is a profile of the DFN (a value per position, through-cell, on "x [m]"), not a variable over time`) &&
+      e.message.includes(`sol.profilesAt(t)["${name}"]`) &&
+      e.message.includes(`plotProfiles(sol, "${name}", times)`),
+  );
+  assert.throws(() => sol.get("X-averaged negative particle concentration [mol.m-3]"), /is a profile of the DFN \(a value per position, radial, on "r_n \[m\]"\)/);
+  assert.throws(() => sol.get("x [m]"), /"x \[m\]" is a coordinate of the profiles of the DFN/);
+  // without stored states the names still come from the model, with how to keep the states
+  const bare = simulate(spme(chen, { thermal: "lumped" }), "Discharge at 1C for 1 minute", { saveStates: false });
+  assert.throws(() => bare.get(name), /is a profile of the SPMe .*plotProfiles\(sol, .*saveStates: true/);
+  // an unknown name still gets the nearest variables, and learns the profiles
+  assert.throws(() => sol.get("Negative particle concentration [mol.m-3]"), /^Error: Unknown variable .*Did you mean: .*Profiles of the DFN \(a value per position, sol\.profilesAt\(t\)\[name\]\): .*X-averaged negative particle concentration \[mol\.m-3\]/);
+  // the SPM has no electrolyte profile: unknown there
+  assert.throws(() => simulate(spm(chen), "Rest for 1 minute").get(name), /^Error: Unknown variable "Electrolyte concentration \[mol\.m-3\]"/);
 });

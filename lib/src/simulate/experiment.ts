@@ -107,9 +107,12 @@ function secondsPer(unit: string): number {
   return u.startsWith("s") ? 1 : u.startsWith("m") ? 60 : u.startsWith("d") ? 86400 : 3600;
 }
 
+/** A duration's text: a number and a unit ("10 minutes", "1 hour", "30 s"). */
+const DURATION = new RegExp(String.raw`^${NUM}\s*(s|sec|secs|second|seconds|min|mins|minute|minutes|h|hr|hrs|hour|hours|day|days)$`, "i");
+
 /** Parses "10 minutes", "1 hour", "30 s" into seconds (> 0); `fail` reports what is wrong. */
 function parseDurationText(text: string, fail: (why: string) => never, what = "duration"): number {
-  const m = new RegExp(String.raw`^${NUM}\s*(s|sec|secs|second|seconds|min|mins|minute|minutes|h|hr|hrs|hour|hours|day|days)$`, "i").exec(text.trim());
+  const m = DURATION.exec(text.trim());
   if (!m) fail(`"${text.trim()}" is not a ${what} (use e.g. "10 minutes", "1 hour", "30 s")`);
   const v = Number(m![1]) * secondsPer(m![2]);
   if (!(v > 0 && Number.isFinite(v))) fail(`the ${what} "${text.trim()}" must be positive: a step of no time does nothing`);
@@ -204,6 +207,7 @@ export function parseStep(step: string): ExperimentStep {
   if (untilIdx >= 0) {
     const u = body.slice(untilIdx).replace(/^\s(or\s)?until\s/i, "");
     body = body.slice(0, untilIdx);
+    untilDuration(u, body, s.slice(split.body.length).trim(), fail);
     until = parseUntil(u, fail);
   }
   const forIdx = body.search(/\sfor\s/i);
@@ -234,6 +238,26 @@ export function parseStep(step: string): ExperimentStep {
   const sign = verb === "discharge" ? 1 : -1;
   const kind = q.unit === "A" ? "current" : q.unit === "C" ? "c-rate" : "power";
   return make({ kind, value: sign * q.value, duration, until });
+}
+
+/**
+ * Fails on a duration given after "until" ("Hold at 4.2 V until 1 hour", "Charge at 1C until 4.2 V or until 1 hour"),
+ * which {@link parseUntil} would call "not a current", with the step in PyBaMM's form: the duration after "for", then
+ * "or until" the condition. `conditions` is the text after the first "until", `head` the step before it, `period` a
+ * trailing "(1 minute period)" or "".
+ */
+function untilDuration(conditions: string, head: string, period: string, fail: (why: string) => never): void {
+  const parts = conditions.split(/\s+or\s+(?:until\s+)?/i).map((p) => p.trim());
+  const durations = parts.filter((p) => DURATION.test(p));
+  if (durations.length === 0) return;
+  const others = parts.filter((p) => !DURATION.test(p));
+  const given = `${durations.map((d) => `"${d}"`).join(" and ")} after "until" ${durations.length > 1 ? "are durations" : "is a duration"}, but "until" takes a voltage or a current ("until 4.2 V", "until 50 mA", "until C/50")`;
+  const forIdx = head.search(/\sfor\s/i);
+  if (forIdx >= 0 || durations.length > 1 || others.length > 1) {
+    fail(`${given}: a step has one duration, after "for", and one condition, after "or until" (PyBaMM's form, e.g. "Charge at 1C for 1 hour or until 4.2 V")`);
+  }
+  const suggestion = [head.trim(), `for ${durations[0]}`, ...(others.length > 0 ? [`or until ${others[0]}`] : []), ...(period ? [period] : [])].join(" ");
+  fail(`${given}: a duration goes after "for", as in PyBaMM; write "${suggestion}"`);
 }
 
 /** A number for a generated description: at most 6 significant digits, no trailing zeros. */
@@ -415,6 +439,7 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOpt
   for (const k of Object.keys(opts)) if (!known.includes(k)) fail(`unknown option "${k}". Did you mean: ${nearestNames(k, known, 1).map((n) => `"${n}"`).join(", ")}? Options: ${known.join(", ")}`);
   const duration = opts.duration === undefined ? undefined : toSeconds(opts.duration, fail);
   const period = opts.period === undefined ? undefined : toSeconds(opts.period, fail, "period");
+  if (typeof opts.until === "string" && DURATION.test(opts.until.trim())) fail(`until "${opts.until.trim()}" is a duration, but "until" takes a voltage or a current: give it as { duration: "${opts.until.trim()}" }`);
   const until = opts.until === undefined ? undefined : typeof opts.until === "string" ? parseUntil(opts.until, fail) : opts.until;
   if (typeof value === "object" && value !== null) {
     const driveCycle = toDriveCycle(value, UNITS[kind], fail);
@@ -516,9 +541,20 @@ export type StepInput = string | ExperimentStep;
 /**
  * A sequence of cycles, each a list of steps (PyBaMM's `pybamm.Experiment`).
  *
+ * Cycles are grouped differently from PyBaMM. Here a flat list of steps is ONE cycle (repeated `cycles` times), and a
+ * list of lists gives one cycle per inner list. In PyBaMM each element of a flat list is a cycle of its own, and a
+ * tuple groups steps into one cycle: `pybamm.Experiment(["Discharge at 1C until 2.5 V", "Rest for 1 hour"])` has two
+ * cycles of one step each, where `new Experiment(["Discharge at 1C until 2.5 V", "Rest for 1 hour"])` has one cycle of
+ * two steps. The steps run the same either way; what differs is the cycle numbering ("Cycle number", "Step number",
+ * {@link Solution.cycles}, {@link Solution.stepLog}). To get PyBaMM's cycles, write its list as a list of lists: each
+ * string of PyBaMM's list becomes a one-step list (`[["Discharge at 1C until 2.5 V"], ["Rest for 1 hour"]]`), and
+ * each tuple becomes a list (PyBaMM's `[("Discharge at 1C until 2.5 V", "Rest for 1 hour")] * 3` is
+ * `new Experiment([["Discharge at 1C until 2.5 V", "Rest for 1 hour"]], { cycles: 3 })`).
+ *
  * @example
  * const exp = new Experiment(["Discharge at 1C until 2.5 V", "Rest for 1 hour", "Charge at 0.5C until 4.2 V", "Hold at 4.2 V until 50 mA"], { cycles: 3 });
- * exp.cycles.length; // 3
+ * exp.cycles.length; // 3: the flat list is one cycle of four steps, repeated
+ * new Experiment([["Discharge at 1C until 2.5 V"], ["Rest for 1 hour"]]).cycles.length; // 2, as PyBaMM's flat list of these two steps
  * new Experiment([step.cRate(1, { until: "2.5 V" }), step.rest("10 minutes")], { period: "30 s" });
  * @throws ExperimentSyntaxError for an unreadable step string, ExperimentError for an invalid step object or list,
  *   each naming the step's place ("step 2 of cycle 1")
@@ -530,8 +566,8 @@ export class Experiment {
   readonly period?: number;
 
   /**
-   * @param steps a flat list (one cycle) or a list of cycles (arrays); strings are parsed with {@link parseStep}, step
-   *   objects are checked field by field
+   * @param steps a flat list (ONE cycle, where PyBaMM makes each element a cycle) or a list of cycles (arrays, as
+   *   PyBaMM's tuples); strings are parsed with {@link parseStep}, step objects are checked field by field
    * @param opts repetition and default output period
    */
   constructor(steps: readonly StepInput[] | readonly (readonly StepInput[])[], opts: ExperimentOptions = {}) {

@@ -370,6 +370,7 @@ export interface CellModel {
    * Profile variables of a state: radial ("r_n [m]", "r_p [m]" and the x-averaged particle concentrations
    * [mol.m-3], in every model) and, for the SPMe and DFN, through-cell ones on "x [m]" (electrolyte concentration
    * and potential; the DFN adds electrode potential, particle surface concentration and interfacial current density).
+   * {@link profileLayout} says which coordinate each lies on.
    */
   profiles(y: Float64Array, current: number): Record<string, Float64Array>;
   /** Total cyclable lithium (particles + electrolyte) [mol]. */
@@ -403,6 +404,61 @@ export interface CellModel {
   heatSources?(y: Float64Array, current: number): HeatSources;
   /** Thermal constants when the model carries a lumped temperature (undefined when isothermal). */
   readonly thermal?: ThermalProperties;
+}
+
+/** A coordinate of the profiles of {@link CellModel.profiles}: through the cell ("x [m]") or a particle's radius. */
+export type ProfileCoordinate = "x [m]" | "r_n [m]" | "r_p [m]";
+
+/**
+ * The radial profile variables of {@link CellModel.profiles} and the particle radius each lies on (cell centres from
+ * the particle's centre to its surface). Every other profile variable, but the coordinates themselves, lies on
+ * "x [m]", through the cell.
+ */
+const RADIAL_PROFILES: Readonly<Partial<Record<string, "r_n [m]" | "r_p [m]">>> = {
+  "Negative particle concentration [mol.m-3]": "r_n [m]",
+  "X-averaged negative particle concentration [mol.m-3]": "r_n [m]",
+  "Positive particle concentration [mol.m-3]": "r_p [m]",
+  "X-averaged positive particle concentration [mol.m-3]": "r_p [m]",
+};
+
+/** Entries of a profile record that are not profile variables: the coordinates and `Solution.profilesAt`'s time. */
+const PROFILE_AXES: readonly string[] = ["x [m]", "r_n [m]", "r_p [m]", "Time [s]"];
+
+/** The profile variables of a state sorted by the coordinate each lies on (see {@link profileLayout}). */
+export interface ProfileLayout {
+  /** The coordinate of each variable that lies on one (radial or through-cell), with one value per position. */
+  readonly coordinate: Readonly<Record<string, ProfileCoordinate>>;
+  /** Radial variables (on "r_n [m]" or "r_p [m]"), in the order of the profiles. */
+  readonly radial: readonly string[];
+  /** Through-cell variables (on "x [m]"), in the order of the profiles. */
+  readonly throughCell: readonly string[];
+  /** Variables whose length matches no coordinate they could lie on, with what does not match. */
+  readonly unplaced: Readonly<Record<string, string>>;
+}
+
+/**
+ * Sorts the profile variables of `profiles` (what {@link CellModel.profiles} or `Solution.profilesAt` return)
+ * by coordinate: the particle concentrations named in RADIAL_PROFILES lie on their particle's radius ("r_n [m]",
+ * "r_p [m]"), every other variable on "x [m]", each only when its length is that coordinate's (a length alone cannot
+ * tell them apart: the default mesh has 20 radial cells, and a coarse one as few through-cell cells).
+ */
+export function profileLayout(profiles: Readonly<Record<string, ArrayLike<number>>>): ProfileLayout {
+  const coordinate: Record<string, ProfileCoordinate> = {};
+  const radial: string[] = [];
+  const throughCell: string[] = [];
+  const unplaced: Record<string, string> = {};
+  for (const [name, values] of Object.entries(profiles)) {
+    if (PROFILE_AXES.includes(name)) continue;
+    const axis: ProfileCoordinate = RADIAL_PROFILES[name] ?? "x [m]";
+    const at = profiles[axis];
+    if (!at) unplaced[name] = `it would lie on "${axis}", which the profiles do not have`;
+    else if (at.length !== values.length) unplaced[name] = `its ${values.length} values do not match the ${at.length} positions of "${axis}"`;
+    else {
+      coordinate[name] = axis;
+      (axis === "x [m]" ? throughCell : radial).push(name);
+    }
+  }
+  return { coordinate, radial, throughCell, unplaced };
 }
 
 /** Throws on keys of `given` that `valid` lacks (a misspelt option would otherwise be ignored), suggesting the nearest. */

@@ -1,10 +1,13 @@
 /**
  * Figures of simulation results (plotly JSON through battery-mi/plot's {@link linePlot}): voltage against
- * time or capacity for one or several solutions, and profiles through the cell at chosen times.
+ * time or capacity for one or several solutions, and profiles (through the cell or along a particle's radius) at
+ * chosen times.
  */
 import { linePlot } from "../plot/builders";
 import type { Figure } from "../plot/figure";
 import { Solution } from "./simulation";
+import { ProfileCoordinate, ProfileLayout, profileLayout } from "./models";
+import { editDistance, nearestNames } from "./parameters";
 
 /** Options of {@link plotVoltage}. */
 export interface PlotVoltageOptions {
@@ -36,27 +39,70 @@ export function plotVoltage(solutions: Solution | Solution[], opts: PlotVoltageO
   });
 }
 
+/** The x-axis title of a profile on each coordinate (the coordinates are plotted in µm). */
+const AXIS_TITLES: Readonly<Record<ProfileCoordinate, string>> = {
+  "x [m]": "x [µm]",
+  "r_n [m]": "r [µm], negative particle (centre to surface)",
+  "r_p [m]": "r [µm], positive particle (centre to surface)",
+};
+
 /**
- * A profile variable through the cell (x in µm) at each of `times` [s] ({@link Solution.profilesAt}: the stored states
- * interpolated to that time; a time outside the solution throws). Needs a solution run with `saveStates` (the default).
- * Separator cells without the variable are left as gaps.
+ * A profile variable at each of `times` [s] ({@link Solution.profilesAt}: the stored states interpolated to that time;
+ * a time outside the solution throws), against its coordinate in µm: through-cell variables ("Electrolyte
+ * concentration [mol.m-3]", the DFN's "Electrode potential [V]", …) against x, radial ones (the particle
+ * concentrations, "X-averaged negative particle concentration [mol.m-3]", …) against r from the particle's centre to
+ * its surface (r_n or r_p). Needs a solution run with `saveStates` (the default). Positions without the variable (the
+ * separator's cells for electrode variables) are left as gaps.
  *
  * @example
  * show(plotProfiles(sol, "Electrolyte concentration [mol.m-3]", [0, 600, 1800, 3000]));
+ * show(plotProfiles(sol, "X-averaged negative particle concentration [mol.m-3]", [0, 1800]));
+ * @throws Error for a name that is not a profile of the solution's model (the message lists its radial and
+ *   through-cell profiles), and for a profile whose length matches no coordinate
  */
 export function plotProfiles(solution: Solution, variable: string, times: number[], title?: string): Figure {
   if (times.length === 0) throw new Error("plotProfiles: give at least one time [s]");
-  const series = times.map((t) => {
-    const p = solution.profilesAt(t);
+  const profiles = times.map((t) => solution.profilesAt(t));
+  const layout = profileLayout(profiles[0]);
+  const axis = layout.coordinate[variable];
+  if (!axis) throw new Error(notAProfile(solution, variable, layout));
+  const series = profiles.map((p) => {
     const y = p[variable];
-    const x = p["x [m]"];
-    if (!y || !x) {
-      const names = Object.keys(p).filter((k) => k !== "Time [s]" && k !== "x [m]");
-      throw new Error(`plotProfiles: the ${solution.model.name} has no through-cell profile "${variable}". Profiles: ${names.join(", ")}`);
-    }
+    const x = p[axis];
     const keep: number[] = [];
     for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) keep.push(i);
     return { x: keep.map((i) => x[i] * 1e6), y: keep.map((i) => y[i]), name: `t = ${p["Time [s]"][0].toFixed(0)} s` };
   });
-  return linePlot({ series, xTitle: "x [µm]", yTitle: variable, title });
+  return linePlot({ series, xTitle: AXIS_TITLES[axis], yTitle: variable, title });
+}
+
+/** Why `variable` cannot be plotted as a profile of `solution`, listing the names that can (radial and through-cell). */
+function notAProfile(solution: Solution, variable: string, layout: ProfileLayout): string {
+  const model = solution.model.name;
+  const list = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(", ");
+  const accepted =
+    (layout.throughCell.length > 0
+      ? `Through-cell profiles (plotted against x [µm]): ${list(layout.throughCell)}`
+      : `The ${model} has no through-cell profiles${model === "SPM" ? " (the SPMe and DFN resolve the cell's thickness)" : ""}`) +
+    `; ${layout.radial.length > 0 ? `radial profiles (plotted against r [µm]): ${list(layout.radial)}` : "no radial profiles"}.`;
+  let why: string;
+  if (variable in layout.unplaced) why = `the ${model}'s profile "${variable}" cannot be plotted: ${layout.unplaced[variable]}.`;
+  else if (variable === "x [m]" || variable === "r_n [m]" || variable === "r_p [m]") why = `"${variable}" is the coordinate profiles are plotted against, not a profile.`;
+  else if (solution.variableNames().includes(variable)) why = `"${variable}" is a variable over time, not a profile: plot it with plotVoltage(sol, { y: "${variable}", x: "Time [h]" }).`;
+  else {
+    const close = closeNames(variable, [...layout.throughCell, ...layout.radial]);
+    why = `the ${model} has no profile "${variable}".${close.length > 0 ? ` Did you mean: ${list(close)}?` : ""}`;
+  }
+  return `plotProfiles: ${why} ${accepted}`;
+}
+
+/**
+ * Names worth suggesting for a misspelt `name`: those containing it (case aside, without its units: "Electrolyte
+ * concentration"), else the nearest ones if they are near (a few edits), else none — a far name only misleads.
+ */
+function closeNames(name: string, names: readonly string[]): string[] {
+  const bare = name.replace(/\s*\[[^\]]*\]\s*$/, "").trim().toLowerCase();
+  const containing = bare === "" ? [] : names.filter((n) => n.toLowerCase().includes(bare));
+  if (containing.length > 0) return containing.slice(0, 3);
+  return nearestNames(name, names).filter((n) => editDistance(name, n) <= Math.max(3, 0.25 * name.length));
 }

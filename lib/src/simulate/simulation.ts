@@ -1,7 +1,7 @@
 /**
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
-import { CellModel, SurfaceStoichiometryRange, initialStoichiometries } from "./models";
+import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout } from "./models";
 import { Experiment, ExperimentError, ExperimentStep, defaultDuration, describeUntil, parseStep } from "./experiment";
 import { Control, Integrator, SolverOptions, StepEvent, checkSolverOptions } from "./solver";
 import { FARADAY, nearestNames } from "./parameters";
@@ -148,12 +148,45 @@ export class Solution {
   }
 
   /**
-   * A variable over time, e.g. `sol.get("Voltage [V]")`. An unknown name throws with the nearest names.
+   * A variable over time, e.g. `sol.get("Voltage [V]")`. A profile of the model (a value per position, such as
+   * "Electrolyte concentration [mol.m-3]") throws, pointing to {@link Solution.profilesAt} and `plotProfiles`; an
+   * unknown name throws with the nearest names.
    */
   get(name: string): Float64Array {
     const c = this.columns[name];
-    if (!c) throw new Error(`Unknown variable "${name}". Did you mean: ${nearestNames(name, Object.keys(this.columns)).map((s) => `"${s}"`).join(", ")}? All variables: ${Object.keys(this.columns).join(", ")}`);
+    if (!c) throw new Error(this.notAVariable(name));
     return c;
+  }
+
+  /** Why `name` is not a variable over time: a profile (where to find it instead) or an unknown name (the nearest ones). */
+  private notAVariable(name: string): string {
+    const model = this.model.name;
+    let profiles: Record<string, Float64Array> = {};
+    try {
+      // the names are the model's: any state will do (the initial one when none is stored)
+      profiles = this.model.profiles(this.states?.[0] ?? this.model.initialState(), this.states ? this.columns["Current [A]"][0] : 0);
+    } catch {
+      // a model that cannot give its profiles here: the message just names the variables
+    }
+    const layout = profileLayout(profiles);
+    const needStates = this.states ? "" : " (run the simulation with saveStates: true, the default, to keep the states profiles need)";
+    if (name in profiles) {
+      const axis = layout.coordinate[name];
+      const at = (a: string): string => (a === "x [m]" ? `through-cell, on "x [m]"` : `radial, on "${a}"`);
+      if (axis) {
+        return (
+          `"${name}" is a profile of the ${model} (a value per position, ${at(axis)}), not a variable over time: ` +
+          `take it at a time t [s] with sol.profilesAt(t)["${name}"], or plot it with plotProfiles(sol, "${name}", times)${needStates}`
+        );
+      }
+      return `"${name}" is ${name.endsWith("[m]") ? "a coordinate of the profiles" : "a profile"} of the ${model} (a value per position), not a variable over time: take it at a time t [s] with sol.profilesAt(t)["${name}"]${needStates}`;
+    }
+    const names = Object.keys(this.columns);
+    const listed = [...layout.throughCell, ...layout.radial];
+    return (
+      `Unknown variable "${name}". Did you mean: ${nearestNames(name, names).map((s) => `"${s}"`).join(", ")}? All variables: ${names.join(", ")}` +
+      (listed.length > 0 ? `. Profiles of the ${model} (a value per position, sol.profilesAt(t)[name]): ${listed.join(", ")}` : "")
+    );
   }
 
   /** Number of points. */
@@ -273,7 +306,10 @@ function coulombicEfficiency(sum: CycleSummary): number | null {
   return d > 0 && c > 0 ? d / c : null;
 }
 
-/** What {@link simulate} accepts as a protocol. */
+/**
+ * What {@link simulate} accepts as a protocol. A list of steps is one cycle and a list of lists one cycle per inner
+ * list, as in {@link Experiment} (PyBaMM makes each element of a flat list a cycle of its own).
+ */
 export type Protocol = Experiment | string | ExperimentStep | (string | ExperimentStep)[] | (string | ExperimentStep)[][] | { current: number; duration: number };
 
 function toExperiment(p: Protocol): Experiment {
