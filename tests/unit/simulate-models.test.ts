@@ -191,6 +191,9 @@ test("figures: voltage against capacity for several models, and electrolyte prof
   const b = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 20 minutes");
   const fig = plotVoltage([a, b]);
   assert.equal(fig.data.length, 2);
+  // a missing entry (a C-rate not in a sweep) is named, not "Cannot read properties of undefined (reading 'get')"
+  assert.throws(() => plotVoltage([a, undefined as unknown as typeof a]), /plotVoltage: entry 2 of 2 is undefined, not a Solution from simulate\(\)/);
+  assert.throws(() => plotVoltage([]), /at least one Solution/);
   assert.equal((fig.data[1] as { name?: string }).name, "DFN");
   const prof = plotProfiles(b, "Electrode potential [V]", [0, 600, 1200]);
   assert.equal(prof.data.length, 3);

@@ -29,6 +29,11 @@ export interface PlotVoltageOptions {
  */
 export function plotVoltage(solutions: Solution | Solution[], opts: PlotVoltageOptions = {}): Figure {
   const sols = Array.isArray(solutions) ? solutions : [solutions];
+  if (sols.length === 0) throw new Error("plotVoltage: give at least one Solution");
+  sols.forEach((s, i) => {
+    // a missing entry (e.g. sweep[key][cRates.indexOf(c)] for a rate not in the sweep) would fail as "reading 'get'"
+    if (!(s instanceof Solution)) throw new Error(`plotVoltage: entry ${i + 1} of ${sols.length} is ${s === null ? "null" : typeof s}, not a Solution from simulate()`);
+  });
   const xName = opts.x ?? "Discharge capacity [A.h]";
   const yName = opts.y ?? "Voltage [V]";
   return linePlot({
