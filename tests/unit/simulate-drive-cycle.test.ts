@@ -5,17 +5,25 @@ import type { Solution, CellModel, ExperimentStep } from "../../lib/src/simulate
 
 const chen = parameterValues("Chen2020");
 
-/** Ten minutes of 1 s rows: a 60 s sinusoid of ±6 A around 5 A, with (pulses) a 10 s charge pulse every 2 minutes. */
-function cycleRows(pulses: boolean): number[][] {
+/**
+ * Ten minutes of 1 s rows: "smooth", a 60 s sinusoid of ±6 A around 5 A; "pulses", the same with a 10 s charge pulse
+ * every 2 minutes; "square", notebook 2.5.4's pulse cycle (each minute 10 s at 2C, 30 s rest, 10 s at −1C, 10 s rest).
+ */
+function cycleRows(kind: "smooth" | "pulses" | "square"): number[][] {
   const rows: number[][] = [];
-  for (let k = 0; k <= 600; k++) rows.push([k, 5 + 6 * Math.sin((2 * Math.PI * k) / 60) + (pulses && k % 120 < 10 ? -8 : 0)]);
+  for (let k = 0; k <= 600; k++) {
+    const phase = k % 60;
+    const square = (phase < 10 ? 2 : phase < 40 ? 0 : phase < 50 ? -1 : 0) * 5;
+    rows.push([k, kind === "square" ? square : 5 + 6 * Math.sin((2 * Math.PI * k) / 60) + (kind === "pulses" && k % 120 < 10 ? -8 : 0)]);
+  }
   return rows;
 }
 
-/** ∫I dt of the rows (trapezoids: exact for the linear interpolation) [A.h]. */
-function chargeOf(rows: number[][]): number {
+/** ∫I dt (or ∫|I| dt) of the rows (trapezoids: exact for the linear interpolation, and for |I| on rows that keep a sign) [A.h]. */
+function chargeOf(rows: number[][], abs = false): number {
   let q = 0;
-  for (let k = 1; k < rows.length; k++) q += (0.5 * (rows[k][1] + rows[k - 1][1]) * (rows[k][0] - rows[k - 1][0])) / 3600;
+  const f = (v: number): number => (abs ? Math.abs(v) : v);
+  for (let k = 1; k < rows.length; k++) q += (0.5 * (f(rows[k][1]) + f(rows[k - 1][1])) * (rows[k][0] - rows[k - 1][0])) / 3600;
   return q;
 }
 
@@ -54,14 +62,18 @@ test("a constant drive cycle runs exactly as the constant-current step (SPM, SPM
 /**
  * Accuracy on 1 s rows against the same run at rtol 1e-8, at every row's time. Measured (Chen2020, rtol 1e-4):
  * smooth cycle: voltage within 0.027 (SPM) / 0.022 (SPMe) / 0.023 (DFN) mV, charge within 6e-7 / 9e-6 / 2.3e-5
- * relative of ∫I dt; with the charge pulses: 0.089 / 0.104 / 0.215 mV and 1.5e-5 / 5.0e-5 / 1.2e-5. Before the solver
- * ended its steps on the rows, the SPM's smooth cycle came out 0.47 % short in charge and 1.9 mV off.
+ * relative of ∫I dt; with the charge pulses: 0.089 / 0.104 / 0.215 mV. Charge error over the throughput ∫|I| dt:
+ * smooth 5.4e-7 / 9.0e-6 / 2.1e-5, pulses 1.4e-5 / 4.6e-5 / 1.1e-5, square −2.8e-5 / 1.2e-4 / 3.6e-5, about rtol (the
+ * charge is the change of the particles' lithium, error-tested at rtol). Before the solver ended its steps on the rows, the
+ * SPM's smooth cycle came out 0.47 % short in charge and 1.9 mV off; a BDF restart at order 1 after two Newton
+ * failures (tried and dropped) put the DFN's square pulses 1.1e-3 of the throughput off.
  */
-test("drive cycles on 1 s rows: the current is the row's at every row, the voltage within 1 mV of a converged run, the charge within 1e-4 of ∫I dt", () => {
+test("drive cycles on 1 s rows: the current is the row's at every row, the voltage within 1 mV of a converged run, the charge within 2e-4 of the throughput", () => {
   const models: CellModel[] = [spm(chen), spme(chen), dfn(chen)];
-  for (const pulses of [false, true]) {
-    const rows = cycleRows(pulses);
+  for (const kind of ["smooth", "pulses", "square"] as const) {
+    const rows = cycleRows(kind);
     const q = chargeOf(rows);
+    const throughput = chargeOf(rows, true);
     for (const m of models) {
       const s = simulate(m, step.current(rows), { saveStates: false, initialSoc: 0.8 });
       const ref = simulate(m, step.current(rows), { saveStates: false, initialSoc: 0.8, solver: { rtol: 1e-8 } });
@@ -75,9 +87,9 @@ test("drive cycles on 1 s rows: the current is the row's at every row, the volta
         assert.ok(Math.abs(I[i] - ii) <= 1e-12 * Math.abs(ii) + 1e-12, `${m.name}: current ${I[i]} at t = ${tt} s, row says ${ii}`);
         worst = Math.max(worst, Math.abs(V[i] - Vr[pointAt(ref, tt)]));
       }
-      assert.ok(worst < 1e-3, `${m.name}${pulses ? " with pulses" : ""}: voltage ${worst * 1000} mV off the rtol 1e-8 run`);
+      assert.ok(worst < 1e-3, `${m.name} ${kind}: voltage ${worst * 1000} mV off the rtol 1e-8 run`);
       const qs = s.get("Discharge capacity [A.h]").at(-1)!;
-      assert.ok(Math.abs(qs - q) < 1e-4 * q, `${m.name}${pulses ? " with pulses" : ""}: charge ${qs} A.h against ∫I dt = ${q} A.h`);
+      assert.ok(Math.abs(qs - q) < 2e-4 * throughput, `${m.name} ${kind}: charge ${qs} A.h against ∫I dt = ${q} A.h (throughput ${throughput} A.h)`);
     }
   }
 });

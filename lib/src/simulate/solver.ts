@@ -900,7 +900,6 @@ export class Integrator {
     let q = 1;
     let nEqual = 0; // steps taken with the current h and q (the differences are equally spaced after q + 1)
     let consecutiveFailures = 0;
-    let newtonFailuresInRow = 0;
     const yPred = new Float64Array(n + 1);
     const psiNewton = new Float64Array(n);
     const yNew = new Float64Array(n);
@@ -925,17 +924,6 @@ export class Integrator {
       hist.rescale(q, factor);
       h *= factor;
       nEqual = 0;
-    };
-    /** Restarts the history at order 1 from the last accepted point, as at the step's start (see the first step). */
-    const restartHistory = (): void => {
-      this.rhs(y, I, this.res);
-      for (let i = 0; i < n; i++) D[1][i] = differential[i] ? h * this.res[i] : 0;
-      D[1][n] = 0;
-      for (let k = 2; k < D.length; k++) D[k].fill(0);
-      q = 1;
-      nEqual = 0;
-      coefOrder = 0;
-      this.invalidate();
     };
     const fail = (what: string): never => {
       throw new SolverError(
@@ -1052,19 +1040,11 @@ export class Integrator {
         if (this.steps - lastRejectionAt <= REPEAT_WINDOW) rejectionsRepeat = true;
         lastRejectionAt = this.steps;
         consecutiveFailures++;
-        newtonFailuresInRow++;
         hWanted = 0; // the step control's own choice from here
         rescale(0.25);
         if (h < 1e-9) fail("Newton iteration");
-        // Two failures in a row: the history's extrapolation of the algebraic variables and the current is what
-        // fails, not the step size (Chen2020 DFN, 2C charge then "Hold at 4.2 V until C/20": a particle at the
-        // separator pressed against the stoichiometry barrier; shrinking h at order 4 went down to 1e-9 s while
-        // Newton drifted to a +10 A branch). Restart from the last accepted point as a step starts: order 1, the
-        // algebraic variables and the current held at their values, a fresh Jacobian.
-        if (newtonFailuresInRow >= 2) restartHistory();
         continue;
       }
-      newtonFailuresInRow = 0;
       for (let i = 0; i < n; i++) dNew[i] = yNew[i] - yPred[i];
       dNew[n] = Iref.I - yPred[n];
       const err = this.errNorm(dNew, ERROR_CONST[q], yNew, rtol, atolScale);
