@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, dfn, simulate, basicSpm } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, basicSpm } from "../../lib/src/simulate";
 
 const chen = parameterValues("Chen2020");
 
@@ -68,4 +68,13 @@ test("basicSpm counts the electrodes in parallel as the composed SPM does", () =
   const s = simulate(spm(p2), { current: 10, duration: 600 }, { saveStates: false }).get("Voltage [V]").at(-1)!;
   // measured: 3.86792 V against the SPM's 3.86789 V; before, 3.56966 V (the area of one electrode)
   assert.ok(Math.abs(b - s) < 1e-3, `basicSpm ${b} V, spm ${s} V`);
+});
+
+test("a parameter function that returns NaN is reported with the unknown whose equation went non-finite", () => {
+  const p = chen.update({ "Electrolyte conductivity [S.m-1]": ((c: number) => (c > 900 ? NaN : 1)) as unknown as number });
+  assert.throws(
+    () => simulate(dfn(p), "Discharge at 1C for 10 minutes", { saveStates: false }),
+    /the equation of electrolyte potential in cell 1 of 60 \(negative electrode, x = 2\.1 µm\) is NaN there .*a parameter function \(OCP, diffusivity, conductivity, exchange current\) that returns NaN/,
+  );
+  assert.throws(() => simulate(spme(p), "Discharge at 1C for 10 minutes", { saveStates: false }), /"Voltage \[V\]" is not finite at t = 0 s .*a parameter function/);
 });

@@ -621,6 +621,7 @@ class SingleParticleModel implements CellModel {
       voltageDeps: Int32Array.from(deps),
       rhs: (y, I, out) => this.rhs(y, I, out),
       voltage: (y, I) => this.voltage(y, I),
+      variableName: (i) => this.variableName(i),
     };
   }
 
@@ -796,6 +797,15 @@ class SingleParticleModel implements CellModel {
     return p.Un + p.etaN + phiSDev - (phiEAtInterface - phiEAvg);
   }
 
+  /** What unknown i is, for error messages. */
+  private variableName(i: number): string {
+    const { rn, rp } = { rn: this.pn.N, rp: this.pp.N };
+    if (i < rn) return `negative particle concentration, shell ${i + 1} of ${rn} from the centre`;
+    if (i < rn + rp) return `positive particle concentration, shell ${i - rn + 1} of ${rp} from the centre`;
+    const k = i - this.offE;
+    return `electrolyte concentration in cell ${k + 1} of ${this.mesh.nx} (x = ${(this.mesh.x[k] * 1e6).toFixed(1)} µm)`;
+  }
+
   profiles(y: Float64Array, I: number): Record<string, Float64Array> {
     const cn = y.slice(0, this.pn.N);
     const cp = y.slice(this.pn.N, this.pn.N + this.pp.N);
@@ -949,6 +959,7 @@ class DfnModel implements CellModel {
       sparsity: this.sparsity(n),
       rhs: (y, I, out) => this.rhs(y, I, out),
       voltage: (y, I) => this.voltage(y, I),
+      variableName: (i) => this.variableName(i),
     };
   }
 
@@ -1120,6 +1131,19 @@ class DfnModel implements CellModel {
     const i = I / this.cell.area;
     const phiLast = y[this.offCe[nx - 1] + 2];
     return phiLast - (i * 0.5 * this.mesh.dx[nx - 1]) / this.cell.pos.sigmaEff - I * this.cell.contactResistance;
+  }
+
+  /** What unknown i is, for error messages. */
+  private variableName(i: number): string {
+    const { mesh, offCs, offCe } = this;
+    let k = mesh.nx - 1;
+    while (k > 0 && offCs[k] > i) k--;
+    const cell = `cell ${k + 1} of ${mesh.nx} (${["negative electrode", "separator", "positive electrode"][mesh.domain[k]]}, x = ${(mesh.x[k] * 1e6).toFixed(1)} µm)`;
+    if (i < offCe[k]) {
+      const nr = offCe[k] - offCs[k];
+      return `${mesh.domain[k] === 0 ? "negative" : "positive"} particle concentration in ${cell}, shell ${i - offCs[k] + 1} of ${nr} from the centre`;
+    }
+    return `${["electrolyte concentration", "electrolyte potential", "electrode potential"][i - offCe[k]]} in ${cell}`;
   }
 
   initialState(stoich?: { x: number; y: number }): Float64Array {

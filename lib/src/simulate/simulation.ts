@@ -606,7 +606,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const columns: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(cols)) columns[k] = Float64Array.from(v);
   for (const [k, v] of Object.entries(columns)) {
-    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new Error(`simulate: variable "${k}" is not finite at t = ${columns["Time [s]"][i]} s (value ${v[i]}); state: ${save ? model.describe(states[i], columns["Current [A]"][i]) : "not saved"}`);
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new Error(`simulate: variable "${k}" is not finite at t = ${columns["Time [s]"][i]} s (value ${v[i]}); state: ${save ? model.describe(states[i], columns["Current [A]"][i]) : "not saved"}; a parameter function (OCP, diffusivity, conductivity, exchange current) that returns NaN or ±Infinity at this state is the usual cause`);
   }
   const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, newtonFailures: integ.newtonFailures, errorTestFailures: integ.errorTestFailures, points };
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);

@@ -41,6 +41,8 @@ export interface DaeSystem {
   voltage(y: Float64Array, current: number): number;
   /** Indices of y that {@link DaeSystem.voltage} depends on. */
   readonly voltageDeps: Int32Array;
+  /** What unknown `i` is ("electrolyte concentration in cell 5 of 60, x = 92.1 µm"), for error messages. */
+  variableName?(i: number): string;
   /**
    * Optional indices of "global" variables (e.g. a lumped cell temperature) that rows anywhere may depend on and
    * whose own rows depend on the whole state. Each is finite-differenced in a colour of its own (perturbed with
@@ -389,6 +391,24 @@ export class Integrator {
     this.x1 = new Float64Array(n);
     this.x2 = new Float64Array(n);
     this.res = new Float64Array(n);
+  }
+
+  /**
+   * For a failure message: the first unknown whose equation is not finite at (y, I), named by the model, or "" when
+   * all are finite (a parameter function that returns NaN showed only as "failed to find a consistent initial state").
+   */
+  private nonFinite(y: Float64Array, I: number): string {
+    const f = new Float64Array(this.n);
+    this.sys.rhs(y, I, f);
+    const bad: number[] = [];
+    for (let i = 0; i < this.n; i++) if (!Number.isFinite(f[i]) || !Number.isFinite(y[i])) bad.push(i);
+    const V = this.sys.voltage(y, I);
+    if (bad.length === 0 && Number.isFinite(V)) return "";
+    const name = (i: number): string => this.sys.variableName?.(i) ?? `unknown ${i}`;
+    const where = bad.length > 0
+      ? `the equation of ${name(bad[0])} is ${f[bad[0]]} there (value ${y[bad[0]]})${bad.length > 1 ? `, and ${bad.length - 1} more` : ""}`
+      : `the voltage is ${V} there`;
+    return `; ${where}: a parameter function (OCP, diffusivity, conductivity, exchange current) that returns NaN or ±Infinity at this state is the usual cause`;
   }
 
   private rhs(y: Float64Array, I: number, out: Float64Array): void {
@@ -875,7 +895,7 @@ export class Integrator {
       const c = this.consistent(y, control.kind === "current" ? this.target(control) : I0, control, rtol, atolScale);
       if (c === null) {
         throw new SolverError(
-          `Solver failed to find a consistent initial state for step "${ctx.description}" at t = ${t0.toFixed(3)} s (${control.kind} control ${this.target(control)}); state: ${describe(y0, I0)}`,
+          `Solver failed to find a consistent initial state for step "${ctx.description}" at t = ${t0.toFixed(3)} s (${control.kind} control ${this.target(control)}); state: ${describe(y0, I0)}${this.nonFinite(y0, I0)}`,
           t0,
         );
       }
@@ -928,7 +948,7 @@ export class Integrator {
     const fail = (what: string): never => {
       throw new SolverError(
         `Solver failed in step "${ctx.description}" at t = ${t.toFixed(6)} s: step size fell below 1e-9 s (${what} failed); ` +
-          `current ${I.toPrecision(6)} A, voltage ${sys.voltage(y, I).toFixed(6)} V; state: ${describe(y, I)}`,
+          `current ${I.toPrecision(6)} A, voltage ${sys.voltage(y, I).toFixed(6)} V; state: ${describe(y, I)}${this.nonFinite(y, I)}`,
         t,
       );
     };

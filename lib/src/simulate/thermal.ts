@@ -183,6 +183,7 @@ class LumpedThermalModel implements CellModel {
         setT(y);
         return bs.voltage(y, I);
       },
+      variableName: (i) => (i === iT ? "cell temperature rise over ambient" : bs.variableName ? bs.variableName(i) : `unknown ${i}`),
     };
     this.setT = setT;
   }
