@@ -55,20 +55,103 @@ test("a constant drive cycle runs exactly as the constant-current step (SPM, SPM
     assert.equal(b.stepLog[0].reason, "duration", "running to the end of its rows completes the step");
     assert.equal(b.stats.steps, a.stats.steps, m.name);
     assert.equal(b.get("Voltage [V]").at(-1), a.get("Voltage [V]").at(-1), m.name);
-    assert.equal(b.get("Discharge capacity [A.h]").at(-1), a.get("Discharge capacity [A.h]").at(-1), m.name);
+    // the drive cycle's charge is ∫I dt of its rows, the constant step's the particles' lithium: equal to rounding
+    assert.ok(Math.abs(b.get("Discharge capacity [A.h]").at(-1)! - a.get("Discharge capacity [A.h]").at(-1)!) < 1e-12, m.name);
+  }
+});
+
+/** 20 pulses of 10 A for 10 s each minute, written as rows with edges `eps` s wide (a cycler log's jumps). */
+function pulseRows(eps: number, pulses = 20): number[][] {
+  const rows: number[][] = [[0, 0]];
+  for (let k = 0; k < pulses; k++) {
+    const t0 = 60 * k + 10;
+    rows.push([t0, 0], [t0 + eps, 10], [t0 + 10, 10], [t0 + 10 + eps, 0]);
+  }
+  rows.push([60 * pulses + 10, 0]);
+  return rows;
+}
+
+/**
+ * Rows a hair apart (a pulse's edges 1e-6 s wide) made the solver jump straight back to a 100 s step after each
+ * sliver, rescaling the order-5 history by 1e4: the DFN failed ("step size fell below 1e-9 s") or ran for minutes,
+ * SPM and SPMe rejected hundreds of steps. Growth is now capped at 10× per step and each row is reached in steps of
+ * about the length the step control last chose.
+ */
+test("pulses written as rows 1e-6 s apart run in SPM, SPMe and DFN, and the charge is exactly ∫I dt", () => {
+  for (const m of [spm(chen), spme(chen), dfn(chen)]) {
+    const s = simulate(m, step.current(pulseRows(1e-6, 5)), { saveStates: false, initialSoc: 0.8 });
+    assert.equal(s.termination, "completed", m.name);
+    assert.ok(Math.abs(s.get("Discharge capacity [A.h]").at(-1)! * 3600 - 500) < 1e-9, `${m.name}: ${s.get("Discharge capacity [A.h]").at(-1)! * 3600} A.s`);
+    // the same pulses as separate steps
+    const steps: ExperimentStep[] = [step.rest(10)];
+    for (let k = 0; k < 5; k++) steps.push(step.current(10, { duration: 10 }), step.rest(50));
+    const ref = simulate(m, new Experiment(steps), { saveStates: false, initialSoc: 0.8 });
+    const dv = Math.abs(s.get("Voltage [V]").at(-1)! - ref.get("Voltage [V]").at(-1)!);
+    assert.ok(dv < 1e-3, `${m.name}: ${dv * 1000} mV from the same pulses as separate steps`);
   }
 });
 
 /**
- * Accuracy on 1 s rows against the same run at rtol 1e-8, at every row's time. Measured (Chen2020, rtol 1e-4):
- * smooth cycle: voltage within 0.027 (SPM) / 0.022 (SPMe) / 0.023 (DFN) mV, charge within 6e-7 / 9e-6 / 2.3e-5
- * relative of ∫I dt; with the charge pulses: 0.089 / 0.104 / 0.215 mV. Charge error over the throughput ∫|I| dt:
- * smooth 5.4e-7 / 9.0e-6 / 2.1e-5, pulses 1.4e-5 / 4.6e-5 / 1.1e-5, square −2.8e-5 / 1.2e-4 / 3.6e-5, about rtol (the
- * charge is the change of the particles' lithium, error-tested at rtol). Before the solver ended its steps on the rows, the
- * SPM's smooth cycle came out 0.47 % short in charge and 1.9 mV off; a BDF restart at order 1 after two Newton
- * failures (tried and dropped) put the DFN's square pulses 1.1e-3 of the throughput off.
+ * Measured (Chen2020, 5 A constant, 3000 s, rows 37 s apart with 0 / 5 % / 30 % jitter): SPM 110/110/109 steps,
+ * SPMe 131/129/129, DFN 133/134/133, against 55 / 73 / 101 without rows. Before: SPM 262/262/116, SPMe
+ * 280/434/266, DFN 197/348/178 — each row rounded the step from the last one, and the step control, which waits for
+ * q + 1 equal steps, never acted between rows closer than that.
  */
-test("drive cycles on 1 s rows: the current is the row's at every row, the voltage within 1 mV of a converged run, the charge within 2e-4 of the throughput", () => {
+test("rows unevenly spaced do not trap the step: on rows 37 s ± 5 % or ± 30 % apart each model takes under 2.2× the steps of the plain constant current", () => {
+  for (const jitter of [0.05, 0.3]) {
+    const rows: number[][] = [];
+    let tt = 0;
+    for (let k = 0; tt < 3000; k++) {
+      rows.push([tt, 5]);
+      tt += 37 * (1 + jitter * Math.sin(1.7 * k));
+    }
+    rows.push([3000, 5]);
+    for (const make of [spm, spme, dfn]) {
+      const plain = simulate(make(chen), step.current(5, { duration: 3000 }), { saveStates: false, initialSoc: 0.9 });
+      const s = simulate(make(chen), step.current(rows), { saveStates: false, initialSoc: 0.9 });
+      assert.ok(s.stats.steps < 2.2 * plain.stats.steps, `${make.name} ±${jitter * 100} %: ${s.stats.steps} steps against ${plain.stats.steps}`);
+      assert.ok(Math.abs(s.get("Voltage [V]").at(-1)! - plain.get("Voltage [V]").at(-1)!) < 1e-4);
+    }
+  }
+});
+
+test("a drive cycle's own 'until' voltage faces the way its net charge drives the cell, as a constant step's does", () => {
+  const pulse: number[][] = [];
+  for (let k = 0; k <= 600; k++) {
+    const ph = k % 60;
+    pulse.push([k, ph < 10 ? 2 : ph < 40 ? 0 : ph < 50 ? -1 : 0]);
+  }
+  // from 20 % SOC the cell rests below 3.6 V: the net-discharge cycle's "until 3.6 V" is already met, as for a
+  // constant 2C discharge (before: it ran on, and ended when a rest let the voltage recover up through 3.6 V)
+  const a = simulate(spm(chen), step.cRate(pulse, { until: "3.6 V" }), { saveStates: false, initialSoc: 0.2 });
+  const b = simulate(spm(chen), step.cRate(2, { until: "3.6 V", duration: 600 }), { saveStates: false, initialSoc: 0.2 });
+  assert.match(b.stepLog[0].reason, /already reached at the start/);
+  assert.match(a.stepLog[0].reason, /already reached at the start/);
+  // from 50 % SOC (3.61 V at the first pulse, 3.55 V after ten) "until 3.58 V" ends on the way down, in a pulse
+  const c = simulate(spm(chen), step.cRate(pulse, { until: "3.58 V" }), { saveStates: false, initialSoc: 0.5 });
+  const V = c.get("Voltage [V]");
+  assert.equal(c.stepLog[0].reason, c.stepLog[0].description);
+  assert.ok(Math.abs(V.at(-1)! - 3.58) < 1e-3 && V[V.length - 2] > 3.58, `ends falling through 3.58 V: ${V.at(-1)}`);
+  assert.ok(c.get("Current [A]").at(-1)! > 0, "in a discharge pulse");
+});
+
+test("a long drive cycle is not cut by the default step limit, and a limit that runs out says how to raise it", () => {
+  const rows: number[][] = [];
+  for (let k = 0; k <= 50000; k++) rows.push([0.01 * k, 5 + Math.sin(k / 7)]);
+  const s = simulate(spm(chen), step.current(rows), { saveStates: false, initialSoc: 0.8 });
+  assert.equal(s.termination, "completed");
+  const cut = simulate(spm(chen), step.current(rows), { saveStates: false, initialSoc: 0.8, solver: { maxSteps: 1000 } });
+  assert.match(cut.termination, /^max steps reached in cycle 1, step 1 .*raise solver\.maxSteps \(now 1000\)/);
+});
+
+/**
+ * Accuracy on 1 s rows against the same run at rtol 1e-8, at every row's time. Measured (Chen2020, rtol 1e-4),
+ * largest voltage difference SPM / SPMe / DFN: smooth 0.012 / 0.053 / 0.049 mV, pulses 0.23 / 0.14 / 0.33 mV, square
+ * 0.39 / 0.18 / 0.23 mV. The charge is ∫I dt of the rows, exact (it was the particles' lithium, which carries the
+ * solver's error on the whole inventory: up to 1.2e-4 of the throughput). Before the solver ended its steps on the
+ * rows, the SPM's smooth cycle came out 0.47 % short in charge and 1.9 mV off.
+ */
+test("drive cycles on 1 s rows: the current is the row's at every row, the voltage within 1 mV of a converged run, the charge ∫I dt", () => {
   const models: CellModel[] = [spm(chen), spme(chen), dfn(chen)];
   for (const kind of ["smooth", "pulses", "square"] as const) {
     const rows = cycleRows(kind);
@@ -89,7 +172,7 @@ test("drive cycles on 1 s rows: the current is the row's at every row, the volta
       }
       assert.ok(worst < 1e-3, `${m.name} ${kind}: voltage ${worst * 1000} mV off the rtol 1e-8 run`);
       const qs = s.get("Discharge capacity [A.h]").at(-1)!;
-      assert.ok(Math.abs(qs - q) < 2e-4 * throughput, `${m.name} ${kind}: charge ${qs} A.h against ∫I dt = ${q} A.h (throughput ${throughput} A.h)`);
+      assert.ok(Math.abs(qs - q) < 1e-12 * throughput, `${m.name} ${kind}: charge ${qs} A.h against ∫I dt = ${q} A.h (throughput ${throughput} A.h)`);
     }
   }
 });

@@ -44,7 +44,11 @@ export interface ExperimentStep {
   /**
    * A value that changes in time ("current", "c-rate" and "power" steps): it replaces the constant
    * {@link ExperimentStep.value}; the step lasts as long as the drive cycle unless its {@link ExperimentStep.duration}
-   * is shorter, and by default stores a point at every row's time.
+   * is shorter, and stores a point at every row's time. No solver step crosses a row. Rows within 1 ms of the row
+   * before are a jump (a cycler's step change): the state crosses it at once and the solver starts afresh on its far
+   * side, as at a new step. Under current or C-rate control "Discharge capacity [A.h]" is ∫I dt of the rows, exact.
+   * Memory: each stored point keeps the full state until the step ends (about 8 kB per row for the default DFN
+   * mesh), so split very long cycles of a DFN into several steps.
    */
   readonly driveCycle?: DriveCycle;
   /**
