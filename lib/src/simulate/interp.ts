@@ -73,14 +73,7 @@ export function pchip(xs: ArrayLike<number>, ys: ArrayLike<number>): Interpolant
   const f = ((t: number): number => {
     if (t <= x[0]) return y[0] + m[0] * (t - x[0]);
     if (t >= x[n - 1]) return y[n - 1] + m[n - 1] * (t - x[n - 1]);
-    // binary search for the interval
-    let lo = 0;
-    let hi = n - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (x[mid] <= t) lo = mid;
-      else hi = mid;
-    }
+    const lo = intervalIndex(x, t);
     const hh = h[lo];
     const s = (t - x[lo]) / hh;
     const s2 = s * s;
@@ -89,4 +82,19 @@ export function pchip(xs: ArrayLike<number>, ys: ArrayLike<number>): Interpolant
   }) as Interpolant1D;
   Object.defineProperties(f, { x: { value: x }, y: { value: y }, slopes: { value: m } });
   return f;
+}
+
+/**
+ * The interval of strictly increasing breakpoints `x` that holds t: the last index k with x[k] ≤ t (binary search),
+ * for x[0] < t < x[n − 1] (0 and n − 2 at the ends).
+ */
+export function intervalIndex(x: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = x.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid] <= t) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }

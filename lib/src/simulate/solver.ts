@@ -9,6 +9,7 @@
  * current control I − I_set, voltage control V(y, I) − V_set (a CV hold solves for the current that keeps V fixed),
  * power control I·V(y, I) − P_set.
  */
+import { intervalIndex } from "./interp";
 import { nearestNames } from "./parameters";
 import { CondensedLU, Colouring, ColumnIndex, SparsityPattern, bandPattern, colourColumns, colouredJacobian, columnIndex, isolateColumns, withoutGlobalCouplings } from "./sparse";
 
@@ -148,15 +149,8 @@ export function controlIntegral(control: Control, ta: number, tb: number): numbe
   const F = (x: number): number => {
     if (!(x > tt[0])) return (x - tt[0]) * v[0];
     if (!(x < tt[m - 1])) return c[m - 1] + (x - tt[m - 1]) * v[m - 1];
-    let lo = 0;
-    let hi = m - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (tt[mid] <= x) lo = mid;
-      else hi = mid;
-    }
-    const vx = v[lo] + ((x - tt[lo]) / (tt[hi] - tt[lo])) * (v[hi] - v[lo]);
-    return c[lo] + 0.5 * (v[lo] + vx) * (x - tt[lo]);
+    const lo = intervalIndex(tt, x);
+    return c[lo] + 0.5 * (v[lo] + controlTarget(control, x)) * (x - tt[lo]);
   };
   return F(tb) - F(ta);
 }
@@ -172,16 +166,9 @@ export function controlTarget(control: Control, t: number): number {
   const m = tt.length;
   if (!(t > tt[0])) return p.value[0];
   if (!(t < tt[m - 1])) return p.value[m - 1];
-  // last breakpoint at or before t
-  let lo = 0;
-  let hi = m - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (tt[mid] <= t) lo = mid;
-    else hi = mid;
-  }
-  const w = (t - tt[lo]) / (tt[hi] - tt[lo]);
-  return p.value[lo] + w * (p.value[hi] - p.value[lo]);
+  const lo = intervalIndex(tt, t);
+  const w = (t - tt[lo]) / (tt[lo + 1] - tt[lo]);
+  return p.value[lo] + w * (p.value[lo + 1] - p.value[lo]);
 }
 
 /** A terminating event: stop when `quantity` crosses `value` (first crossing within the step). */
