@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration } from "../../lib/src/simulate";
+import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration, parameterValues, spm, simulate } from "../../lib/src/simulate";
 import type { ExperimentStep } from "../../lib/src/simulate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -230,4 +230,29 @@ test("Experiment's doc says a flat list is one cycle here but one cycle per elem
   assert.equal(new Experiment([a, b]).cycles.length, 1);
   assert.deepEqual(new Experiment([[a], [b]]).cycles.map((c) => c.map((s) => s.description)), [[a], [b]]);
   assert.deepEqual(new Experiment([[a, b]], { cycles: 3 }).cycles, new Experiment(Array.from({ length: 3 }, () => [a, b])).cycles);
+});
+
+test("experiment-wide terminations (PyBaMM's Experiment(termination=...)): time cuts the running step, capacity and voltage end a cycle", () => {
+  const p = parameterValues("Chen2020");
+  const e = new Experiment(["Rest for 1 minute"], { termination: ["80% capacity", "4 A.h capacity", "3.1 V", "2 hours", " 250 mA.h capacity "] });
+  assert.deepEqual(
+    e.termination.map((x) => [x.kind, x.value]),
+    [["capacity", 80], ["capacity", 4], ["voltage", 3.1], ["time", 7200], ["capacity", 0.25]],
+  );
+  for (const [bad, msg] of [["80 capacity", /a capacity is a percentage of the first cycle's/], ["120% capacity", /in \(0, 100\]/], ["-3 V", /a voltage is positive/], ["tomorrow", /"tomorrow" is not a termination/]] as const)
+    assert.throws(() => new Experiment(["Rest for 1 hour"], { termination: bad }), (err: unknown) => err instanceof ExperimentError && msg.test(err.message) && /Valid forms: "80% capacity"/.test(err.message), bad);
+  // time: the step running at 3 h is cut there and the experiment stops
+  const cccv = ["Discharge at 1C until 2.5 V", "Rest for 10 minutes", "Charge at 1C until 4.2 V", "Hold at 4.2 V until C/20"];
+  const timed = simulate(spm(p), new Experiment(cccv, { cycles: 10, termination: "3 hours" }), { saveStates: false });
+  assert.match(timed.termination, /^Time termination "3 hours" reached in cycle 2, step 1/);
+  assert.equal(timed.get("Time [s]").at(-1), 10800);
+  assert.equal(timed.stepLog.at(-1)!.reason, "time termination");
+  // capacity: a 2C charge without a hold leaves the next discharge at 61 % of the first
+  const fading = simulate(spm(p), new Experiment(["Discharge at 2C until 2.5 V", "Charge at 2C until 4.2 V"], { cycles: 20, termination: "80% capacity" }), { saveStates: false });
+  assert.match(fading.termination, /^Capacity termination "80% capacity" reached at the end of cycle 2: it discharged 2\.\d+ A\.h, 6\d\.\d+ % of cycle 1's 4\.8\d+ A\.h/);
+  assert.equal(fading.cycles.length, 2);
+  // voltage: the lowest voltage of a cycle
+  const sagging = simulate(spm(p), new Experiment(["Discharge at 1C for 10 minutes", "Rest for 5 minutes"], { cycles: 20, termination: "3.5 V" }), { saveStates: false });
+  assert.match(sagging.termination, /^Voltage termination "3\.5 V" reached at the end of cycle \d+: its lowest voltage was 3\.4\d+ V/);
+  assert.ok(sagging.cycles.at(-1)!["Minimum voltage [V]"] <= 3.5 && sagging.cycles.at(-2)!["Minimum voltage [V]"] > 3.5);
 });

@@ -537,6 +537,53 @@ export interface ExperimentOptions {
    * `Experiment(period=...)`). Default: none (the solver's own steps only).
    */
   period?: number | string;
+  /**
+   * Conditions that stop the whole experiment (PyBaMM's `Experiment(termination=...)`), one text or a list:
+   * `"80% capacity"` or `"4 A.h capacity"` (checked at the end of each cycle against the cycle's discharge capacity:
+   * a percentage is of the first cycle's), `"3 V"` (checked at the end of each cycle against its lowest voltage), or a
+   * duration such as `"10 hours"` (the experiment's clock: the step running then is cut there). See
+   * {@link ExperimentTermination}.
+   */
+  termination?: string | readonly string[];
+}
+
+/**
+ * A parsed experiment-wide stopping condition (see {@link ExperimentOptions.termination}). The capacity is the cycle's
+ * discharge capacity, as a cycler measures it, where PyBaMM uses its electrode state-of-health capacity: these models
+ * do not age, so that one would never change.
+ */
+export type ExperimentTermination =
+  | { readonly kind: "capacity"; readonly value: number; readonly unit: "%" | "A.h"; readonly text: string }
+  | { readonly kind: "voltage"; readonly value: number; readonly text: string }
+  | { readonly kind: "time"; readonly value: number; readonly text: string };
+
+/** Parses one experiment termination ("80% capacity", "4 A.h capacity", "3 V", "10 hours"). */
+function parseTermination(text: unknown): ExperimentTermination {
+  const fail = (why: string): never => {
+    throw new ExperimentError(`Experiment: termination ${JSON.stringify(text)}: ${why}. Valid forms: "80% capacity", "4 A.h capacity", "3 V", "10 hours"`);
+  };
+  if (typeof text !== "string") return fail("a termination is a text");
+  const t = text.trim().replace(/\s+/g, " ");
+  let m = new RegExp(String.raw`^${NUM}\s*%\s*capacity$`, "i").exec(t);
+  if (m) {
+    const v = Number(m[1]);
+    if (!(v > 0 && v <= 100)) fail("a capacity percentage is in (0, 100]");
+    return { kind: "capacity", value: v, unit: "%", text: t };
+  }
+  m = new RegExp(String.raw`^${NUM}\s*(mA\.?h|A\.?h)\s*capacity$`, "i").exec(t);
+  if (m) {
+    const v = Number(m[1]) / (m[2].toLowerCase().startsWith("m") ? 1000 : 1);
+    if (!(v > 0 && Number.isFinite(v))) fail("a capacity is positive");
+    return { kind: "capacity", value: v, unit: "A.h", text: t };
+  }
+  m = new RegExp(String.raw`^${NUM}\s*(mV|V)$`).exec(t);
+  if (m) {
+    const v = Number(m[1]) / (m[2] === "mV" ? 1000 : 1);
+    if (!(v > 0 && Number.isFinite(v))) fail("a voltage is positive");
+    return { kind: "voltage", value: v, text: t };
+  }
+  if (/capacity/i.test(t)) fail('a capacity is a percentage of the first cycle\'s ("80% capacity") or in A.h ("4 A.h capacity")');
+  return { kind: "time", value: parseDurationText(t, fail, "termination"), text: t };
 }
 
 /** One step as given to {@link Experiment}: a string in the step language or a step object ({@link step}). */
@@ -568,11 +615,13 @@ export class Experiment {
   readonly cycles: ExperimentStep[][];
   /** The default output period [s] (from {@link ExperimentOptions.period}), if any. */
   readonly period?: number;
+  /** Experiment-wide stopping conditions (from {@link ExperimentOptions.termination}), in the order given. */
+  readonly termination: readonly ExperimentTermination[];
 
   /**
    * @param steps a flat list (ONE cycle, where PyBaMM makes each element a cycle) or a list of cycles (arrays, as
    *   PyBaMM's tuples); strings are parsed with {@link parseStep}, step objects are checked field by field
-   * @param opts repetition and default output period
+   * @param opts repetition, default output period and experiment-wide terminations
    */
   constructor(steps: readonly StepInput[] | readonly (readonly StepInput[])[], opts: ExperimentOptions = {}) {
     const reps = opts.cycles ?? 1;
@@ -608,5 +657,7 @@ export class Experiment {
     this.cycles = [];
     for (let r = 0; r < reps; r++) for (const c of parsed) this.cycles.push(c);
     if (period !== undefined) this.period = period;
+    const terms = opts.termination === undefined ? [] : typeof opts.termination === "string" ? [opts.termination] : Array.isArray(opts.termination) ? opts.termination : [opts.termination as unknown];
+    this.termination = terms.map(parseTermination);
   }
 }

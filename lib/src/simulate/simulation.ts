@@ -2,7 +2,7 @@
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
 import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout } from "./models";
-import { Experiment, ExperimentError, ExperimentStep, defaultDuration, describeUntil, parseStep } from "./experiment";
+import { Experiment, ExperimentError, ExperimentStep, ExperimentTermination, defaultDuration, describeUntil, parseStep } from "./experiment";
 import { Control, ControlProfile, Integrator, SolverOptions, StepEvent, StepResult, checkSolverOptions, controlIntegral } from "./solver";
 import { FARADAY, nearestNames } from "./parameters";
 
@@ -411,6 +411,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   // checked here, before the per-step filtering below could drop a NaN output time unseen
   if (opts.solver !== undefined) checkSolverOptions(opts.solver);
   const userTimes = opts.solver?.outputTimes ? Array.from(opts.solver.outputTimes) : [];
+  const timeStop = exp.termination.find((x) => x.kind === "time");
+  let firstCapacity = NaN;
   outer: for (let c = 0; c < exp.cycles.length; c++) {
     const sum = emptySummary(c + 1);
     const cycleStart = t;
@@ -490,7 +492,9 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // a drive cycle's own length is not a default: running to its end completes it
       const usesDefault = step.duration === undefined && !dc;
       const duration = step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax });
-      const tEnd = t + duration;
+      // the experiment's time termination cuts the step running when it comes
+      const cutByTime = timeStop !== undefined && t + duration > timeStop.value;
+      const tEnd = cutByTime ? timeStop!.value : t + duration;
       // output times: the step's period grid from its start (PyBaMM's period), and the caller's own times in the step
       let outputTimes: number[] | undefined;
       if (step.period !== undefined || userTimes.length > 0 || profile) {
@@ -582,7 +586,13 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
             : res.reason === "Upper voltage cut-off safeguard" ? `${vMax + CUTOFF_SAFEGUARD} V, ${CUTOFF_SAFEGUARD} V above the set's "Upper voltage cut-off [V]" of ${vMax} V`
               : undefined;
       if (cutoff) notes.unshift(cutoff);
-      const timedOut = res.reason === "duration" && usesDefault;
+      const timedOut = res.reason === "duration" && usesDefault && !cutByTime;
+      if (res.reason === "duration" && cutByTime) {
+        notes.unshift(`the experiment's termination "${timeStop!.text}" cut the step at t = ${end.t.toFixed(1)} s`);
+        stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: "time termination", note: notes.join("; ") });
+        termination = `Time termination "${timeStop!.text}" reached in ${where} at t = ${end.t.toFixed(1)} s (PyBaMM's Experiment termination)`;
+        break outer;
+      }
       if (timedOut) {
         notes.unshift(
           `the step gives no duration and its default of ${formatSeconds(duration)} (${defaultRule(step)}) ran out at ${end.voltage.toFixed(4)} V, ${end.current.toPrecision(4)} A` +
@@ -609,6 +619,13 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         break outer;
       }
     }
+    // the experiment's capacity and voltage terminations, checked at the end of each cycle (as PyBaMM does)
+    if (cycles.length === 1) firstCapacity = sum["Discharge capacity [A.h]"];
+    const stop = cycleTermination(exp.termination, sum, firstCapacity);
+    if (stop) {
+      termination = stop;
+      break;
+    }
   }
   // every cycle that ran, also one cut short by a cut-off, gets its efficiency from the steps that ran
   for (const sum of cycles) sum["Coulombic efficiency"] = coulombicEfficiency(sum);
@@ -619,6 +636,26 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   }
   const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, newtonFailures: integ.newtonFailures, errorTestFailures: integ.errorTestFailures, points };
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);
+}
+
+/**
+ * The first of an experiment's capacity and voltage terminations that a finished cycle meets, as a termination
+ * message, or undefined. A percentage capacity is of the first cycle's discharge capacity.
+ */
+function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSummary, firstCapacity: number): string | undefined {
+  const n = sum["Cycle number"];
+  for (const x of terms) {
+    if (x.kind === "capacity") {
+      const q = sum["Discharge capacity [A.h]"];
+      const limit = x.unit === "%" ? (x.value / 100) * firstCapacity : x.value;
+      // a cycle that discharged nothing has no capacity to compare (a charge-only or rest-only cycle)
+      if (q > 0 && limit > 0 && q <= limit)
+        return `Capacity termination "${x.text}" reached at the end of cycle ${n}: it discharged ${q.toFixed(4)} A.h, ${x.unit === "%" ? `${((100 * q) / firstCapacity).toFixed(2)} % of cycle 1's ${firstCapacity.toFixed(4)} A.h` : `at most ${x.value} A.h`} (PyBaMM's Experiment termination)`;
+    } else if (x.kind === "voltage" && sum["Minimum voltage [V]"] <= x.value) {
+      return `Voltage termination "${x.text}" reached at the end of cycle ${n}: its lowest voltage was ${sum["Minimum voltage [V]"].toFixed(4)} V (PyBaMM's Experiment termination)`;
+    }
+  }
+  return undefined;
 }
 
 /** Rows closer than this to the row before [s] are a jump of a drive cycle (see {@link integrateDriveCycle}). */
