@@ -178,10 +178,8 @@ test("default durations: PyBaMM's 2 h/|C| for C-rates (C/50 → 100 h, not the d
   assert.equal(defaultDuration(parseStep("Rest until 3 V"), cell), 86400);
 });
 
-test("PyBaMM forms that are not implemented say so: resistance steps and per-step temperatures", () => {
+test("PyBaMM forms that are not implemented say so: resistance steps", () => {
   assert.throws(() => parseStep("Discharge at 2 Ohm for 1 hour"), /resistance-controlled steps .* are not supported/);
-  assert.throws(() => parseStep("Discharge at 1C for 1 hour at 25oC"), /per-step temperature .* is not supported/);
-  assert.throws(() => parseStep("Charge at 1C until 4.2 V at 298 K"), /per-step temperature/);
   // kW and C-rates are not mistaken for them
   assert.equal(parseStep("Discharge at 1 kW for 1 minute").kind, "power");
   assert.equal(parseStep("Discharge at 1C until 2.5 V").kind, "c-rate");
@@ -255,4 +253,31 @@ test("experiment-wide terminations (PyBaMM's Experiment(termination=...)): time 
   const sagging = simulate(spm(p), new Experiment(["Discharge at 1C for 10 minutes", "Rest for 5 minutes"], { cycles: 20, termination: "3.5 V" }), { saveStates: false });
   assert.match(sagging.termination, /^Voltage termination "3\.5 V" reached at the end of cycle \d+: its lowest voltage was 3\.4\d+ V/);
   assert.ok(sagging.cycles.at(-1)!["Minimum voltage [V]"] <= 3.5 && sagging.cycles.at(-2)!["Minimum voltage [V]"] > 3.5);
+});
+
+test("per-step temperatures (PyBaMM's '... at 25oC' and Experiment(temperature=...)) run an isothermal model at them and restore the set's ambient afterwards", () => {
+  const p = parameterValues("Chen2020");
+  const parsed = parseStep("Discharge at 1C until 2.5 V at 0oC (1 minute period)");
+  assert.equal(parsed.temperature, 273.15);
+  assert.equal(parsed.period, 60);
+  assert.deepEqual(parsed.until, { quantity: "voltage", value: 2.5 });
+  assert.equal(parseStep("Charge at 1C until 4.2 V at 298 K").temperature, 298);
+  assert.equal(parseStep("Rest for 1 hour at 45 °C").temperature, 318.15);
+  assert.equal(step.cRate(1, { until: "2.5 V", temperature: "45oC" }).description, "Discharge at 1C until 2.5 V at 45oC");
+  assert.throws(() => parseStep("Discharge at 1C until 2.5 V at 500oC"), /773\.15 K, outside the 200–400 K/);
+  assert.throws(() => step.rest(60, { temperature: 25 }), /25 looks like °C: write "25oC"/);
+  const m = spm(p);
+  const cold = simulate(m, "Discharge at 1C until 2.5 V at 0oC", { saveStates: false });
+  assert.equal(m.cell.T, 298.15, "the model's temperature is restored");
+  const warm = simulate(m, "Discharge at 1C until 2.5 V", { saveStates: false });
+  assert.ok(cold.get("Discharge capacity [A.h]").at(-1)! < warm.get("Discharge capacity [A.h]").at(-1)!, "a cold cell delivers less");
+  assert.ok(cold.get("Voltage [V]")[1] < warm.get("Voltage [V]")[1] - 0.005, "and polarises more");
+  assert.deepEqual([...new Set(cold.get("Cell temperature [K]"))], [273.15]);
+  // the experiment's temperature for steps without their own
+  const e = new Experiment(["Discharge at 1C for 10 minutes", "Rest for 10 minutes at 45oC"], { temperature: "10oC" });
+  const s = simulate(m, e, { saveStates: false });
+  const T = s.get("Cell temperature [K]");
+  const st = s.get("Step number");
+  for (let i = 0; i < T.length; i++) assert.equal(T[i], st[i] === 1 ? 283.15 : 318.15);
+  assert.throws(() => simulate(spm(p, { thermal: "lumped" }), e), /the lumped thermal model cannot take: its temperature is a state/);
 });

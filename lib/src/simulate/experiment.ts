@@ -60,6 +60,12 @@ export interface ExperimentStep {
   /** Termination condition ("until 2.5 V", "until 50 mA", "until C/50"). */
   readonly until?: StepUntil;
   /**
+   * The cell's temperature during the step [K] ("... at 25oC", PyBaMM's per-step temperature): an isothermal model
+   * runs the step at it; unset, at the experiment's {@link ExperimentOptions.temperature} or the set's "Ambient
+   * temperature [K]". Not with the lumped thermal model (whose temperature is a state).
+   */
+  readonly temperature?: number;
+  /**
    * Output period [s] ("(1 minute period)", PyBaMM's `period`): the solution holds a point every `period` seconds from
    * the start of the step, besides the solver's own steps and the step's end. Unset: the solver's steps only.
    */
@@ -163,6 +169,22 @@ function parseQuantity(text: string, fail: (why: string) => never): { unit: "A" 
   }
 }
 
+/** Parses a temperature ("25oC", "25 °C", "25degC", "298.15 K") into kelvin, checked to lie within 200–400 K. */
+function parseTemperature(text: string, fail: (why: string) => never): number {
+  const m = new RegExp(String.raw`^${NUM}\s*(°C|oC|degC|K)$`, "i").exec(text.trim());
+  if (!m) return fail(`"${text.trim()}" is not a temperature (use e.g. "25oC", "25 °C" or "298.15 K")`);
+  const v = Number(m[1]) + (m[2].toUpperCase() === "K" ? 0 : 273.15);
+  if (!(v >= 200 && v <= 400)) fail(`the temperature "${text.trim()}" is ${v.toFixed(2)} K, outside the 200–400 K the models are parameterised for`);
+  return v;
+}
+
+/** A temperature given as kelvin or as text ("25oC"). */
+function toKelvin(x: number | string, fail: (why: string) => never): number {
+  if (typeof x === "string") return parseTemperature(x, fail);
+  if (!(typeof x === "number" && x >= 200 && x <= 400)) fail(`the temperature must be in kelvin within 200–400 K or a text such as "25oC", got ${String(x)}${typeof x === "number" && x > -100 && x < 100 ? ` (${x} looks like °C: write "${x}oC")` : ""}`);
+  return x;
+}
+
 /** Parses a termination condition ("2.5 V", "50 mA", "C/50") into a {@link StepUntil} with a positive value. */
 function parseUntil(text: string, fail: (why: string) => never): StepUntil {
   const q = parseQuantity(text, fail);
@@ -196,15 +218,19 @@ export function parseStep(step: string): ExperimentStep {
     throw new ExperimentSyntaxError(step, why);
   };
   const s = step.trim().replace(/\s+/g, " ");
-  // two PyBaMM forms this simulator does not implement: say so, rather than fail on the word that follows them
-  if (/\sat\s+-?[\d.]+\s*(°C|oC|degC|K)\b/i.test(s)) {
-    fail(`a per-step temperature ("... at 25oC") is not supported: the temperature comes from the parameter set ("Ambient temperature [K]", "Initial temperature [K]"); update those instead`);
-  }
+  // a PyBaMM form this simulator does not implement: say so, rather than fail on the word that follows it
   if (/^(discharge|charge|hold)\s+at\s+[\d.]+\s*(ohm|Ω)/i.test(s)) {
     fail(`resistance-controlled steps ("Discharge at 2 Ohm ...") are not supported: use a current, C-rate, power or voltage`);
   }
   const split = splitPeriod(s, fail);
   let body = split.body;
+  // a temperature comes last before the period: "... until 3.3 V at 25oC (1 minute period)"
+  let temperature: number | undefined;
+  const tm = /\sat\s+(-?[\d.]+\s*(°C|oC|degC|K))$/i.exec(body);
+  if (tm) {
+    temperature = parseTemperature(tm[1], fail);
+    body = body.slice(0, tm.index);
+  }
   let until: StepUntil | undefined;
   let duration: number | undefined;
   const untilIdx = body.search(/\s(or\s)?until\s/i);
@@ -219,7 +245,12 @@ export function parseStep(step: string): ExperimentStep {
     duration = parseDurationText(body.slice(forIdx + 5), fail);
     body = body.slice(0, forIdx);
   }
-  const make = (fields: Omit<ExperimentStep, "description" | "period">): ExperimentStep => ({ description: s, ...fields, ...(split.period !== undefined ? { period: split.period } : {}) });
+  const make = (fields: Omit<ExperimentStep, "description" | "period" | "temperature">): ExperimentStep => ({
+    description: s,
+    ...fields,
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(split.period !== undefined ? { period: split.period } : {}),
+  });
   if (/^rest$/i.test(body)) {
     if (duration === undefined && until === undefined) fail(`a rest needs a duration ("Rest for 1 hour")`);
     return make({ kind: "rest", value: 0, duration, until });
@@ -286,7 +317,7 @@ export function describeUntil(u: StepUntil): string {
 }
 
 /** The step in PyBaMM's language (what {@link parseStep} reads back into the same step). */
-function describeStep(kind: StepKind, value: number, duration: number | undefined, until: StepUntil | undefined, period: number | undefined): string {
+function describeStep(kind: StepKind, value: number, duration: number | undefined, until: StepUntil | undefined, period: number | undefined, temperature?: number): string {
   const verb = value > 0 ? "Discharge" : "Charge";
   const head =
     kind === "rest"
@@ -301,6 +332,7 @@ function describeStep(kind: StepKind, value: number, duration: number | undefine
   const parts = [head];
   if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
   if (until !== undefined) parts.push(`${duration !== undefined ? "or " : ""}until ${describeUntil(until)}`);
+  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
   if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
   return parts.join(" ");
 }
@@ -354,7 +386,7 @@ function driveCycleMean(d: DriveCycle): number {
 }
 
 /** A drive-cycle step described for the step log ("Current drive cycle: 601 rows over 10 minutes, -5 to 10 A"). */
-function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | undefined, until: StepUntil | undefined, period: number | undefined): string {
+function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | undefined, until: StepUntil | undefined, period: number | undefined, temperature?: number): string {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of d.value) {
@@ -365,6 +397,7 @@ function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | un
   const parts = [`${what} drive cycle: ${d.time.length} rows over ${formatDuration(d.time[d.time.length - 1])}, ${fmt(lo)} to ${fmt(hi)} ${UNITS[kind]}`];
   if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
   if (until !== undefined) parts.push(`${duration !== undefined ? "or " : ""}until ${describeUntil(until)}`);
+  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
   if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
   return parts.join(" ");
 }
@@ -414,11 +447,27 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     if (s.duration > span * (1 + 1e-12)) fail(`has duration ${s.duration} s, longer than its drive cycle (${span} s): shorten the duration, or add rows to the drive cycle`);
   }
   if (s.description !== undefined && typeof s.description !== "string") fail(`has a description that is not a string`);
+  if (s.temperature !== undefined && !(typeof s.temperature === "number" && s.temperature >= 200 && s.temperature <= 400))
+    fail(`has temperature ${String(s.temperature)}: a temperature is in kelvin, within 200–400 K`);
   const duration = s.duration as number | undefined;
   const period = s.period as number | undefined;
+  const temperature = s.temperature as number | undefined;
   const description =
-    typeof s.description === "string" && s.description !== "" ? s.description : driveCycle ? describeDriveCycle(kind, driveCycle, duration, until, period) : describeStep(kind, v, duration, until, period);
-  return { description, kind, value: v, ...(driveCycle ? { driveCycle } : {}), ...(duration !== undefined ? { duration } : {}), ...(until ? { until } : {}), ...(period !== undefined ? { period } : {}) };
+    typeof s.description === "string" && s.description !== ""
+      ? s.description
+      : driveCycle
+        ? describeDriveCycle(kind, driveCycle, duration, until, period, temperature)
+        : describeStep(kind, v, duration, until, period, temperature);
+  return {
+    description,
+    kind,
+    value: v,
+    ...(driveCycle ? { driveCycle } : {}),
+    ...(duration !== undefined ? { duration } : {}),
+    ...(until ? { until } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(period !== undefined ? { period } : {}),
+  };
 }
 
 /** Options of the {@link step} constructors (PyBaMM's `duration`, `termination` and `period` keywords). */
@@ -431,6 +480,8 @@ export interface StepOptions {
   period?: number | string;
   /** Description shown in the step log (default: the step in PyBaMM's language, e.g. "Discharge at 5 A until 2.5 V"). */
   description?: string;
+  /** The cell's temperature during the step: kelvin, or text such as "25oC" (see {@link ExperimentStep.temperature}). */
+  temperature?: number | string;
 }
 
 /** Builds a step from a constructor call; `call` names the call in messages. */
@@ -439,17 +490,18 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOpt
     throw new ExperimentError(`${call}: ${why}`);
   };
   if (typeof opts !== "object" || opts === null) fail(`the options must be an object such as { until: "2.5 V" }, got ${String(opts)}`);
-  const known = ["duration", "until", "period", "description"];
+  const known = ["duration", "until", "period", "description", "temperature"];
   for (const k of Object.keys(opts)) if (!known.includes(k)) fail(`unknown option "${k}". Did you mean: ${nearestNames(k, known, 1).map((n) => `"${n}"`).join(", ")}? Options: ${known.join(", ")}`);
   const duration = opts.duration === undefined ? undefined : toSeconds(opts.duration, fail);
   const period = opts.period === undefined ? undefined : toSeconds(opts.period, fail, "period");
   if (typeof opts.until === "string" && DURATION.test(opts.until.trim())) fail(`until "${opts.until.trim()}" is a duration, but "until" takes a voltage or a current: give it as { duration: "${opts.until.trim()}" }`);
   const until = opts.until === undefined ? undefined : typeof opts.until === "string" ? parseUntil(opts.until, fail) : opts.until;
+  const temperature = opts.temperature === undefined ? undefined : toKelvin(opts.temperature, fail);
   if (typeof value === "object" && value !== null) {
     const driveCycle = toDriveCycle(value, UNITS[kind], fail);
-    return checkStep({ kind, value: 0, driveCycle, duration, until, period, description: opts.description }, call);
+    return checkStep({ kind, value: 0, driveCycle, duration, until, period, temperature, description: opts.description }, call);
   }
-  return checkStep({ kind, value, duration, until, period, description: opts.description }, call);
+  return checkStep({ kind, value, duration, until, period, temperature, description: opts.description }, call);
 }
 
 /** How a constructor call names its value in messages: the number, or the drive cycle's size. */
@@ -545,6 +597,11 @@ export interface ExperimentOptions {
    * {@link ExperimentTermination}.
    */
   termination?: string | readonly string[];
+  /**
+   * The cell's temperature for every step that gives none of its own: kelvin, or text such as "25oC" (PyBaMM's
+   * `Experiment(temperature=...)`). Default: the set's "Ambient temperature [K]". Isothermal models only.
+   */
+  temperature?: number | string;
 }
 
 /**
@@ -617,6 +674,8 @@ export class Experiment {
   readonly period?: number;
   /** Experiment-wide stopping conditions (from {@link ExperimentOptions.termination}), in the order given. */
   readonly termination: readonly ExperimentTermination[];
+  /** The temperature [K] of the steps that give none (from {@link ExperimentOptions.temperature}), if any. */
+  readonly temperature?: number;
 
   /**
    * @param steps a flat list (ONE cycle, where PyBaMM makes each element a cycle) or a list of cycles (arrays, as
@@ -659,5 +718,6 @@ export class Experiment {
     if (period !== undefined) this.period = period;
     const terms = opts.termination === undefined ? [] : typeof opts.termination === "string" ? [opts.termination] : Array.isArray(opts.termination) ? opts.termination : [opts.termination as unknown];
     this.termination = terms.map(parseTermination);
+    if (opts.temperature !== undefined) this.temperature = toKelvin(opts.temperature, (why) => { throw new ExperimentError(`Experiment: option temperature: ${why}`); });
   }
 }

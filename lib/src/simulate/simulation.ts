@@ -356,7 +356,11 @@ function defaultRule(step: ExperimentStep): string {
  * const sol = simulate(spm(parameterValues("Chen2020")), "Discharge at 1C until 2.5 V");
  * sol.get("Discharge capacity [A.h]").at(-1); // ≈ 5 A.h
  * simulate(spm(parameterValues("Chen2020")), step.cRate(1, { until: "2.5 V", period: "1 minute" }));
- * @throws ExperimentError for a voltage hold outside the set's cut-offs (with `respectCutoffs`), SolverError when the
+ * Steps "at 25oC" (or an Experiment `temperature`) run an isothermal model at that temperature, add a "Cell
+ * temperature [K]" column, and leave the model at the set's "Ambient temperature [K]" afterwards.
+ *
+ * @throws ExperimentError for a voltage hold outside the set's cut-offs (with `respectCutoffs`), or for temperatures
+ *   set on a model with the lumped thermal option; SolverError when the
  *   solver fails (naming the step, the time and the state)
  */
 export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOptions = {}): Solution {
@@ -380,6 +384,21 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       }),
     );
   }
+  // per-step temperatures (PyBaMM's "... at 25oC" and Experiment(temperature=...)): an isothermal model's cell
+  // temperature is set for each step and restored when the simulation ends, however it ends
+  const ambient = model.cell.T;
+  const stepTemperatures = exp.cycles.some((cy) => cy.some((st) => st.temperature !== undefined)) || exp.temperature !== undefined;
+  if (stepTemperatures && model.thermal !== undefined)
+    throw new ExperimentError(
+      `simulate: the experiment sets temperatures ("... at 25oC" or Experiment's temperature option), which the lumped thermal model cannot take: its temperature is a state. ` +
+        `Set "Ambient temperature [K]" and "Initial temperature [K]" in the parameters instead, or use an isothermal model`,
+    );
+  try {
+    return runExperiment();
+  } finally {
+    model.cell.T = ambient;
+  }
+  function runExperiment(): Solution {
   const integ = new Integrator(model.system);
   const started = performance.now();
   if (opts.initialState && opts.initialSoc !== undefined) throw new Error("simulate: give initialState or initialSoc, not both");
@@ -420,6 +439,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
     for (let s = 0; s < exp.cycles[c].length; s++) {
       const step = exp.cycles[c][s];
       const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
+      if (stepTemperatures) model.cell.T = step.temperature ?? exp.temperature ?? ambient;
       let control: Control;
       // a drive cycle: its rows on the experiment's clock, C-rates as currents
       const dc = step.driveCycle;
@@ -557,6 +577,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         push("Cycle number", c + 1);
         push("Step number", s + 1);
         push("Total lithium [mol]", model.lithium(p.y));
+        // an isothermal cell's temperature when the experiment sets it per step (the thermal model reports its own)
+        if (stepTemperatures) push("Cell temperature [K]", model.cell.T);
         for (const [name, v] of Object.entries(model.scalars(p.y, p.current))) push(name, v);
         if (save) states.push(p.y);
         sum["Minimum voltage [V]"] = Math.min(sum["Minimum voltage [V]"], p.voltage);
@@ -636,6 +658,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   }
   const stats: SolveStats = { solveTimeMs: performance.now() - started, rhsEvaluations: integ.rhsEvaluations, jacobians: integ.jacobians, factorizations: integ.factorizations, newtonIterations: integ.newtonIterations, steps: integ.steps, rejectedSteps: integ.rejectedSteps, newtonFailures: integ.newtonFailures, errorTestFailures: integ.errorTestFailures, points };
   return new Solution(model, columns, save ? states : null, termination, cycles, stats, stepLog);
+  }
 }
 
 /**
