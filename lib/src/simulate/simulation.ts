@@ -350,15 +350,14 @@ function defaultRule(step: ExperimentStep): string {
 /**
  * Runs `model` through `protocol`. Each step runs until its "until" condition, its duration (given, or a default:
  * {@link defaultDuration}), or the parameter set's voltage cut-offs ({@link SimulateOptions.respectCutoffs});
- * {@link Solution.stepLog} says which, and {@link Solution.termination} says why the run ended.
+ * {@link Solution.stepLog} says which, and {@link Solution.termination} says why the run ended. Steps "at 25oC" (or an
+ * Experiment `temperature`) run an isothermal model at that temperature, add a "Cell temperature [K]" column, and
+ * leave the model at the set's "Ambient temperature [K]" afterwards.
  *
  * @example
  * const sol = simulate(spm(parameterValues("Chen2020")), "Discharge at 1C until 2.5 V");
  * sol.get("Discharge capacity [A.h]").at(-1); // ≈ 5 A.h
  * simulate(spm(parameterValues("Chen2020")), step.cRate(1, { until: "2.5 V", period: "1 minute" }));
- * Steps "at 25oC" (or an Experiment `temperature`) run an isothermal model at that temperature, add a "Cell
- * temperature [K]" column, and leave the model at the set's "Ambient temperature [K]" afterwards.
- *
  * @throws ExperimentError for a voltage hold outside the set's cut-offs (with `respectCutoffs`), or for temperatures
  *   set on a model with the lumped thermal option; SolverError when the
  *   solver fails (naming the step, the time and the state)
