@@ -243,3 +243,20 @@ test("a shorter duration cuts the drive cycle; bad drive cycles are errors namin
   assert.throws(() => new Experiment([{ kind: "voltage", value: 4, driveCycle: { time: Float64Array.of(0, 1), value: Float64Array.of(4, 4) } } as unknown as ExperimentStep]), /a drive cycle drives a current, a C-rate or a power/);
   assert.throws(() => simulate(spm(chen), step.current([[0, 1], [10, 1]]), { solver: { method: "bdf2" } }), /method "bdf2" does not run drive cycles/);
 });
+
+test("rows 0.5 ms apart throughout are a finely sampled cycle, integrated (not a run of jumps); an event crossed at a jump ends the step there", () => {
+  const fine: number[][] = [];
+  for (let k = 0; k <= 4000; k++) fine.push([k * 0.0005, 5]);
+  const a = simulate(spm(chen), step.current(fine), { saveStates: true });
+  const b = simulate(spm(chen), step.current(5, { duration: 2 }), { saveStates: true });
+  // before: every gap counted as a jump and the state froze at its start (4.06339 V) while the charge kept counting
+  assert.ok(Math.abs(a.get("Voltage [V]").at(-1)! - b.get("Voltage [V]").at(-1)!) < 1e-5);
+  const li = (s: typeof a): number => a.model.negativeLithium(s.state(0)) - a.model.negativeLithium(s.state(s.length - 1));
+  assert.ok(Math.abs(li(a) / li(b) - 1) < 1e-9, "the particles passed the same charge");
+  // a net-zero cycle whose "until 3.75 V" is jumped over at a ±10 A swing 0.5 ms wide (split there)
+  const g = 2 ** -11;
+  const swing = [[0, -10], [8, -10], [8 + g, 10], [16 + g, 10], [16 + 2 * g, -10], [24 + 2 * g, -10], [24 + 3 * g, 10], [32 + 3 * g, 10]];
+  const s = simulate(spm(chen), step.current(swing, { until: "3.75 V" }), { saveStates: false, initialSoc: "3.78 V" });
+  assert.equal(s.stepLog[0].reason, s.stepLog[0].description, "ends on its until, not on the duration");
+  assert.ok(Math.abs(s.get("Time [s]").at(-1)! - (8 + g)) < 1e-9, "at the jump's far side");
+});

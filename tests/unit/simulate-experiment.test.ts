@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration, parameterValues, spm, simulate } from "../../lib/src/simulate";
+import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration, parameterValues, spm, spme, simulate } from "../../lib/src/simulate";
 import type { ExperimentStep } from "../../lib/src/simulate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -280,4 +280,38 @@ test("per-step temperatures (PyBaMM's '... at 25oC' and Experiment(temperature=.
   const st = s.get("Step number");
   for (let i = 0; i < T.length; i++) assert.equal(T[i], st[i] === 1 ? 283.15 : 318.15);
   assert.throws(() => simulate(spm(p, { thermal: "lumped" }), e), /the lumped thermal model cannot take: its temperature is a state/);
+});
+
+test("terminations at the edges: the time on a step boundary stops before the next step, rounding does not crash, the earliest time counts, a formation cycle is not the capacity reference, a temperature may stand anywhere once", () => {
+  const p = parameterValues("Chen2020");
+  const boundary = simulate(spm(p), new Experiment(["Discharge at 1C for 30 minutes", "Hold at 3.9 V for 30 minutes"], { cycles: 3, termination: "30 minutes" }), { saveStates: false });
+  assert.match(boundary.termination, /^Time termination "30 minutes" reached at t = 1800\.0 s, at the end of cycle 1, step 1/);
+  assert.equal(boundary.stepLog.length, 1, "the hold never ran");
+  assert.ok(boundary.get("Step number").every((v) => v === 1));
+  const cyclesEnd = simulate(spm(p), new Experiment(["Discharge at 0.5C for 30 minutes"], { cycles: 3, termination: "1 hour" }), { saveStates: false });
+  assert.equal(cyclesEnd.cycles.length, 2, "no empty third cycle");
+  // 8 × 0.1 s is 0.7999999999999999 s: the last 1e-16 s is not a step (it failed as "step size fell below 1e-9 s")
+  const rounding = simulate(spm(p), new Experiment(["Discharge at 0.1C for 0.1 s"], { cycles: 10, termination: "0.8 s" }), { saveStates: false });
+  assert.match(rounding.termination, /^Time termination "0\.8 s"/);
+  const two = simulate(spm(p), new Experiment(["Rest for 1 hour"], { cycles: 12, termination: ["10 hours", "5 hours"] }), { saveStates: false });
+  assert.match(two.termination, /^Time termination "5 hours" reached at t = 18000\.0 s/);
+  // a formation charge as cycle 1: the reference is the first cycle that discharged
+  const formation = new Experiment(
+    [["Charge at 1C until 4.2 V"], ["Discharge at 2C until 3.3 V", "Charge at 2C until 4.2 V"], ["Discharge at 2C until 3.3 V", "Charge at 2C until 4.2 V"], ["Discharge at 2C until 3.3 V", "Charge at 2C until 4.2 V"]],
+    { termination: "99.9% capacity" },
+  );
+  assert.match(simulate(spm(p), formation, { saveStates: false, initialSoc: 0.5 }).termination, /^Capacity termination "99\.9% capacity" reached at the end of cycle 3: .* % of cycle 2's/);
+  assert.equal(parseStep("Discharge at 1C at 25oC until 2.5 V").temperature, 298.15);
+  const late = parseStep("Discharge at 1C until 2.5 V (1 minute period) at 25oC");
+  assert.equal(late.temperature, 298.15);
+  assert.equal(late.period, 60);
+  assert.throws(() => parseStep("Discharge at 1C at 25oC until 2.5 V at 30oC"), /it gives 2 temperatures \(25oC, 30oC\): give one/);
+});
+
+test("profiles of a step run at its own temperature are computed at that temperature", () => {
+  const p = parameterValues("Chen2020");
+  const atStep = simulate(spme(p), "Discharge at 1C for 10 minutes at 0oC").profilesAt(300)["Electrolyte potential [V]"];
+  const atAmbient = simulate(spme(p.update({ "Ambient temperature [K]": 273.15 })), "Discharge at 1C for 10 minutes").profilesAt(300)["Electrolyte potential [V]"];
+  // before: computed at the set's 298.15 K, up to 53 mV off
+  for (let i = 0; i < atStep.length; i++) assert.ok(Math.abs(atStep[i] - atAmbient[i]) < 1e-12);
 });

@@ -222,22 +222,26 @@ export function parseStep(step: string): ExperimentStep {
   if (/^(discharge|charge|hold)\s+at\s+[\d.]+\s*(ohm|Ω)/i.test(s)) {
     fail(`resistance-controlled steps ("Discharge at 2 Ohm ...") are not supported: use a current, C-rate, power or voltage`);
   }
-  const split = splitPeriod(s, fail);
-  let body = split.body;
-  // a temperature comes last before the period: "... until 3.3 V at 25oC (1 minute period)"
+  // a temperature may stand anywhere, as in PyBaMM ("... until 3.3 V at 25oC (1 minute period)", "Discharge at 1C at
+  // 25oC until 2.5 V", "... (1 minute period) at 25oC"); one at most
   let temperature: number | undefined;
-  const tm = /\sat\s+(-?[\d.]+\s*(°C|oC|degC|K))$/i.exec(body);
-  if (tm) {
-    temperature = parseTemperature(tm[1], fail);
-    body = body.slice(0, tm.index);
+  const temperatureAt = /\sat\s+(-?[\d.]+\s*(°C|oC|degC|K))(?=\s|$|\()/gi;
+  const found = [...s.matchAll(temperatureAt)];
+  if (found.length > 1) fail(`it gives ${found.length} temperatures (${found.map((f) => f[1]).join(", ")}): give one`);
+  let text = s;
+  if (found.length === 1) {
+    temperature = parseTemperature(found[0][1], fail);
+    text = (s.slice(0, found[0].index) + s.slice(found[0].index! + found[0][0].length)).replace(/\s+/g, " ").trim();
   }
+  const split = splitPeriod(text, fail);
+  let body = split.body;
   let until: StepUntil | undefined;
   let duration: number | undefined;
   const untilIdx = body.search(/\s(or\s)?until\s/i);
   if (untilIdx >= 0) {
     const u = body.slice(untilIdx).replace(/^\s(or\s)?until\s/i, "");
     body = body.slice(0, untilIdx);
-    untilDuration(u, body, s.slice(split.body.length).trim(), fail);
+    untilDuration(u, body, text.slice(split.body.length).trim(), fail);
     until = parseUntil(u, fail);
   }
   const forIdx = body.search(/\sfor\s/i);
@@ -592,7 +596,7 @@ export interface ExperimentOptions {
   /**
    * Conditions that stop the whole experiment (PyBaMM's `Experiment(termination=...)`), one text or a list:
    * `"80% capacity"` or `"4 A.h capacity"` (checked at the end of each cycle against the cycle's discharge capacity:
-   * a percentage is of the first cycle's), `"3 V"` (checked at the end of each cycle against its lowest voltage), or a
+   * a percentage is of the first cycle that discharged anything), `"3 V"` (checked at the end of each cycle against its lowest voltage), or a
    * duration such as `"10 hours"` (the experiment's clock: the step running then is cut there). See
    * {@link ExperimentTermination}.
    */

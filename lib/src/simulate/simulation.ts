@@ -230,6 +230,10 @@ export class Solution {
     }
     let y: Float64Array;
     let I: number;
+    // a step run at its own temperature ("... at 0oC") is profiled at it (the isothermal model's cell temperature is
+    // the set's ambient again after simulate): at the ambient the SPMe's electrolyte potential came out 53 mV off
+    const Tcol = this.model.thermal === undefined ? this.columns["Cell temperature [K]"] : undefined;
+    let Tpoint = Tcol ? Tcol[lo] : undefined;
     if (lo === 0 || Math.abs(time[lo] - t) <= tol) {
       y = this.states[lo];
       I = current[lo];
@@ -241,8 +245,20 @@ export class Solution {
       y = new Float64Array(ya.length);
       for (let k = 0; k < y.length; k++) y[k] = ya[k] + w * (yb[k] - ya[k]);
       I = current[a] + w * (current[lo] - current[a]);
+      if (Tcol) Tpoint = Tcol[a];
     }
-    const p = this.model.profiles(y, I);
+    let p: Record<string, Float64Array>;
+    if (Tpoint === undefined) p = this.model.profiles(y, I);
+    else {
+      const cell = this.model.cell;
+      const Tkept = cell.T;
+      try {
+        cell.T = Tpoint;
+        p = this.model.profiles(y, I);
+      } finally {
+        cell.T = Tkept;
+      }
+    }
     return { ...p, "Time [s]": Float64Array.of(Math.min(t1, Math.max(t0, t))) };
   }
 
@@ -429,15 +445,28 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   // checked here, before the per-step filtering below could drop a NaN output time unseen
   if (opts.solver !== undefined) checkSolverOptions(opts.solver);
   const userTimes = opts.solver?.outputTimes ? Array.from(opts.solver.outputTimes) : [];
-  const timeStop = exp.termination.find((x) => x.kind === "time");
+  // several time terminations: the earliest
+  const timeStop = exp.termination.filter((x) => x.kind === "time").sort((a, b) => a.value - b.value)[0];
   let firstCapacity = NaN;
+  let firstCycle = 0;
+  // the time termination met at a step boundary (within rounding): the experiment stops there, before the next step
+  const timeIsUp = (): boolean => timeStop !== undefined && t >= timeStop.value - 1e-9 * Math.max(1, timeStop.value);
+  const timeUpMessage = (): string => `Time termination "${timeStop!.text}" reached at t = ${t.toFixed(1)} s, at the end of ${stepLog.length > 0 ? `cycle ${stepLog[stepLog.length - 1].cycle}, step ${stepLog[stepLog.length - 1].step}` : "the start"} (PyBaMM's Experiment termination)`;
   outer: for (let c = 0; c < exp.cycles.length; c++) {
+    if (timeIsUp()) {
+      termination = timeUpMessage();
+      break;
+    }
     const sum = emptySummary(c + 1);
     const cycleStart = t;
     cycles.push(sum);
     for (let s = 0; s < exp.cycles[c].length; s++) {
       const step = exp.cycles[c][s];
       const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
+      if (timeIsUp()) {
+        termination = timeUpMessage();
+        break outer;
+      }
       if (stepTemperatures) model.cell.T = step.temperature ?? exp.temperature ?? ambient;
       let control: Control;
       // a drive cycle: its rows on the experiment's clock, C-rates as currents
@@ -465,7 +494,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // started below its "until 3.5 V" ended each cycle when the voltage recovered up through 3.5 V after a pulse.
       const falling = drive > 0 || profile ? "falling" : undefined;
       const rising = drive < 0 || profile ? "rising" : undefined;
-      const net = profile ? Math.sign(step.value) : drive;
+      // (an average within rounding of 0 is 0: −4e-16 from a cycle of equal charge and discharge is no direction)
+      const net = profile ? (Math.abs(step.value) <= 1e-9 * Math.max(...Array.from(profile.value, Math.abs)) / (step.kind === "c-rate" ? capacity : 1) ? 0 : Math.sign(step.value)) : drive;
       if (step.until) {
         if (step.until.quantity === "voltage") events.push({ quantity: "voltage", value: step.until.value, name: step.description, direction: profile ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising });
         else events.push({ quantity: "abs current", value: step.until.quantity === "current" ? step.until.value : step.until.value * capacity, name: step.description, direction: "falling" });
@@ -641,8 +671,13 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       }
     }
     // the experiment's capacity and voltage terminations, checked at the end of each cycle (as PyBaMM does)
-    if (cycles.length === 1) firstCapacity = sum["Discharge capacity [A.h]"];
-    const stop = cycleTermination(exp.termination, sum, firstCapacity);
+    // the reference of a "% capacity" termination: the first cycle that discharged anything (a formation charge or a
+    // rest as cycle 1 made it 0, and the termination never fired)
+    if (!(firstCapacity > 0) && sum["Discharge capacity [A.h]"] > 0) {
+      firstCapacity = sum["Discharge capacity [A.h]"];
+      firstCycle = c + 1;
+    }
+    const stop = cycleTermination(exp.termination, sum, firstCapacity, firstCycle);
     if (stop) {
       termination = stop;
       break;
@@ -662,9 +697,9 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
 
 /**
  * The first of an experiment's capacity and voltage terminations that a finished cycle meets, as a termination
- * message, or undefined. A percentage capacity is of the first cycle's discharge capacity.
+ * message, or undefined. A percentage capacity is of the discharge capacity of the first cycle that discharged.
  */
-function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSummary, firstCapacity: number): string | undefined {
+function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSummary, firstCapacity: number, firstCycle: number): string | undefined {
   const n = sum["Cycle number"];
   for (const x of terms) {
     if (x.kind === "capacity") {
@@ -672,7 +707,7 @@ function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSum
       const limit = x.unit === "%" ? (x.value / 100) * firstCapacity : x.value;
       // a cycle that discharged nothing has no capacity to compare (a charge-only or rest-only cycle)
       if (q > 0 && limit > 0 && q <= limit)
-        return `Capacity termination "${x.text}" reached at the end of cycle ${n}: it discharged ${q.toFixed(4)} A.h, ${x.unit === "%" ? `${((100 * q) / firstCapacity).toFixed(2)} % of cycle 1's ${firstCapacity.toFixed(4)} A.h` : `at most ${x.value} A.h`} (PyBaMM's Experiment termination)`;
+        return `Capacity termination "${x.text}" reached at the end of cycle ${n}: it discharged ${q.toFixed(4)} A.h, ${x.unit === "%" ? `${((100 * q) / firstCapacity).toFixed(2)} % of cycle ${firstCycle}'s ${firstCapacity.toFixed(4)} A.h` : `at most ${x.value} A.h`} (PyBaMM's Experiment termination)`;
     } else if (x.kind === "voltage" && sum["Minimum voltage [V]"] <= x.value) {
       return `Voltage termination "${x.text}" reached at the end of cycle ${n}: its lowest voltage was ${sum["Minimum voltage [V]"].toFixed(4)} V (PyBaMM's Experiment termination)`;
     }
@@ -680,8 +715,17 @@ function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSum
   return undefined;
 }
 
-/** Rows closer than this to the row before [s] are a jump of a drive cycle (see {@link integrateDriveCycle}). */
+/** An event's function at a stored point (its sign change is the event). */
+function eventValue(ev: StepEvent, p: StepResult["points"][number]): number {
+  if (ev.quantity === "voltage") return p.voltage - ev.value;
+  if (ev.quantity === "abs current") return Math.abs(p.current) - ev.value;
+  return ev.fn!(p.y) - ev.value;
+}
+
+/** Rows closer than this to the row before [s] are a jump of a drive cycle (see {@link integrateDriveCycle})… */
 const JUMP_GAP = 1e-3;
+/** …when that gap is also under this fraction of the gaps on either side. */
+const JUMP_RATIO = 0.01;
 
 /**
  * A drive-cycle step, split at its jumps: rows closer than {@link JUMP_GAP} to the row before (a cycler log's step
@@ -705,7 +749,14 @@ function integrateDriveCycle(
 ): StepResult {
   const cuts: number[] = []; // rows that start a jump
   const tt = profile.t;
-  for (let k = 1; k < tt.length; k++) if (tt[k] - tt[k - 1] <= JUMP_GAP && tt[k - 1] > t0 && tt[k] < tEnd) cuts.push(k - 1);
+  for (let k = 1; k < tt.length; k++) {
+    const gap = tt[k] - tt[k - 1];
+    // a jump is a gap under JUMP_GAP and under JUMP_RATIO of its neighbours: rows 0.5 ms apart throughout are a
+    // finely sampled cycle, not a run of jumps (split there, nothing was integrated and the state froze)
+    const before = k >= 2 ? tt[k - 1] - tt[k - 2] : Infinity;
+    const after = k + 1 < tt.length ? tt[k + 1] - tt[k] : Infinity;
+    if (gap <= JUMP_GAP && gap < JUMP_RATIO * Math.min(before, after) && tt[k - 1] > t0 && tt[k] < tEnd) cuts.push(k - 1);
+  }
   if (cuts.length === 0) return integ.integrateStep(t0, y0, I0, control, tEnd, events, opts, ctx);
   const points: StepResult["points"] = [];
   let rhs = 0;
@@ -718,6 +769,17 @@ function integrateDriveCycle(
     const res = integ.integrateStep(t, y, I, control, end, events, opts, ctx);
     rhs += res.rhsEvaluations;
     jacobians += res.jacobians;
+    // an event crossed at the jump itself (its sign changed between the two sides) ends the step on the far side:
+    // each piece looks only for crossings inside itself (an "until 3.75 V" jumped over at a 20 A swing was missed)
+    if (points.length > 0) {
+      const a = points[points.length - 1];
+      const b = res.points[0];
+      const crossed = events.find((ev) => Math.sign(eventValue(ev, a)) !== Math.sign(eventValue(ev, b)));
+      if (crossed) {
+        points.push(b);
+        return { points, reason: crossed.name, rhsEvaluations: rhs, jacobians };
+      }
+    }
     // the piece's first point repeats the last one's state (same time, or across a jump)
     points.push(...(points.length > 0 && res.points[0].t === points[points.length - 1].t ? res.points.slice(1) : res.points));
     if (res.reason !== "duration" || j === cuts.length) return { points, reason: res.reason, rhsEvaluations: rhs, jacobians };

@@ -938,6 +938,9 @@ export class Integrator {
     const eventSigns = events.map((ev) => Math.sign(evalEvent(ev, V, I, y)));
     const atStart = eventAtStart(events, V, I, y);
     if (atStart) return { points, reason: atStart.name, rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
+    // a step that ends where it starts, to rounding (sums of step durations: 8 × 0.1 s is 0.7999999999999999 s), is
+    // done: a first step of 1e-16 s failed as "step size fell below 1e-9 s"
+    if (!(tEnd - t0 > 1e-9 * Math.max(1, Math.abs(tEnd)))) return { points, reason: "duration", rhsEvaluations: this.rhsEvaluations - ev0, jacobians: this.jacobians - jac0 };
 
     let h = Math.min(opts.firstStep ?? 1e-3, maxStep, tEnd - t0);
     // history: D[0] = y_n, D[1] = h·y'_n (exact for the differential rows at the start; 0 for the algebraic rows and
