@@ -279,7 +279,44 @@ test("per-step temperatures (PyBaMM's '... at 25oC' and Experiment(temperature=.
   const T = s.get("Cell temperature [K]");
   const st = s.get("Step number");
   for (let i = 0; i < T.length; i++) assert.equal(T[i], st[i] === 1 ? 283.15 : 318.15);
-  assert.throws(() => simulate(spm(p, { thermal: "lumped" }), e), /the lumped thermal model cannot take: its temperature is a state/);
+});
+
+test("per-step temperatures with the lumped thermal model set the ambient temperature (PyBaMM's behaviour): a resting cell relaxes to it as T_amb + ΔT·exp(−t/τ), continuously across steps, and the set's ambient is restored", () => {
+  const p = parameterValues("Chen2020");
+  const m = spme(p, { thermal: "lumped" });
+  const out = Float64Array.from({ length: 31 }, (_, i) => i * 360);
+  const s = simulate(m, new Experiment(["Rest for 2 hours at 0oC", "Rest for 1 hour at 40oC"]), { saveStates: false, solver: { outputTimes: out } });
+  assert.equal(m.ambientTemperature!(), 298.15, "the set's ambient is restored");
+  const t = s.get("Time [s]");
+  const T = s.get("Cell temperature [K]");
+  const amb = s.get("Ambient temperature [K]");
+  const st = s.get("Step number");
+  // at rest from a uniform state no heat is generated: Newton cooling from the initial 298.15 K with τ = m·c_p/(h·A)
+  const tau = m.thermal!.heatCapacity / m.thermal!.coolingCoefficient;
+  let worst = 0;
+  for (let i = 0; i < t.length; i++) {
+    assert.equal(amb[i], st[i] === 1 ? 273.15 : 313.15);
+    if (st[i] === 1) worst = Math.max(worst, Math.abs(T[i] - (273.15 + 25 * Math.exp(-t[i] / tau))));
+  }
+  assert.ok(worst < 1e-3, `rest at 0oC: ${worst} K from the exponential`);
+  // continuous at the step change, then warming towards 40oC
+  const k = st.indexOf(2);
+  assert.ok(Math.abs(T[k] - T[k - 1]) < 1e-3 && T[k - 1] < 273.2, `${T[k - 1]} → ${T[k]}`);
+  const end = T.length - 1;
+  assert.ok(Math.abs(T[end] - (313.15 - (313.15 - T[k]) * Math.exp(-(t[end] - t[k]) / tau))) < 0.05, `after an hour at 40oC: ${T[end]} K`);
+  // a cell soaked at 0oC ("Initial temperature [K]" 273.15) warms as it discharges: more capacity than an isothermal 0oC cell,
+  // less than one at 25oC; without step temperatures the same model runs at the set's ambient again
+  const soaked = spme(p.update({ "Initial temperature [K]": 273.15 }), { thermal: "lumped" });
+  const q = (sol: ReturnType<typeof simulate>): number => sol.get("Discharge capacity [A.h]").at(-1)!;
+  const lumped0 = simulate(soaked, "Discharge at 1C until 2.5 V at 0oC", { saveStates: false });
+  const iso0 = simulate(spme(p), "Discharge at 1C until 2.5 V at 0oC", { saveStates: false });
+  const iso25 = simulate(spme(p), "Discharge at 1C until 2.5 V", { saveStates: false });
+  assert.ok(q(iso0) < q(lumped0) && q(lumped0) < q(iso25), `${q(iso0)} < ${q(lumped0)} < ${q(iso25)} A.h`);
+  const Tl = lumped0.get("Cell temperature [K]");
+  assert.ok(Tl[0] === 273.15 && Math.max(...Tl) > 275, `the soaked cell warms to ${Math.max(...Tl)} K`);
+  assert.deepEqual([...new Set(lumped0.get("Ambient temperature [K]"))], [273.15]);
+  const again = simulate(m, "Rest for 10 minutes", { saveStates: false });
+  assert.deepEqual([...new Set(again.get("Ambient temperature [K]"))], [298.15]);
 });
 
 test("terminations at the edges: the time on a step boundary stops before the next step, rounding does not crash, the earliest time counts, a formation cycle is not the capacity reference, a temperature may stand anywhere once", () => {

@@ -60,9 +60,10 @@ export interface ExperimentStep {
   /** Termination condition ("until 2.5 V", "until 50 mA", "until C/50"). */
   readonly until?: StepUntil;
   /**
-   * The cell's temperature during the step [K] ("... at 25oC", PyBaMM's per-step temperature): an isothermal model
-   * runs the step at it; unset, at the experiment's {@link ExperimentOptions.temperature} or the set's "Ambient
-   * temperature [K]". Not with the lumped thermal model (whose temperature is a state).
+   * The step's temperature [K] ("... at 25oC", PyBaMM's per-step temperature): an isothermal model runs the step
+   * at it; the lumped thermal model takes it as the step's ambient temperature, towards which the cell's temperature
+   * (a state, continuous across steps) relaxes through the cooling, as PyBaMM does. Unset: the experiment's
+   * {@link ExperimentOptions.temperature} or the set's "Ambient temperature [K]".
    */
   readonly temperature?: number;
   /**

@@ -404,6 +404,13 @@ export interface CellModel {
   heatSources?(y: Float64Array, current: number): HeatSources;
   /** Thermal constants when the model carries a lumped temperature (undefined when isothermal). */
   readonly thermal?: ThermalProperties;
+  /**
+   * Lumped thermal model only: sets the ambient temperature [K] the cell is cooled towards (an experiment step's
+   * temperature). The cell temperature is a state and stays continuous; only the cooling changes.
+   */
+  setAmbientTemperature?(T: number): void;
+  /** Lumped thermal model only: the ambient temperature [K] the cell is cooled towards now. */
+  ambientTemperature?(): number;
 }
 
 /** A coordinate of the profiles of {@link CellModel.profiles}: through the cell ("x [m]") or a particle's radius. */

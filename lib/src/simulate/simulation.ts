@@ -367,15 +367,16 @@ function defaultRule(step: ExperimentStep): string {
  * Runs `model` through `protocol`. Each step runs until its "until" condition, its duration (given, or a default:
  * {@link defaultDuration}), or the parameter set's voltage cut-offs ({@link SimulateOptions.respectCutoffs});
  * {@link Solution.stepLog} says which, and {@link Solution.termination} says why the run ended. Steps "at 25oC" (or an
- * Experiment `temperature`) run an isothermal model at that temperature, add a "Cell temperature [K]" column, and
- * leave the model at the set's "Ambient temperature [K]" afterwards.
+ * Experiment `temperature`) run an isothermal model at that temperature and add "Cell temperature [K]" and "Ambient
+ * temperature [K]" columns; with the lumped thermal model they set the ambient temperature, and the cell's temperature
+ * follows through the cooling from "Initial temperature [K]" (set that to the first step's temperature for a cell
+ * that soaked there). Either way the model is left at the set's ambient afterwards.
  *
  * @example
  * const sol = simulate(spm(parameterValues("Chen2020")), "Discharge at 1C until 2.5 V");
  * sol.get("Discharge capacity [A.h]").at(-1); // ≈ 5 A.h
  * simulate(spm(parameterValues("Chen2020")), step.cRate(1, { until: "2.5 V", period: "1 minute" }));
- * @throws ExperimentError for a voltage hold outside the set's cut-offs (with `respectCutoffs`), or for temperatures
- *   set on a model with the lumped thermal option; SolverError when the
+ * @throws ExperimentError for a voltage hold outside the set's cut-offs (with `respectCutoffs`); SolverError when the
  *   solver fails (naming the step, the time and the state)
  */
 export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOptions = {}): Solution {
@@ -400,18 +401,18 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
     );
   }
   // per-step temperatures (PyBaMM's "... at 25oC" and Experiment(temperature=...)): an isothermal model's cell
-  // temperature is set for each step and restored when the simulation ends, however it ends
+  // temperature is set for each step, a lumped thermal model's ambient temperature (its cell temperature is a state
+  // and follows through the cooling); both are restored when the simulation ends, however it ends
   const ambient = model.cell.T;
+  const thermalAmbient = model.ambientTemperature?.();
   const stepTemperatures = exp.cycles.some((cy) => cy.some((st) => st.temperature !== undefined)) || exp.temperature !== undefined;
-  if (stepTemperatures && model.thermal !== undefined)
-    throw new ExperimentError(
-      `simulate: the experiment sets temperatures ("... at 25oC" or Experiment's temperature option), which the lumped thermal model cannot take: its temperature is a state. ` +
-        `Set "Ambient temperature [K]" and "Initial temperature [K]" in the parameters instead, or use an isothermal model`,
-    );
+  if (stepTemperatures && model.thermal !== undefined && (model.setAmbientTemperature === undefined || thermalAmbient === undefined))
+    throw new ExperimentError(`simulate: the experiment sets temperatures, and this thermal ${model.name} model cannot change its ambient temperature`);
   try {
     return runExperiment();
   } finally {
     model.cell.T = ambient;
+    if (thermalAmbient !== undefined) model.setAmbientTemperature?.(thermalAmbient);
   }
   function runExperiment(): Solution {
   const integ = new Integrator(model.system);
@@ -467,7 +468,10 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         termination = timeUpMessage();
         break outer;
       }
-      if (stepTemperatures) model.cell.T = step.temperature ?? exp.temperature ?? ambient;
+      if (stepTemperatures) {
+        if (thermalAmbient !== undefined) model.setAmbientTemperature!(step.temperature ?? exp.temperature ?? thermalAmbient);
+        else model.cell.T = step.temperature ?? exp.temperature ?? ambient;
+      }
       let control: Control;
       // a drive cycle: its rows on the experiment's clock, C-rates as currents
       const dc = step.driveCycle;
@@ -606,8 +610,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         push("Cycle number", c + 1);
         push("Step number", s + 1);
         push("Total lithium [mol]", model.lithium(p.y));
-        // an isothermal cell's temperature when the experiment sets it per step (the thermal model reports its own)
-        if (stepTemperatures) push("Cell temperature [K]", model.cell.T);
+        // an isothermal cell's temperature, which is the ambient, when the experiment sets it per step (the thermal
+        // model reports both its own)
+        if (stepTemperatures && model.thermal === undefined) {
+          push("Cell temperature [K]", model.cell.T);
+          push("Ambient temperature [K]", model.cell.T);
+        }
         for (const [name, v] of Object.entries(model.scalars(p.y, p.current))) push(name, v);
         if (save) states.push(p.y);
         sum["Minimum voltage [V]"] = Math.min(sum["Minimum voltage [V]"], p.voltage);

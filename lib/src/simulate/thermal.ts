@@ -128,6 +128,12 @@ class LumpedThermalModel implements CellModel {
   private readonly setT: (y: Float64Array) => void;
   /** The base model's lowest electrolyte concentration (the temperature does not enter it). */
   readonly minElectrolyteConcentration?: (y: Float64Array) => number;
+  /**
+   * The ambient temperature the cell is cooled towards [K]: the set's "Ambient temperature [K]" until an experiment
+   * step sets another ({@link setAmbientTemperature}). The state stays T − (the set's ambient), so a change of the
+   * ambient moves no state: the cell's temperature is continuous and only the cooling term changes.
+   */
+  private ambient: number;
 
   constructor(base: CellModel) {
     if (!base.heatSources) throw new Error(`The ${base.name} model does not provide heat sources, so it cannot carry a lumped temperature`);
@@ -144,6 +150,7 @@ class LumpedThermalModel implements CellModel {
     this.thermal = { ...lumpedThermalProperties(base.cell.params), index: iT };
     const th = this.thermal;
     const Tamb = th.ambientTemperature;
+    this.ambient = Tamb;
     const Rc = base.cell.contactResistance;
     const differential = new Uint8Array(bs.n + 1);
     differential.set(bs.differential);
@@ -177,7 +184,8 @@ class LumpedThermalModel implements CellModel {
         bs.rhs(y, I, out);
         const q = heat(y, I);
         const Q = (q.ohmicElectrolyte + q.ohmicSolid + q.reaction + q.reversible) * th.volumeScale + I * I * Rc;
-        out[iT] = (Q - th.coolingCoefficient * y[iT]) / th.heatCapacity;
+        // cooling towards the current ambient: T − T_amb = y − (T_amb − the set's ambient)
+        out[iT] = (Q - th.coolingCoefficient * (y[iT] - (this.ambient - Tamb))) / th.heatCapacity;
       },
       voltage: (y, I) => {
         setT(y);
@@ -190,6 +198,15 @@ class LumpedThermalModel implements CellModel {
 
   get name(): CellModel["name"] {
     return this.base.name;
+  }
+
+  setAmbientTemperature(T: number): void {
+    if (!(Number.isFinite(T) && T > 0)) throw new Error(`setAmbientTemperature: ${T} K is not a temperature`);
+    this.ambient = T;
+  }
+
+  ambientTemperature(): number {
+    return this.ambient;
   }
 
   initialState(stoich?: { x: number; y: number }): Float64Array {
@@ -236,7 +253,8 @@ class LumpedThermalModel implements CellModel {
     out["Total heating [W]"] = total;
     out["Volume-averaged total heating [W.m-3]"] = total / th.cellVolume;
     // heat leaving through the surface (> 0 when the cell is warmer than its surroundings)
-    out["Total cooling [W]"] = th.coolingCoefficient * (T - th.ambientTemperature);
+    out["Total cooling [W]"] = th.coolingCoefficient * (T - this.ambient);
+    out["Ambient temperature [K]"] = this.ambient;
     return out;
   }
 
@@ -267,10 +285,11 @@ class LumpedThermalModel implements CellModel {
  * Adds PyBaMM's lumped thermal model to an isothermal SPM, SPMe or DFN: the state gains T − T_amb as its last
  * entry, starting from `Initial temperature [K]`, cooled through `Total heat transfer coefficient [W.m-2.K-1]` ×
  * `Cell cooling surface area [m2]` towards `Ambient temperature [K]`. Usually reached through the factories'
- * option `{ thermal: "lumped" }`.
+ * option `{ thermal: "lumped" }`. An experiment's step temperatures ("... at 0oC") set the ambient temperature for
+ * their steps, as in PyBaMM; the cell's temperature follows it through the cooling, from `Initial temperature [K]`.
  *
  * Outputs (besides the base model's): "Cell temperature [K]", "X-averaged cell temperature [K]",
- * "Volume-averaged cell temperature [K]", "Ohmic heating [W]", "Irreversible electrochemical heating [W]",
+ * "Volume-averaged cell temperature [K]", "Ambient temperature [K]", "Ohmic heating [W]", "Irreversible electrochemical heating [W]",
  * "Reversible heating [W]", "Total heating [W]", "Total cooling [W]" and more.
  *
  * @example
