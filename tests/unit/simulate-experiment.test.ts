@@ -178,9 +178,8 @@ test("default durations: PyBaMM's 2 h/|C| for C-rates (C/50 → 100 h, not the d
   assert.equal(defaultDuration(parseStep("Rest until 3 V"), cell), 86400);
 });
 
-test("PyBaMM forms that are not implemented say so: resistance steps", () => {
-  assert.throws(() => parseStep("Discharge at 2 Ohm for 1 hour"), /resistance-controlled steps .* are not supported/);
-  // kW and C-rates are not mistaken for them
+test("resistance steps are read as resistances, and kW and C-rates are not mistaken for them (more in simulate-resistance.test.ts)", () => {
+  assert.equal(parseStep("Discharge at 2 Ohm for 1 hour").kind, "resistance");
   assert.equal(parseStep("Discharge at 1 kW for 1 minute").kind, "power");
   assert.equal(parseStep("Discharge at 1C until 2.5 V").kind, "c-rate");
 });

@@ -1,6 +1,7 @@
 /**
  * Experiments in PyBaMM's language: `"Discharge at 1C until 2.5 V"`, `"Charge at 0.5C until 4.2 V"`,
- * `"Hold at 4.2 V until 50 mA"`, `"Rest for 1 hour"`, `"Discharge at 10 W for 10 minutes"`, with an optional output
+ * `"Hold at 4.2 V until 50 mA"`, `"Rest for 1 hour"`, `"Discharge at 10 W for 10 minutes"`, `"Discharge at 2 Ohm
+ * until 3 V"` (a resistive load, V = I·R), with an optional output
  * period `"Discharge at 1C until 2.5 V (1 minute period)"`; currents in A/mA, C-rates (`1C`, `0.5C`, `C/2`), powers in
  * W/mW/kW; the same steps as typed constructors ({@link step}`.current(5, { until: "2.5 V" })`, as PyBaMM's
  * `pybamm.step.current`); drive cycles, a current, C-rate or power that follows rows of (time, value) linearly
@@ -11,7 +12,7 @@
 import { nearestNames } from "./parameters";
 
 /** What a step controls. */
-export type StepKind = "current" | "c-rate" | "power" | "voltage" | "rest";
+export type StepKind = "current" | "c-rate" | "power" | "resistance" | "voltage" | "rest";
 
 /** A step's termination condition: a voltage [V], an absolute current [A] or an absolute C-rate. */
 export type StepUntil = { quantity: "voltage"; value: number } | { quantity: "current"; value: number } | { quantity: "c-rate"; value: number };
@@ -37,7 +38,8 @@ export interface ExperimentStep {
   /** What is controlled. */
   readonly kind: StepKind;
   /**
-   * Signed value: A for "current", C-rate for "c-rate", W for "power", V for "voltage", 0 for "rest". For a step with
+   * Signed value: A for "current", C-rate for "c-rate", W for "power", Ω for "resistance" (the load the cell drives,
+   * V = I·R), V for "voltage", 0 for "rest". For a step with
    * a {@link ExperimentStep.driveCycle}, its time average (information only: the drive cycle drives the step).
    */
   readonly value: number;
@@ -138,7 +140,7 @@ function toSeconds(d: number | string, fail: (why: string) => never, what = "dur
 }
 
 /** Parses "1C", "0.5 C", "C/2", "2 A", "50 mA", "10 W", "4.2 V" into a unit and a finite value (any sign). */
-function parseQuantity(text: string, fail: (why: string) => never): { unit: "A" | "C" | "W" | "V"; value: number } {
+function parseQuantity(text: string, fail: (why: string) => never): { unit: "A" | "C" | "W" | "V" | "Ohm"; value: number } {
   const t = text.trim();
   let m = new RegExp(String.raw`^C\s*/\s*${NUM}$`, "i").exec(t);
   if (m) {
@@ -146,8 +148,8 @@ function parseQuantity(text: string, fail: (why: string) => never): { unit: "A" 
     if (!(d > 0)) fail(`"${t}" is not a C-rate: the divisor must be positive ("C/2" is half the nominal current)`);
     return { unit: "C", value: 1 / d };
   }
-  m = new RegExp(String.raw`^${NUM}\s*(mA|A|C|mW|W|kW|mV|V)$`).exec(t);
-  if (!m) fail(`"${t}" is not a current (A, mA), C-rate (1C, C/2), power (W, mW, kW) or voltage (V, mV)`);
+  m = new RegExp(String.raw`^${NUM}\s*(mA|A|C|mW|W|kW|mV|V|mOhm|Ohm|mΩ|Ω)$`).exec(t);
+  if (!m) fail(`"${t}" is not a current (A, mA), C-rate (1C, C/2), power (W, mW, kW), resistance (Ohm, mOhm) or voltage (V, mV)`);
   const v = Number(m![1]);
   if (!Number.isFinite(v)) fail(`"${t}" is not a finite number`);
   switch (m![2]) {
@@ -165,6 +167,12 @@ function parseQuantity(text: string, fail: (why: string) => never): { unit: "A" 
       return { unit: "W", value: v * 1000 };
     case "mV":
       return { unit: "V", value: v / 1000 };
+    case "mOhm":
+    case "mΩ":
+      return { unit: "Ohm", value: v / 1000 };
+    case "Ohm":
+    case "Ω":
+      return { unit: "Ohm", value: v };
     default:
       return { unit: "V", value: v };
   }
@@ -189,7 +197,7 @@ function toKelvin(x: number | string, fail: (why: string) => never): number {
 /** Parses a termination condition ("2.5 V", "50 mA", "C/50") into a {@link StepUntil} with a positive value. */
 function parseUntil(text: string, fail: (why: string) => never): StepUntil {
   const q = parseQuantity(text, fail);
-  if (q.unit === "W") fail(`a step can end on a voltage or a current, not a power ("${text.trim()}")`);
+  if (q.unit === "W" || q.unit === "Ohm") fail(`a step can end on a voltage or a current, not a ${q.unit === "W" ? "power" : "resistance"} ("${text.trim()}")`);
   if (!(q.value > 0)) fail(`the condition "until ${text.trim()}" must be positive (a current condition is on |I|, a voltage is > 0 V)`);
   return q.unit === "V" ? { quantity: "voltage", value: q.value } : q.unit === "A" ? { quantity: "current", value: q.value } : { quantity: "c-rate", value: q.value };
 }
@@ -219,10 +227,6 @@ export function parseStep(step: string): ExperimentStep {
     throw new ExperimentSyntaxError(step, why);
   };
   const s = step.trim().replace(/\s+/g, " ");
-  // a PyBaMM form this simulator does not implement: say so, rather than fail on the word that follows it
-  if (/^(discharge|charge|hold)\s+at\s+[\d.]+\s*(ohm|Ω)/i.test(s)) {
-    fail(`resistance-controlled steps ("Discharge at 2 Ohm ...") are not supported: use a current, C-rate, power or voltage`);
-  }
   // a temperature may stand anywhere, as in PyBaMM ("... until 3.3 V at 25oC (1 minute period)", "Discharge at 1C at
   // 25oC until 2.5 V", "... (1 minute period) at 25oC"); one at most
   let temperature: number | undefined;
@@ -269,6 +273,8 @@ export function parseStep(step: string): ExperimentStep {
   if (verb === "hold") {
     if (q.unit !== "V") fail(`"Hold at" takes a voltage (e.g. "Hold at 4.2 V until 50 mA")`);
   }
+  if (q.unit === "Ohm" && verb === "charge")
+    fail(`a cell cannot charge through a resistor: "Discharge at ${m![2].trim()}" connects it to a load (for a charge, give a current, C-rate, power or voltage)`);
   if (q.unit === "V") {
     // PyBaMM also accepts "Charge at 4.2 V": a voltage-controlled step
     if (!(q.value > 0)) fail(`a voltage of ${m![2].trim()} cannot be held: give the cell voltage to hold, e.g. "Hold at 4.2 V until 50 mA"`);
@@ -276,7 +282,7 @@ export function parseStep(step: string): ExperimentStep {
   }
   if (q.value === 0) fail(`"${m![1]} at ${m![2].trim()}" moves no charge: for no current write a rest ("Rest for 1 hour")`);
   const sign = verb === "discharge" ? 1 : -1;
-  const kind = q.unit === "A" ? "current" : q.unit === "C" ? "c-rate" : "power";
+  const kind = q.unit === "A" ? "current" : q.unit === "C" ? "c-rate" : q.unit === "Ohm" ? "resistance" : "power";
   return make({ kind, value: sign * q.value, duration, until });
 }
 
@@ -333,7 +339,9 @@ function describeStep(kind: StepKind, value: number, duration: number | undefine
           ? `${verb} at ${describeUntil({ quantity: "current", value: Math.abs(value) })}`
           : kind === "c-rate"
             ? `${verb} at ${describeUntil({ quantity: "c-rate", value: Math.abs(value) })}`
-            : `${verb} at ${fmt(Math.abs(value))} W`;
+            : kind === "resistance"
+              ? `${verb} at ${Math.abs(value) < 1 ? `${fmt(Math.abs(value) * 1000)} mOhm` : `${fmt(Math.abs(value))} Ohm`}`
+              : `${verb} at ${fmt(Math.abs(value))} W`;
   const parts = [head];
   if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
   if (until !== undefined) parts.push(`${duration !== undefined ? "or " : ""}until ${describeUntil(until)}`);
@@ -342,8 +350,8 @@ function describeStep(kind: StepKind, value: number, duration: number | undefine
   return parts.join(" ");
 }
 
-const KINDS: readonly StepKind[] = ["current", "c-rate", "power", "voltage", "rest"];
-const UNITS: Record<StepKind, string> = { current: "A", "c-rate": "C", power: "W", voltage: "V", rest: "" };
+const KINDS: readonly StepKind[] = ["current", "c-rate", "power", "resistance", "voltage", "rest"];
+const UNITS: Record<StepKind, string> = { current: "A", "c-rate": "C", power: "W", resistance: "Ohm", voltage: "V", rest: "" };
 /** The kinds a drive cycle can drive. */
 const DRIVE_KINDS: readonly StepKind[] = ["current", "c-rate", "power"];
 
@@ -436,6 +444,7 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
   if (kind === "rest" && v !== 0) fail(`is a rest with value ${v}: a rest has value 0 (for a current use kind "current")`);
   if (kind === "voltage" && !(v > 0)) fail(`holds at ${v} V: the voltage to hold must be positive`);
   if ((kind === "current" || kind === "c-rate" || kind === "power") && v === 0 && !driveCycle) fail(`has ${kind} 0, which moves no charge: use a rest (step.rest(...)) for no current`);
+  if (kind === "resistance" && !(v > 0)) fail(`has resistance ${v} Ω: a load is a positive resistance (0 would be a short circuit, and a cell cannot charge through a resistor)`);
   if (s.duration !== undefined && !(typeof s.duration === "number" && Number.isFinite(s.duration) && s.duration > 0)) fail(`has duration ${String(s.duration)}: a duration is a positive number of seconds`);
   if (s.period !== undefined && !(typeof s.period === "number" && Number.isFinite(s.period) && s.period > 0)) fail(`has period ${String(s.period)}: a period is a positive number of seconds`);
   let until: StepUntil | undefined;
@@ -549,6 +558,13 @@ export const step = {
   power(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
     return makeStep("power", value, opts, `step.power(${argLabel(value)})`);
   },
+  /**
+   * A resistive load [Ω] (> 0): the cell discharges through it, V = I·R, its current falling with its voltage
+   * (PyBaMM's `pybamm.step.resistance`).
+   */
+  resistance(value: number, opts: StepOptions = {}): ExperimentStep {
+    return makeStep("resistance", value, opts, `step.resistance(${value})`);
+  },
   /** A constant voltage [V] (a CV hold). */
   voltage(value: number, opts: StepOptions = {}): ExperimentStep {
     return makeStep("voltage", value, opts, `step.voltage(${value})`);
@@ -566,6 +582,11 @@ export interface CellRatings {
   capacity: number;
   /** Upper voltage cut-off [V]: bounds the energy a power step can move (capacity × upper voltage). */
   upperVoltage: number;
+  /**
+   * Lower voltage cut-off [V]: bounds a resistive load's smallest current (lower voltage / R). Without it a resistance
+   * step gets one day.
+   */
+  lowerVoltage?: number;
 }
 
 /**
@@ -573,8 +594,9 @@ export interface CellRatings {
  * nominal capacity (2 h / |C|; C/50 → 100 h). PyBaMM gives currents and powers one day whatever their size, which
  * cuts a slow step short (C/50 needs 50 h); here they get the same rule through their C-rate equivalent: a current
  * I → 2 · capacity / |I| hours, a power P → 2 · capacity · upper cut-off / |P| hours (the most energy the cell can
- * hold, so a power step is never cut short by this). Rests and holds, whose end cannot be predicted from a rate: one
- * day (PyBaMM's default). A drive cycle: its own length.
+ * hold, so a power step is never cut short by this), a resistance R → 2 · capacity · R / lower cut-off hours (its
+ * smallest current). Rests and holds, whose end cannot be predicted from a rate: one day (PyBaMM's default). A drive
+ * cycle: its own length.
  */
 export function defaultDuration(s: ExperimentStep, cell: CellRatings): number {
   if (s.driveCycle) return s.driveCycle.time[s.driveCycle.time.length - 1];
@@ -582,6 +604,7 @@ export function defaultDuration(s: ExperimentStep, cell: CellRatings): number {
   if (s.kind === "c-rate") return twoHours / Math.abs(s.value);
   if (s.kind === "current") return (twoHours * cell.capacity) / Math.abs(s.value);
   if (s.kind === "power") return (twoHours * cell.capacity * cell.upperVoltage) / Math.abs(s.value);
+  if (s.kind === "resistance" && cell.lowerVoltage !== undefined && cell.lowerVoltage > 0) return (twoHours * cell.capacity * Math.abs(s.value)) / cell.lowerVoltage;
   return 86400;
 }
 

@@ -360,6 +360,7 @@ function defaultRule(step: ExperimentStep): string {
   if (step.kind === "c-rate") return "2 h / |C-rate|, PyBaMM's rule";
   if (step.kind === "current") return "2 h × nominal capacity / |current|";
   if (step.kind === "power") return "2 h × nominal capacity × upper cut-off / |power|";
+  if (step.kind === "resistance") return "2 h × nominal capacity × resistance / lower cut-off";
   return "one day, PyBaMM's default";
 }
 
@@ -479,6 +480,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       if (step.kind === "current") control = { kind: "current", value: step.value, ...(profile ? { profile } : {}) };
       else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity, ...(profile ? { profile } : {}) };
       else if (step.kind === "power") control = { kind: "power", value: step.value, ...(profile ? { profile } : {}) };
+      else if (step.kind === "resistance") control = { kind: "resistance", value: step.value };
       else if (step.kind === "voltage") control = { kind: "voltage", value: step.value };
       else control = { kind: "current", value: 0 };
       const events: StepEvent[] = [];
@@ -544,7 +546,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       }
       // a drive cycle's own length is not a default: running to its end completes it
       const usesDefault = step.duration === undefined && !dc;
-      const duration = step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax });
+      const duration = step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax, lowerVoltage: vMin });
       // the experiment's time termination cuts the step running when it comes
       const cutByTime = timeStop !== undefined && t + duration > timeStop.value;
       const tEnd = cutByTime ? timeStop!.value : t + duration;

@@ -123,10 +123,15 @@ export interface ControlProfile {
 }
 
 /**
- * How the cell is driven during a step: a constant `value` (A, V or W), or, for current and power, a
+ * How the cell is driven during a step: a constant `value` (A, V, W or Ω), or, for current, power and resistance, a
  * {@link ControlProfile} that overrides it.
  */
-export type Control = { kind: "current"; value: number; profile?: ControlProfile } | { kind: "voltage"; value: number } | { kind: "power"; value: number; profile?: ControlProfile };
+export type Control =
+  | { kind: "current"; value: number; profile?: ControlProfile }
+  | { kind: "voltage"; value: number }
+  | { kind: "power"; value: number; profile?: ControlProfile }
+  /** V = I·R with R = `value` [Ω] (> 0 discharges through a load, < 0 charges): PyBaMM's resistance step. */
+  | { kind: "resistance"; value: number; profile?: ControlProfile };
 
 /**
  * ∫ of the control's target from ta to tb (ta ≤ tb) [unit·s]: exact for a constant value and for a profile (linear
@@ -451,7 +456,8 @@ export class Integrator {
   private g(control: Control, y: Float64Array, I: number): number {
     if (control.kind === "current") return I - this.target(control);
     const V = this.sys.voltage(y, I);
-    return control.kind === "voltage" ? V - control.value : I * V - this.target(control);
+    if (control.kind === "voltage") return V - control.value;
+    return control.kind === "power" ? I * V - this.target(control) : V - I * this.target(control);
   }
 
   /**
@@ -473,6 +479,11 @@ export class Integrator {
     const V = this.sys.voltage(y, I);
     // a hold: V on the held voltage within a tenth of its relative tolerance (4.2e-5 V at 4.2 V and rtol 1e-4)
     if (control.kind === "voltage") return Math.abs(V - control.value) <= 0.1 * rtol * Math.abs(control.value);
+    // a resistance: V − I·R within the voltage one tolerance unit of the current makes across R
+    if (control.kind === "resistance") {
+      const R = this.target(control);
+      return Math.abs(V - I * R) <= Math.abs(R) * (rtol * Math.abs(I) + 1e-9);
+    }
     return Math.abs(I * V - this.target(control)) <= Math.abs(V) * (rtol * Math.abs(I) + 1e-9);
   }
 
@@ -1422,8 +1433,9 @@ export class Integrator {
     let I = 0;
     while (lambda < 1) {
       const next = Math.min(1, lambda + increment);
-      // a profile's target at the time being solved for, scaled (the stage itself is constant)
-      const stage: Control = { kind: control.kind, value: this.target(control) * next };
+      // a profile's target at the time being solved for, scaled (the stage itself is constant); a resistance is
+      // divided, so that the current grows with λ as it does under current and power control
+      const stage: Control = { kind: control.kind, value: control.kind === "resistance" ? this.target(control) / next : this.target(control) * next };
       trial.set(y);
       const Iref = { I: control.kind === "current" ? stage.value : lambda > 0 ? (I * next) / lambda : 0 };
       this.invalidate();
