@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration, parameterValues, spm, spme, simulate } from "../../lib/src/simulate";
+import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration, parameterValues, spm, spme, dfn, simulate } from "../../lib/src/simulate";
 import type { ExperimentStep } from "../../lib/src/simulate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -350,4 +350,37 @@ test("profiles of a step run at its own temperature are computed at that tempera
   const atAmbient = simulate(spme(p.update({ "Ambient temperature [K]": 273.15 })), "Discharge at 1C for 10 minutes").profilesAt(300)["Electrolyte potential [V]"];
   // before: computed at the set's 298.15 K, up to 53 mV off
   for (let i = 0; i < atStep.length; i++) assert.ok(Math.abs(atStep[i] - atAmbient[i]) < 1e-12);
+});
+
+test("a step can end on a named output variable (PyBaMM's CustomTermination): the plating indicator falling to 0 V, the lumped cell temperature rising to a limit; unknown names fail with the nearest", () => {
+  const p = parameterValues("Chen2020");
+  const PL = "Negative electrode surface potential difference at separator interface [V]";
+  assert.deepEqual(parseStep(`Charge at 2C until "${PL}" below 0`).until, { quantity: "variable", name: PL, value: 0, direction: "falling" });
+  assert.deepEqual(parseStep(`Discharge at 1C for 1 hour or until "Cell temperature [K]" above 3.1815e2 (1 minute period)`).until, { quantity: "variable", name: "Cell temperature [K]", value: 318.15, direction: "rising" });
+  const built = step.cRate(-2, { until: { variable: PL, below: 0 } });
+  assert.equal(built.description, `Charge at 2C until "${PL}" below 0`);
+  assert.deepEqual(parseStep(built.description).until, built.until);
+  assert.throws(() => parseStep(`Charge at 2C until "${PL}" under 0`), /a condition on a variable reads until "<variable name>" below <value>/);
+  assert.throws(() => step.cRate(1, { until: { variable: "Cell temperature [K]", below: 280, above: 320 } as never }), /needs exactly one of below or above/);
+  assert.throws(() => step.cRate(1, { until: { variable: "Cell temperature [K]", above: NaN } }), /needs a finite value, got NaN/);
+  assert.throws(() => new Experiment([{ kind: "c-rate", value: 1, until: { quantity: "variable", name: "X", value: 1 } } as never]), /direction undefined: give "falling"/);
+  // a two-stage fast charge that leaves 2C when the negative electrode's potential at the separator reaches 0 V (plating)
+  const charge = new Experiment([step.cRate(-2, { until: { variable: PL, below: 0 } }), "Charge at C/2 until 4.2 V"]);
+  const s = simulate(dfn(p), charge, { initialSoc: 0.1, saveStates: false });
+  assert.match(s.termination, /^completed/);
+  assert.equal(s.stepLog[0].reason, `Charge at 2C until "${PL}" below 0`);
+  const v = s.get(PL);
+  const st = s.get("Step number");
+  const k = st.lastIndexOf(1);
+  assert.ok(Math.abs(v[k]) < 1e-6, `the step ends at ${v[k]} V`);
+  for (let i = 0; i < k; i++) assert.ok(v[i] > 0, `point ${i} at ${v[i]} V`);
+  assert.ok(s.get("Time [s]")[k] > 60 && s.get("Time [s]")[k] < 300, `2C for ${s.get("Time [s]")[k]} s from 10 % SOC`);
+  // the lumped model's temperature
+  const hot = simulate(spme(p, { thermal: "lumped" }), step.cRate(2, { until: { variable: "Cell temperature [K]", above: 303.15 } }), { saveStates: false });
+  assert.match(hot.termination, /^completed/);
+  assert.ok(Math.abs(hot.get("Cell temperature [K]").at(-1)! - 303.15) < 1e-5);
+  // names the model does not compute
+  assert.throws(() => simulate(spm(p), `Discharge at 1C until "Cell temperature [K]" above 300`), /which the SPM does not compute \(an isothermal model's temperature is fixed: build the model with \{ thermal: "lumped" \}/);
+  assert.throws(() => simulate(spm(p), `Discharge at 1C until "Voltage [V]" below 3`), /"Voltage \[V\]" has its own condition: write "until 2\.5 V"/);
+  assert.throws(() => simulate(spm(p), `Discharge at 1C until "Negative particle surface stoichiometri" below 0.1`), /Did you mean: "Negative particle surface stoichiometry"/);
 });

@@ -14,8 +14,20 @@ import { nearestNames } from "./parameters";
 /** What a step controls. */
 export type StepKind = "current" | "c-rate" | "power" | "resistance" | "voltage" | "rest";
 
-/** A step's termination condition: a voltage [V], an absolute current [A] or an absolute C-rate. */
-export type StepUntil = { quantity: "voltage"; value: number } | { quantity: "current"; value: number } | { quantity: "c-rate"; value: number };
+/**
+ * A step's termination condition: a voltage [V], an absolute current [A], an absolute C-rate, or a named scalar output
+ * of the model (any of `Solution.get`'s columns the model computes, e.g. "Cell temperature [K]" or the plating
+ * indicator "Negative electrode surface potential difference at separator interface [V]") falling to or below
+ * (`"falling"`) or rising to or above (`"rising"`) a value (PyBaMM's `CustomTermination`).
+ */
+export type StepUntil =
+  | { quantity: "voltage"; value: number }
+  | { quantity: "current"; value: number }
+  | { quantity: "c-rate"; value: number }
+  | { quantity: "variable"; name: string; value: number; direction: "falling" | "rising" };
+
+/** A condition on a named output variable as the {@link step} constructors take it: `{ variable, below }` or `{ variable, above }`. */
+export type VariableUntil = { variable: string; below: number } | { variable: string; above: number };
 
 /**
  * A drive cycle: the value of a current [A], C-rate or power [W] at times [s] from the step's start, linearly
@@ -194,12 +206,25 @@ function toKelvin(x: number | string, fail: (why: string) => never): number {
   return x;
 }
 
-/** Parses a termination condition ("2.5 V", "50 mA", "C/50") into a {@link StepUntil} with a positive value. */
+/**
+ * Parses a termination condition ("2.5 V", "50 mA", "C/50", or a variable: `"Cell temperature [K]" above 318.15`) into a
+ * {@link StepUntil}; voltages and currents are positive.
+ */
 function parseUntil(text: string, fail: (why: string) => never): StepUntil {
+  const v = new RegExp(String.raw`^"([^"]+)"\s+(below|above)\s+(-?[\d.]+(?:e[-+]?\d+)?)$`, "i").exec(text.trim());
+  if (v) return variableUntil(v[1], v[2].toLowerCase() === "below" ? "falling" : "rising", Number(v[3]), fail);
+  if (/^"/.test(text.trim())) fail(`"until ${text.trim()}": a condition on a variable reads until "<variable name>" below <value> (or above <value>)`);
   const q = parseQuantity(text, fail);
   if (q.unit === "W" || q.unit === "Ohm") fail(`a step can end on a voltage or a current, not a ${q.unit === "W" ? "power" : "resistance"} ("${text.trim()}")`);
   if (!(q.value > 0)) fail(`the condition "until ${text.trim()}" must be positive (a current condition is on |I|, a voltage is > 0 V)`);
   return q.unit === "V" ? { quantity: "voltage", value: q.value } : q.unit === "A" ? { quantity: "current", value: q.value } : { quantity: "c-rate", value: q.value };
+}
+
+/** A checked condition on a named output variable. */
+function variableUntil(name: unknown, direction: "falling" | "rising", value: unknown, fail: (why: string) => never): StepUntil {
+  if (typeof name !== "string" || name.trim() === "") fail(`a condition on a variable needs the variable's name, as Solution.get takes it (e.g. "Cell temperature [K]")`);
+  if (typeof value !== "number" || !Number.isFinite(value)) fail(`the condition on "${String(name)}" needs a finite value, got ${String(value)}`);
+  return { quantity: "variable", name: (name as string).trim(), value: value as number, direction };
 }
 
 /** Splits a trailing "(1 minute period)" off a step text. */
@@ -319,8 +344,9 @@ function formatDuration(s: number): string {
   return unit(s, "second");
 }
 
-/** A termination condition in the step language ("2.5 V", "50 mA", "C/50"). */
+/** A termination condition in the step language ("2.5 V", "50 mA", "C/50", `"Cell temperature [K]" above 318.15`). */
 export function describeUntil(u: StepUntil): string {
+  if (u.quantity === "variable") return `"${u.name}" ${u.direction === "falling" ? "below" : "above"} ${String(u.value)}`;
   if (u.quantity === "voltage") return `${fmt(u.value)} V`;
   if (u.quantity === "current") return u.value < 1 ? `${fmt(u.value * 1000)} mA` : `${fmt(u.value)} A`;
   const inv = 1 / u.value;
@@ -449,11 +475,16 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
   if (s.period !== undefined && !(typeof s.period === "number" && Number.isFinite(s.period) && s.period > 0)) fail(`has period ${String(s.period)}: a period is a positive number of seconds`);
   let until: StepUntil | undefined;
   if (s.until !== undefined) {
-    const u = s.until as { quantity?: unknown; value?: unknown };
-    if (typeof u !== "object" || u === null || !["voltage", "current", "c-rate"].includes(u.quantity as string))
-      fail(`has until ${JSON.stringify(s.until)}: give { quantity: "voltage" | "current" | "c-rate", value }`);
-    if (!(typeof u.value === "number" && Number.isFinite(u.value) && u.value > 0)) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
-    until = u as StepUntil;
+    const u = s.until as { quantity?: unknown; value?: unknown; name?: unknown; direction?: unknown };
+    if (typeof u !== "object" || u === null || !["voltage", "current", "c-rate", "variable"].includes(u.quantity as string))
+      fail(`has until ${JSON.stringify(s.until)}: give { quantity: "voltage" | "current" | "c-rate", value } or { quantity: "variable", name, value, direction: "falling" | "rising" }`);
+    if (u.quantity === "variable") {
+      if (u.direction !== "falling" && u.direction !== "rising") fail(`has until on "${String(u.name)}" with direction ${JSON.stringify(u.direction)}: give "falling" (ends at or below the value) or "rising"`);
+      until = variableUntil(u.name, u.direction as "falling" | "rising", u.value, fail);
+    } else {
+      if (!(typeof u.value === "number" && Number.isFinite(u.value) && u.value > 0)) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
+      until = u as StepUntil;
+    }
   }
   if (s.duration === undefined && until === undefined && !driveCycle) fail(`has neither a duration nor an until condition: it needs one ("for 1 hour" or "until 2.5 V")`);
   if (driveCycle && typeof s.duration === "number") {
@@ -488,8 +519,12 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
 export interface StepOptions {
   /** Maximum duration: seconds, or text such as "1 hour". Without it, see {@link ExperimentStep.duration}. */
   duration?: number | string;
-  /** Termination condition: text such as "2.5 V", "50 mA", "C/50", or a {@link StepUntil}. */
-  until?: string | StepUntil;
+  /**
+   * Termination condition: text such as "2.5 V", "50 mA", "C/50", a condition on a named output variable
+   * (`{ variable: "Cell temperature [K]", above: 318.15 }`, or the text `"Cell temperature [K]" above 318.15`), or a
+   * {@link StepUntil}.
+   */
+  until?: string | StepUntil | VariableUntil;
   /** Output period: seconds, or text such as "1 minute" (see {@link ExperimentStep.period}). */
   period?: number | string;
   /** Description shown in the step log (default: the step in PyBaMM's language, e.g. "Discharge at 5 A until 2.5 V"). */
@@ -509,13 +544,25 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOpt
   const duration = opts.duration === undefined ? undefined : toSeconds(opts.duration, fail);
   const period = opts.period === undefined ? undefined : toSeconds(opts.period, fail, "period");
   if (typeof opts.until === "string" && DURATION.test(opts.until.trim())) fail(`until "${opts.until.trim()}" is a duration, but "until" takes a voltage or a current: give it as { duration: "${opts.until.trim()}" }`);
-  const until = opts.until === undefined ? undefined : typeof opts.until === "string" ? parseUntil(opts.until, fail) : opts.until;
+  const until = opts.until === undefined ? undefined : typeof opts.until === "string" ? parseUntil(opts.until, fail) : toStepUntil(opts.until, fail);
   const temperature = opts.temperature === undefined ? undefined : toKelvin(opts.temperature, fail);
   if (typeof value === "object" && value !== null) {
     const driveCycle = toDriveCycle(value, UNITS[kind], fail);
     return checkStep({ kind, value: 0, driveCycle, duration, until, period, temperature, description: opts.description }, call);
   }
   return checkStep({ kind, value, duration, until, period, temperature, description: opts.description }, call);
+}
+
+/** A constructor's object condition: `{ variable, below | above }` becomes a variable {@link StepUntil}; a StepUntil passes (checked later). */
+function toStepUntil(u: StepUntil | VariableUntil, fail: (why: string) => never): StepUntil {
+  if (typeof u !== "object" || u === null) return fail(`until must be a text such as "2.5 V" or an object, got ${String(u)}`);
+  if ("variable" in u) {
+    const below = "below" in u;
+    const above = "above" in u;
+    if (below === above) fail(`the condition on "${String(u.variable)}" needs exactly one of below or above`);
+    return variableUntil(u.variable, below ? "falling" : "rising", below ? (u as { below: number }).below : (u as { above: number }).above, fail);
+  }
+  return u;
 }
 
 /** How a constructor call names its value in messages: the number, or the drive cycle's size. */

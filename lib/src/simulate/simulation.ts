@@ -503,8 +503,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // (an average within rounding of 0 is 0: −4e-16 from a cycle of equal charge and discharge is no direction)
       const net = profile ? (Math.abs(step.value) <= 1e-9 * Math.max(...Array.from(profile.value, Math.abs)) / (step.kind === "c-rate" ? capacity : 1) ? 0 : Math.sign(step.value)) : drive;
       if (step.until) {
-        if (step.until.quantity === "voltage") events.push({ quantity: "voltage", value: step.until.value, name: step.description, direction: profile ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising });
-        else events.push({ quantity: "abs current", value: step.until.quantity === "current" ? step.until.value : step.until.value * capacity, name: step.description, direction: "falling" });
+        const u = step.until;
+        if (u.quantity === "voltage") events.push({ quantity: "voltage", value: u.value, name: step.description, direction: profile ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising });
+        else if (u.quantity === "variable") {
+          const read = variableReader(model, u.name, y, I, where);
+          events.push({ quantity: "state", value: u.value, fn: read, tolerance: 1e-6 * Math.max(1, Math.abs(u.value)), name: step.description, direction: u.direction });
+        } else events.push({ quantity: "abs current", value: u.quantity === "current" ? u.value : u.value * capacity, name: step.description, direction: "falling" });
       }
       const ownV = step.until?.quantity === "voltage" ? step.until.value : NaN;
       if (respect && control.kind !== "voltage") {
@@ -725,11 +729,29 @@ function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSum
   return undefined;
 }
 
+/**
+ * The function (state, current) → a named scalar output of `model`, for a step's condition on a variable; fails, naming
+ * the step and the nearest names, when the model does not compute that variable (checked on the state `y` at `I`).
+ */
+function variableReader(model: CellModel, name: string, y: Float64Array, I: number, where: string): (yy: Float64Array, current: number) => number {
+  const names = Object.keys(model.scalars(y, I));
+  if (!names.includes(name)) {
+    const columns = ["Time [s]", "Voltage [V]", "Current [A]", "C-rate", "Power [W]", "Discharge capacity [A.h]"];
+    const hint = columns.includes(name)
+      ? ` ("${name}" has its own condition: write "until 2.5 V", "until 50 mA", "until C/50", or give the step a duration)`
+      : /temperature|heating|cooling/i.test(name) && model.thermal === undefined
+        ? ` (an isothermal model's temperature is fixed: build the model with { thermal: "lumped" } for a temperature that changes)`
+        : "";
+    throw new ExperimentError(`simulate: ${where} ends on the variable "${name}", which the ${model.name} does not compute${hint}. Did you mean: ${nearestNames(name, names).map((n) => `"${n}"`).join(", ")}?`);
+  }
+  return (yy, current) => model.scalars(yy, current)[name];
+}
+
 /** An event's function at a stored point (its sign change is the event). */
 function eventValue(ev: StepEvent, p: StepResult["points"][number]): number {
   if (ev.quantity === "voltage") return p.voltage - ev.value;
   if (ev.quantity === "abs current") return Math.abs(p.current) - ev.value;
-  return ev.fn!(p.y) - ev.value;
+  return ev.fn!(p.y, p.current) - ev.value;
 }
 
 /** Rows closer than this to the row before [s] are a jump of a drive cycle (see {@link integrateDriveCycle})… */

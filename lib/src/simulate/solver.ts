@@ -182,8 +182,11 @@ export interface StepEvent {
   quantity: "voltage" | "abs current" | "state";
   /** Threshold [V], [A] or in the unit of `fn`. */
   value: number;
-  /** For `"state"` events: the quantity as a function of the state vector (e.g. the lowest surface stoichiometry). */
-  fn?: (y: Float64Array) => number;
+  /**
+   * For `"state"` events: the quantity as a function of the state vector and the current [A] (e.g. the lowest surface
+   * stoichiometry, or a named output variable).
+   */
+  fn?: (y: Float64Array, current: number) => number;
   /** Location tolerance of a `"state"` event, in the unit of `fn` (default 1e-6). */
   tolerance?: number;
   /** Name reported in the solution ("Lower voltage cut-off", "Discharge at 1C until 2.5 V", ...). */
@@ -200,7 +203,7 @@ export interface StepEvent {
 function evalEvent(ev: StepEvent, V: number, I: number, y: Float64Array): number {
   if (ev.quantity === "voltage") return V - ev.value;
   if (ev.quantity === "abs current") return Math.abs(I) - ev.value;
-  return ev.fn!(y) - ev.value;
+  return ev.fn!(y, I) - ev.value;
 }
 
 /** How closely an event is located (in the unit of its quantity). */
