@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, defaultDuration, parameterValues, spm, spme, dfn, simulate } from "../../lib/src/simulate";
+import { parseStep, Experiment, ExperimentSyntaxError, ExperimentError, step, stepConditions, defaultDuration, parameterValues, spm, spme, dfn, simulate } from "../../lib/src/simulate";
 import type { ExperimentStep } from "../../lib/src/simulate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -207,7 +207,7 @@ test("a duration after \"until\" (\"Hold at 4.2 V until 1 hour\", said \"1 hour\
     assert.doesNotThrow(() => parseStep(pybamm), pybamm);
   }
   // a second duration, or two of them: the form to use, without a rewrite that would not parse
-  assert.match(why("Discharge at 1C for 2 hours or until 1 hour"), /"1 hour" after "until" is a duration.*a step has one duration, after "for", and one condition, after "or until"/);
+  assert.match(why("Discharge at 1C for 2 hours or until 1 hour"), /"1 hour" after "until" is a duration.*a step has one duration, after "for", and its conditions after "or until"/);
   assert.match(why("Discharge at 1C until 1 hour or until 2 hours"), /"1 hour" and "2 hours" after "until" are durations/);
   // the message keeps the step's place in an experiment; conditions still parse
   assert.throws(() => new Experiment(["Rest for 1 minute", "Hold at 4.2 V until 1 hour"]), /"Hold at 4\.2 V until 1 hour" \(step 2\): .*write "Hold at 4\.2 V for 1 hour"/);
@@ -383,4 +383,37 @@ test("a step can end on a named output variable (PyBaMM's CustomTermination): th
   assert.throws(() => simulate(spm(p), `Discharge at 1C until "Cell temperature [K]" above 300`), /which the SPM does not compute \(an isothermal model's temperature is fixed: build the model with \{ thermal: "lumped" \}/);
   assert.throws(() => simulate(spm(p), `Discharge at 1C until "Voltage [V]" below 3`), /"Voltage \[V\]" has its own condition: write "until 2\.5 V"/);
   assert.throws(() => simulate(spm(p), `Discharge at 1C until "Negative particle surface stoichiometri" below 0.1`), /Did you mean: "Negative particle surface stoichiometry"/);
+});
+
+test("a step with several conditions ends on the first met (PyBaMM's termination list): \"until 4.1 V or 50 mA\" in the step language, a list in the constructors; the log says which one", () => {
+  const p = parameterValues("Chen2020");
+  const parsed = parseStep(`Charge at 1C until 4.1 V or "Cell temperature [K]" above 300 or until C/3 (1 minute period)`);
+  assert.deepEqual(parsed.until, { quantity: "voltage", value: 4.1 });
+  assert.deepEqual(parsed.orUntil, [{ quantity: "variable", name: "Cell temperature [K]", value: 300, direction: "rising" }, { quantity: "c-rate", value: 1 / 3 }]);
+  assert.equal(parsed.period, 60);
+  // a quoted name with " or " in it is one condition
+  assert.deepEqual(parseStep(`Discharge at 1C until "a or b" below 1 or 3 V`).until, { quantity: "variable", name: "a or b", value: 1, direction: "falling" });
+  const built = step.cRate(-1, { until: ["4.1 V", { variable: "Cell temperature [K]", above: 310 }] });
+  assert.equal(built.description, `Charge at 1C until 4.1 V or "Cell temperature [K]" above 310`);
+  assert.deepEqual(parseStep(built.description).orUntil, built.orUntil);
+  assert.deepEqual(stepConditions(built).map((u) => u.quantity), ["voltage", "variable"]);
+  assert.throws(() => step.cRate(1, { until: [] }), /until is an empty list/);
+  assert.throws(() => step.cRate(1, { until: ["3 V", "1 hour"] }), /until "1 hour" is a duration/);
+  assert.throws(() => new Experiment([{ kind: "c-rate", value: 1, orUntil: [{ quantity: "voltage", value: 3 }] } as never]), /has orUntil but no until/);
+  assert.throws(() => parseStep("Charge at 1C until 4.1 V or 1 hour or 2 hours"), /a step has one duration/);
+  assert.throws(() => parseStep("Charge at 1C until 4.1 V or 1 hour"), /write "Charge at 1C for 1 hour or until 4\.1 V"/);
+  // the lumped Chen2020 SPMe charging at 1C from 20 % SOC warms to 310 K before it reaches 4.1 V
+  const m = spme(p, { thermal: "lumped" });
+  const hot = simulate(m, new Experiment([built]), { initialSoc: 0.2, saveStates: false });
+  assert.equal(hot.stepLog[0].reason, built.description);
+  assert.equal(hot.stepLog[0].note, `ended on the condition: until "Cell temperature [K]" above 310`);
+  assert.ok(Math.abs(hot.get("Cell temperature [K]").at(-1)! - 310) < 1e-5 && hot.get("Voltage [V]").at(-1)! < 4.05);
+  // with a higher temperature limit the voltage comes first
+  const volt = simulate(m, step.cRate(-1, { until: ["4.1 V", { variable: "Cell temperature [K]", above: 330 }] }), { initialSoc: 0.2, saveStates: false });
+  assert.equal(volt.stepLog[0].note, "ended on the condition: until 4.1 V");
+  assert.ok(Math.abs(volt.get("Voltage [V]").at(-1)! - 4.1) < 1e-3);
+  // two voltages: the one met first; a limit beyond the set's cut-off lifts it, as a single one does
+  const two = simulate(spm(p), "Discharge at 1C until 2.0 V or 3.4 V", { saveStates: false });
+  assert.ok(Math.abs(two.get("Voltage [V]").at(-1)! - 3.4) < 1e-3);
+  assert.match(two.stepLog[0].note!, /^ended on the condition: until 3\.4 V; "until 2 V" lies below the set's "Lower voltage cut-off \[V\]" of 2\.5 V: that cut-off is lifted/);
 });

@@ -1,7 +1,8 @@
 /**
  * Experiments in PyBaMM's language: `"Discharge at 1C until 2.5 V"`, `"Charge at 0.5C until 4.2 V"`,
  * `"Hold at 4.2 V until 50 mA"`, `"Rest for 1 hour"`, `"Discharge at 10 W for 10 minutes"`, `"Discharge at 2 Ohm
- * until 3 V"` (a resistive load, V = I·R), with an optional output
+ * until 3 V"` (a resistive load, V = I·R), conditions on any output variable (`until "Cell temperature [K]" above
+ * 318.15`) and several conditions, the first met ending the step (`"Charge at 1C until 4.1 V or C/3"`), with an optional output
  * period `"Discharge at 1C until 2.5 V (1 minute period)"`; currents in A/mA, C-rates (`1C`, `0.5C`, `C/2`), powers in
  * W/mW/kW; the same steps as typed constructors ({@link step}`.current(5, { until: "2.5 V" })`, as PyBaMM's
  * `pybamm.step.current`); drive cycles, a current, C-rate or power that follows rows of (time, value) linearly
@@ -71,8 +72,13 @@ export interface ExperimentStep {
    * first stops the experiment and says so (PyBaMM: "infeasible").
    */
   readonly duration?: number;
-  /** Termination condition ("until 2.5 V", "until 50 mA", "until C/50"). */
+  /** Termination condition ("until 2.5 V", "until 50 mA", "until C/50", `until "Cell temperature [K]" above 318.15`). */
   readonly until?: StepUntil;
+  /**
+   * Further conditions, any of which also ends the step: "until 4.2 V or 50 mA" has {@link ExperimentStep.until}
+   * 4.2 V and `orUntil` [50 mA] (PyBaMM's step `termination` list). Only with `until`.
+   */
+  readonly orUntil?: readonly StepUntil[];
   /**
    * The step's temperature [K] ("... at 25oC", PyBaMM's per-step temperature): an isothermal model runs the step
    * at it; the lumped thermal model takes it as the step's ambient temperature, towards which the cell's temperature
@@ -267,21 +273,25 @@ export function parseStep(step: string): ExperimentStep {
   let body = split.body;
   let until: StepUntil | undefined;
   let duration: number | undefined;
+  let orUntil: StepUntil[] | undefined;
   const untilIdx = body.search(/\s(or\s)?until\s/i);
   if (untilIdx >= 0) {
     const u = body.slice(untilIdx).replace(/^\s(or\s)?until\s/i, "");
     body = body.slice(0, untilIdx);
     untilDuration(u, body, text.slice(split.body.length).trim(), fail);
-    until = parseUntil(u, fail);
+    const conditions = splitConditions(u).map((c) => parseUntil(c, fail));
+    until = conditions[0];
+    if (conditions.length > 1) orUntil = conditions.slice(1);
   }
   const forIdx = body.search(/\sfor\s/i);
   if (forIdx >= 0) {
     duration = parseDurationText(body.slice(forIdx + 5), fail);
     body = body.slice(0, forIdx);
   }
-  const make = (fields: Omit<ExperimentStep, "description" | "period" | "temperature">): ExperimentStep => ({
+  const make = (fields: Omit<ExperimentStep, "description" | "period" | "temperature" | "orUntil">): ExperimentStep => ({
     description: s,
     ...fields,
+    ...(orUntil ? { orUntil } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(split.period !== undefined ? { period: split.period } : {}),
   });
@@ -318,17 +328,46 @@ export function parseStep(step: string): ExperimentStep {
  * trailing "(1 minute period)" or "".
  */
 function untilDuration(conditions: string, head: string, period: string, fail: (why: string) => never): void {
-  const parts = conditions.split(/\s+or\s+(?:until\s+)?/i).map((p) => p.trim());
+  const parts = splitConditions(conditions);
   const durations = parts.filter((p) => DURATION.test(p));
   if (durations.length === 0) return;
   const others = parts.filter((p) => !DURATION.test(p));
   const given = `${durations.map((d) => `"${d}"`).join(" and ")} after "until" ${durations.length > 1 ? "are durations" : "is a duration"}, but "until" takes a voltage or a current ("until 4.2 V", "until 50 mA", "until C/50")`;
   const forIdx = head.search(/\sfor\s/i);
-  if (forIdx >= 0 || durations.length > 1 || others.length > 1) {
-    fail(`${given}: a step has one duration, after "for", and one condition, after "or until" (PyBaMM's form, e.g. "Charge at 1C for 1 hour or until 4.2 V")`);
+  if (forIdx >= 0 || durations.length > 1) {
+    fail(`${given}: a step has one duration, after "for", and its conditions after "or until" (PyBaMM's form, e.g. "Charge at 1C for 1 hour or until 4.2 V")`);
   }
-  const suggestion = [head.trim(), `for ${durations[0]}`, ...(others.length > 0 ? [`or until ${others[0]}`] : []), ...(period ? [period] : [])].join(" ");
+  const suggestion = [head.trim(), `for ${durations[0]}`, ...(others.length > 0 ? [`or until ${others.join(" or ")}`] : []), ...(period ? [period] : [])].join(" ");
   fail(`${given}: a duration goes after "for", as in PyBaMM; write "${suggestion}"`);
+}
+
+/**
+ * Splits the text after "until" into its conditions at " or " (and " or until "), but not inside a quoted variable
+ * name: `4.2 V or "Cell temperature [K]" above 318.15` → ["4.2 V", `"Cell temperature [K]" above 318.15`].
+ */
+function splitConditions(text: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  const sep = /^\s+or\s+(?:until\s+)?/i;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (!quoted && /\s/.test(text[i])) {
+      const m = sep.exec(text.slice(i));
+      if (m) {
+        parts.push(text.slice(start, i).trim());
+        i += m[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+/** All conditions of a step, any of which ends it: {@link ExperimentStep.until} and then {@link ExperimentStep.orUntil}. */
+export function stepConditions(s: ExperimentStep): readonly StepUntil[] {
+  return s.until === undefined ? [] : [s.until, ...(s.orUntil ?? [])];
 }
 
 /** A number for a generated description: at most 6 significant digits, no trailing zeros. */
@@ -354,7 +393,7 @@ export function describeUntil(u: StepUntil): string {
 }
 
 /** The step in PyBaMM's language (what {@link parseStep} reads back into the same step). */
-function describeStep(kind: StepKind, value: number, duration: number | undefined, until: StepUntil | undefined, period: number | undefined, temperature?: number): string {
+function describeStep(kind: StepKind, value: number, duration: number | undefined, until: readonly StepUntil[], period: number | undefined, temperature?: number): string {
   const verb = value > 0 ? "Discharge" : "Charge";
   const head =
     kind === "rest"
@@ -370,7 +409,7 @@ function describeStep(kind: StepKind, value: number, duration: number | undefine
               : `${verb} at ${fmt(Math.abs(value))} W`;
   const parts = [head];
   if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
-  if (until !== undefined) parts.push(`${duration !== undefined ? "or " : ""}until ${describeUntil(until)}`);
+  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
   if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
   if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
   return parts.join(" ");
@@ -425,7 +464,7 @@ function driveCycleMean(d: DriveCycle): number {
 }
 
 /** A drive-cycle step described for the step log ("Current drive cycle: 601 rows over 10 minutes, -5 to 10 A"). */
-function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | undefined, until: StepUntil | undefined, period: number | undefined, temperature?: number): string {
+function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | undefined, until: readonly StepUntil[], period: number | undefined, temperature?: number): string {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of d.value) {
@@ -435,7 +474,7 @@ function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | un
   const what = kind === "current" ? "Current" : kind === "c-rate" ? "C-rate" : "Power";
   const parts = [`${what} drive cycle: ${d.time.length} rows over ${formatDuration(d.time[d.time.length - 1])}, ${fmt(lo)} to ${fmt(hi)} ${UNITS[kind]}`];
   if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
-  if (until !== undefined) parts.push(`${duration !== undefined ? "or " : ""}until ${describeUntil(until)}`);
+  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
   if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
   if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
   return parts.join(" ");
@@ -473,18 +512,24 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
   if (kind === "resistance" && !(v > 0)) fail(`has resistance ${v} Ω: a load is a positive resistance (0 would be a short circuit, and a cell cannot charge through a resistor)`);
   if (s.duration !== undefined && !(typeof s.duration === "number" && Number.isFinite(s.duration) && s.duration > 0)) fail(`has duration ${String(s.duration)}: a duration is a positive number of seconds`);
   if (s.period !== undefined && !(typeof s.period === "number" && Number.isFinite(s.period) && s.period > 0)) fail(`has period ${String(s.period)}: a period is a positive number of seconds`);
-  let until: StepUntil | undefined;
-  if (s.until !== undefined) {
-    const u = s.until as { quantity?: unknown; value?: unknown; name?: unknown; direction?: unknown };
+  const checkUntil = (raw: unknown): StepUntil => {
+    const u = raw as { quantity?: unknown; value?: unknown; name?: unknown; direction?: unknown };
     if (typeof u !== "object" || u === null || !["voltage", "current", "c-rate", "variable"].includes(u.quantity as string))
-      fail(`has until ${JSON.stringify(s.until)}: give { quantity: "voltage" | "current" | "c-rate", value } or { quantity: "variable", name, value, direction: "falling" | "rising" }`);
+      fail(`has until ${JSON.stringify(raw)}: give { quantity: "voltage" | "current" | "c-rate", value } or { quantity: "variable", name, value, direction: "falling" | "rising" }`);
     if (u.quantity === "variable") {
       if (u.direction !== "falling" && u.direction !== "rising") fail(`has until on "${String(u.name)}" with direction ${JSON.stringify(u.direction)}: give "falling" (ends at or below the value) or "rising"`);
-      until = variableUntil(u.name, u.direction as "falling" | "rising", u.value, fail);
-    } else {
-      if (!(typeof u.value === "number" && Number.isFinite(u.value) && u.value > 0)) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
-      until = u as StepUntil;
+      return variableUntil(u.name, u.direction as "falling" | "rising", u.value, fail);
     }
+    if (!(typeof u.value === "number" && Number.isFinite(u.value) && u.value > 0)) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
+    return u as StepUntil;
+  };
+  const until = s.until === undefined ? undefined : checkUntil(s.until);
+  let orUntil: StepUntil[] | undefined;
+  if (s.orUntil !== undefined) {
+    if (!Array.isArray(s.orUntil)) fail(`has orUntil ${JSON.stringify(s.orUntil)}: give a list of conditions`);
+    if (until === undefined) fail(`has orUntil but no until: the first condition goes in until`);
+    orUntil = (s.orUntil as unknown[]).map(checkUntil);
+    if (orUntil.length === 0) orUntil = undefined;
   }
   if (s.duration === undefined && until === undefined && !driveCycle) fail(`has neither a duration nor an until condition: it needs one ("for 1 hour" or "until 2.5 V")`);
   if (driveCycle && typeof s.duration === "number") {
@@ -501,8 +546,8 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     typeof s.description === "string" && s.description !== ""
       ? s.description
       : driveCycle
-        ? describeDriveCycle(kind, driveCycle, duration, until, period, temperature)
-        : describeStep(kind, v, duration, until, period, temperature);
+        ? describeDriveCycle(kind, driveCycle, duration, until ? [until, ...(orUntil ?? [])] : [], period, temperature)
+        : describeStep(kind, v, duration, until ? [until, ...(orUntil ?? [])] : [], period, temperature);
   return {
     description,
     kind,
@@ -510,10 +555,14 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     ...(driveCycle ? { driveCycle } : {}),
     ...(duration !== undefined ? { duration } : {}),
     ...(until ? { until } : {}),
+    ...(orUntil ? { orUntil } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(period !== undefined ? { period } : {}),
   };
 }
+
+/** One termination condition as the {@link step} constructors take it. */
+export type UntilInput = string | StepUntil | VariableUntil;
 
 /** Options of the {@link step} constructors (PyBaMM's `duration`, `termination` and `period` keywords). */
 export interface StepOptions {
@@ -522,9 +571,10 @@ export interface StepOptions {
   /**
    * Termination condition: text such as "2.5 V", "50 mA", "C/50", a condition on a named output variable
    * (`{ variable: "Cell temperature [K]", above: 318.15 }`, or the text `"Cell temperature [K]" above 318.15`), or a
-   * {@link StepUntil}.
+   * {@link StepUntil}; or a list of these, any of which ends the step (PyBaMM's `termination` list:
+   * `until: ["4.2 V", { variable: "Cell temperature [K]", above: 318.15 }]`).
    */
-  until?: string | StepUntil | VariableUntil;
+  until?: UntilInput | readonly UntilInput[];
   /** Output period: seconds, or text such as "1 minute" (see {@link ExperimentStep.period}). */
   period?: number | string;
   /** Description shown in the step log (default: the step in PyBaMM's language, e.g. "Discharge at 5 A until 2.5 V"). */
@@ -543,14 +593,20 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOpt
   for (const k of Object.keys(opts)) if (!known.includes(k)) fail(`unknown option "${k}". Did you mean: ${nearestNames(k, known, 1).map((n) => `"${n}"`).join(", ")}? Options: ${known.join(", ")}`);
   const duration = opts.duration === undefined ? undefined : toSeconds(opts.duration, fail);
   const period = opts.period === undefined ? undefined : toSeconds(opts.period, fail, "period");
-  if (typeof opts.until === "string" && DURATION.test(opts.until.trim())) fail(`until "${opts.until.trim()}" is a duration, but "until" takes a voltage or a current: give it as { duration: "${opts.until.trim()}" }`);
-  const until = opts.until === undefined ? undefined : typeof opts.until === "string" ? parseUntil(opts.until, fail) : toStepUntil(opts.until, fail);
+  const given: readonly UntilInput[] = opts.until === undefined ? [] : Array.isArray(opts.until) ? (opts.until as readonly UntilInput[]) : [opts.until as UntilInput];
+  if (Array.isArray(opts.until) && given.length === 0) fail(`until is an empty list: give at least one condition, or leave until out`);
+  const conditions = given.map((u) => {
+    if (typeof u === "string" && DURATION.test(u.trim())) fail(`until "${u.trim()}" is a duration, but "until" takes a voltage or a current: give it as { duration: "${u.trim()}" }`);
+    return typeof u === "string" ? parseUntil(u, fail) : toStepUntil(u, fail);
+  });
+  const until = conditions[0];
+  const orUntil = conditions.length > 1 ? conditions.slice(1) : undefined;
   const temperature = opts.temperature === undefined ? undefined : toKelvin(opts.temperature, fail);
   if (typeof value === "object" && value !== null) {
     const driveCycle = toDriveCycle(value, UNITS[kind], fail);
-    return checkStep({ kind, value: 0, driveCycle, duration, until, period, temperature, description: opts.description }, call);
+    return checkStep({ kind, value: 0, driveCycle, duration, until, orUntil, period, temperature, description: opts.description }, call);
   }
-  return checkStep({ kind, value, duration, until, period, temperature, description: opts.description }, call);
+  return checkStep({ kind, value, duration, until, orUntil, period, temperature, description: opts.description }, call);
 }
 
 /** A constructor's object condition: `{ variable, below | above }` becomes a variable {@link StepUntil}; a StepUntil passes (checked later). */

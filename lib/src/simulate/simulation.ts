@@ -2,7 +2,7 @@
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
 import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout } from "./models";
-import { Experiment, ExperimentError, ExperimentStep, ExperimentTermination, defaultDuration, describeUntil, parseStep } from "./experiment";
+import { Experiment, ExperimentError, ExperimentStep, ExperimentTermination, StepUntil, defaultDuration, describeUntil, parseStep, stepConditions } from "./experiment";
 import { Control, ControlProfile, Integrator, SolverOptions, StepEvent, StepResult, checkSolverOptions, controlIntegral } from "./solver";
 import { FARADAY, nearestNames } from "./parameters";
 
@@ -502,27 +502,30 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const rising = drive < 0 || profile ? "rising" : undefined;
       // (an average within rounding of 0 is 0: −4e-16 from a cycle of equal charge and discharge is no direction)
       const net = profile ? (Math.abs(step.value) <= 1e-9 * Math.max(...Array.from(profile.value, Math.abs)) / (step.kind === "c-rate" ? capacity : 1) ? 0 : Math.sign(step.value)) : drive;
-      if (step.until) {
-        const u = step.until;
+      const conditions = stepConditions(step);
+      for (const u of conditions) {
         if (u.quantity === "voltage") events.push({ quantity: "voltage", value: u.value, name: step.description, direction: profile ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising });
         else if (u.quantity === "variable") {
           const read = variableReader(model, u.name, y, I, where);
           events.push({ quantity: "state", value: u.value, fn: read, tolerance: 1e-6 * Math.max(1, Math.abs(u.value)), name: step.description, direction: u.direction });
         } else events.push({ quantity: "abs current", value: u.quantity === "current" ? u.value : u.value * capacity, name: step.description, direction: "falling" });
       }
-      const ownV = step.until?.quantity === "voltage" ? step.until.value : NaN;
+      // the step's own voltage limits: the lowest against the lower cut-off, the highest against the upper
+      const ownVolts = conditions.filter((u) => u.quantity === "voltage").map((u) => u.value);
+      const ownLow = ownVolts.length > 0 ? Math.min(...ownVolts) : NaN;
+      const ownHigh = ownVolts.length > 0 ? Math.max(...ownVolts) : NaN;
       if (respect && control.kind !== "voltage") {
         // the set's cut-off, unless the step's own limit lies at or beyond it: then that limit is the step's end, and
         // beyond the window only PyBaMM's safeguard 1 V further out remains (and the log says the cut-off was lifted)
-        if (!(ownV <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: falling });
-        else if (ownV < vMin - 1e-9) {
+        if (!(ownLow <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: falling });
+        else if (ownLow < vMin - 1e-9) {
           events.push({ quantity: "voltage", value: vMin - CUTOFF_SAFEGUARD, name: "Lower voltage cut-off safeguard", direction: falling });
-          notes.push(`"until ${describeUntil(step.until!)}" lies below the set's "Lower voltage cut-off [V]" of ${vMin} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMin - CUTOFF_SAFEGUARD} V stays); the model is not parameterised below it`);
+          notes.push(`"until ${fmtV(ownLow)} V" lies below the set's "Lower voltage cut-off [V]" of ${vMin} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMin - CUTOFF_SAFEGUARD} V stays); the model is not parameterised below it`);
         }
-        if (!(ownV >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: rising });
-        else if (ownV > vMax + 1e-9) {
+        if (!(ownHigh >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: rising });
+        else if (ownHigh > vMax + 1e-9) {
           events.push({ quantity: "voltage", value: vMax + CUTOFF_SAFEGUARD, name: "Upper voltage cut-off safeguard", direction: rising });
-          notes.push(`"until ${describeUntil(step.until!)}" lies above the set's "Upper voltage cut-off [V]" of ${vMax} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMax + CUTOFF_SAFEGUARD} V stays); the model is not parameterised above it`);
+          notes.push(`"until ${fmtV(ownHigh)} V" lies above the set's "Upper voltage cut-off [V]" of ${vMax} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMax + CUTOFF_SAFEGUARD} V stays); the model is not parameterised above it`);
         }
       }
       // The solver ends a step on the first event in this list whose sign changed over a solver step, so when one
@@ -642,8 +645,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       if (atOnce && respect && res.reason === step.description) {
         const v = end.voltage;
         // (unless the step's own limit lies beyond the cut-off, which it then lifts)
-        if (drive > 0 && !(ownV < vMin - 1e-9) && v < vMin) res.reason = "Lower voltage cut-off";
-        else if (drive < 0 && !(ownV > vMax + 1e-9) && v > vMax) res.reason = "Upper voltage cut-off";
+        if (drive > 0 && !(ownLow < vMin - 1e-9) && v < vMin) res.reason = "Lower voltage cut-off";
+        else if (drive < 0 && !(ownHigh > vMax + 1e-9) && v > vMax) res.reason = "Upper voltage cut-off";
       }
       const cutoff = res.reason === "Lower voltage cut-off" ? `the ${params.setName} set's "Lower voltage cut-off [V]" is ${vMin} V`
         : res.reason === "Upper voltage cut-off" ? `the ${params.setName} set's "Upper voltage cut-off [V]" is ${vMax} V`
@@ -661,9 +664,11 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       if (timedOut) {
         notes.unshift(
           `the step gives no duration and its default of ${formatSeconds(duration)} (${defaultRule(step)}) ran out at ${end.voltage.toFixed(4)} V, ${end.current.toPrecision(4)} A` +
-            (step.until ? ` before "until ${describeUntil(step.until)}" was reached` : ""),
+            (conditions.length > 0 ? ` before "until ${conditions.map(describeUntil).join(" or ")}" was reached` : ""),
         );
       }
+      // several conditions: say which one ended the step (the one nearest its threshold at the end)
+      if (res.reason === step.description && conditions.length > 1) notes.unshift(`ended on the condition: until ${describeUntil(metCondition(conditions, model, end, capacity))}`);
       const reason = timedOut ? "default duration" : atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason;
       stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason, ...(notes.length > 0 ? { note: notes.join("; ") } : {}) });
       if (timedOut) {
@@ -671,7 +676,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         // experiment did not intend (a discharge "until 2.5 V" that is not at 2.5 V)
         termination =
           `Default duration (${formatSeconds(duration)}, ${defaultRule(step)}) ran out in ${where} at t = ${t.toFixed(1)} s` +
-          (step.until ? ` before "until ${describeUntil(step.until)}" was reached (voltage ${end.voltage.toFixed(4)} V, current ${end.current.toPrecision(4)} A)` : "") +
+          (conditions.length > 0 ? ` before "until ${conditions.map(describeUntil).join(" or ")}" was reached (voltage ${end.voltage.toFixed(4)} V, current ${end.current.toPrecision(4)} A)` : "") +
           `; the experiment stops there. Give the step a duration of its own ("for <duration> or until ...") to run it longer`;
         break outer;
       }
@@ -727,6 +732,34 @@ function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSum
     }
   }
   return undefined;
+}
+
+/** A voltage for a message: at most 6 significant digits. */
+function fmtV(v: number): string {
+  return String(+v.toPrecision(6));
+}
+
+/**
+ * Which of a step's conditions ended it: the one whose quantity at the step's end point lies nearest its threshold,
+ * relative to the threshold's size (the solver locates the met one to its tolerance; the others are still away).
+ */
+function metCondition(conditions: readonly StepUntil[], model: CellModel, end: StepResult["points"][number], capacity: number): StepUntil {
+  let best = conditions[0];
+  let bestGap = Infinity;
+  let scalars: Record<string, number> | undefined;
+  for (const u of conditions) {
+    const x =
+      u.quantity === "voltage" ? end.voltage
+        : u.quantity === "current" ? Math.abs(end.current)
+          : u.quantity === "c-rate" ? Math.abs(end.current) / capacity
+            : (scalars ??= model.scalars(end.y, end.current))[u.name];
+    const gap = Math.abs(x - u.value) / Math.max(Math.abs(u.value), 1e-3);
+    if (gap < bestGap) {
+      bestGap = gap;
+      best = u;
+    }
+  }
+  return best;
 }
 
 /**
