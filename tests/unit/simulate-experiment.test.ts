@@ -383,6 +383,20 @@ test("a step can end on a named output variable (PyBaMM's CustomTermination): th
   assert.throws(() => simulate(spm(p), `Discharge at 1C until "Cell temperature [K]" above 300`), /which the SPM does not compute \(an isothermal model's temperature is fixed: build the model with \{ thermal: "lumped" \}/);
   assert.throws(() => simulate(spm(p), `Discharge at 1C until "Voltage [V]" below 3`), /"Voltage \[V\]" has its own condition: write "until 2\.5 V"/);
   assert.throws(() => simulate(spm(p), `Discharge at 1C until "Negative particle surface stoichiometri" below 0.1`), /Did you mean: "Negative particle surface stoichiometry"/);
+  assert.throws(() => simulate(spm(p), `Discharge at 1C until "Power [W]" below 3`), /"Power \[W\]" is a column the simulation keeps, not an output of the model's state/);
+  assert.throws(() => simulate(spm(p), `Discharge at 1C until "Time [h]" above 1`), /"Time \[h\]" has its own condition: give the step a duration/);
+  assert.throws(() => simulate(dfn(p), `Discharge at 1C until "Electrolyte concentration [mol.m-3]" below 500`), /is a profile, a value per position/);
+  // checked before anything runs (audit: a misspelt name in cycle 2 failed after cycle 1 had run)
+  const late = new Experiment([["Discharge at 1C for 1 minute"], [`Rest for 1 minute or until "Cell temprature [K]" above 300`]]);
+  const watched = spm(p, { thermal: "lumped" });
+  let evaluations = 0;
+  const rhs = watched.system.rhs;
+  (watched.system as { rhs: typeof rhs }).rhs = (yy, cur, out) => {
+    evaluations++;
+    rhs(yy, cur, out);
+  };
+  assert.throws(() => simulate(watched, late, { saveStates: false }), /cycle 2, step 1 .* ends on the variable "Cell temprature \[K\]", which the SPM does not compute\. Did you mean: "Cell temperature \[K\]"/);
+  assert.equal(evaluations, 0, "nothing ran");
 });
 
 test("a step with several conditions ends on the first met (PyBaMM's termination list): \"until 4.1 V or 50 mA\" in the step language, a list in the constructors; the log says which one", () => {

@@ -75,3 +75,22 @@ test("resistance steps in a cycling experiment and with the lumped thermal model
   const T = s.get("Cell temperature [K]");
   assert.ok(Math.max(...T) > T[0], "the load warms the cell");
 });
+
+test("an until met in the same solver step as a cut-off ends the step on itself, whatever the events' order (audit: \"until 2.53 A\" at 1 Ω was reported as the 2.5 V cut-off), with both integrators", () => {
+  const p = parameterValues("Chen2020");
+  for (const method of ["bdf", "bdf2"] as const) {
+    const s = simulate(spm(p), new Experiment(["Discharge at 1 Ohm until 2.53 A", "Rest for 10 minutes"]), { saveStates: false, solver: { method } });
+    assert.deepEqual(s.stepLog.map((e) => e.reason), ["Discharge at 1 Ohm until 2.53 A", "duration"], method);
+    const I = s.get("Current [A]");
+    const st = s.get("Step number");
+    const k = st.lastIndexOf(1);
+    assert.ok(Math.abs(I[k] - 2.53) < 1e-3 * 2.53, `${method}: ends at ${I[k]} A`);
+    // a variable condition crossed together with the upper cut-off in a 2C charge
+    const x = "Negative particle surface stoichiometry";
+    const c = simulate(spm(p), new Experiment([`Charge at 2C until "${x}" above 0.6`, "Rest for 1 minute"]), { initialSoc: 0.1, saveStates: false, solver: { method } });
+    assert.equal(c.stepLog[0].reason, `Charge at 2C until "${x}" above 0.6`, method);
+    const xs = c.get(x);
+    assert.ok(Math.abs(xs[c.get("Step number").lastIndexOf(1)] - 0.6) < 1e-5, `${method}: ${xs[c.get("Step number").lastIndexOf(1)]}`);
+    assert.ok(c.get("Voltage [V]").every((v) => v <= 4.2 + 1e-4));
+  }
+});

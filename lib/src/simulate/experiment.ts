@@ -67,6 +67,13 @@ export interface ExperimentStep {
    */
   readonly driveCycle?: DriveCycle;
   /**
+   * A value that is a function of the time [s] from the step's start ("current", "c-rate" and "power" steps; PyBaMM's
+   * step with a function of t): it replaces the constant {@link ExperimentStep.value}, which holds its mean over the
+   * step's duration. The solver's error control follows it between its own steps; a function has no rows to stop at,
+   * so give a jump (a square wave) as separate steps or as a drive cycle. Without a duration it runs one day at most.
+   */
+  readonly valueFunction?: (t: number) => number;
+  /**
    * Maximum duration [s] ("for 10 minutes"). Without it the step runs until its {@link ExperimentStep.until} condition
    * or a default duration ({@link defaultDuration}), whichever comes first; a step that reaches its default duration
    * first stops the experiment and says so (PyBaMM: "infeasible").
@@ -456,6 +463,34 @@ function toDriveCycle(input: unknown, unit: string, fail: (why: string) => never
   return out;
 }
 
+/**
+ * Mean of a function of time over [0, duration] (1001 samples; its value at 0 without a duration); fails naming the
+ * first sample time at which it is not a finite number.
+ */
+function functionMean(f: ValueFunction, duration: unknown, unit: string, fail: (why: string) => never): number {
+  if (!(typeof duration === "number" && duration > 0 && Number.isFinite(duration))) return f(0);
+  let sum = 0;
+  const n = 1000;
+  for (let i = 0; i <= n; i++) {
+    const t = (i / n) * duration;
+    const v = f(t);
+    if (typeof v !== "number" || !Number.isFinite(v)) fail(`has a function of time that returns ${String(v)} at t = ${+t.toPrecision(6)} s: it must return a finite number [${unit}] over the step's duration`);
+    sum += (i === 0 || i === n ? 0.5 : 1) * v;
+  }
+  return sum / n;
+}
+
+/** A function-of-time step described for the step log ("Current function of time for 10 minutes or until 3 V"). */
+function describeFunctionStep(kind: StepKind, duration: number | undefined, until: readonly StepUntil[], period: number | undefined, temperature?: number): string {
+  const what = kind === "current" ? "Current" : kind === "c-rate" ? "C-rate" : "Power";
+  const parts = [`${what} function of time`];
+  if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
+  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
+  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
+  if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
+  return parts.join(" ");
+}
+
 /** Time average of a drive cycle's value (trapezoids). */
 function driveCycleMean(d: DriveCycle): number {
   let s = 0;
@@ -502,13 +537,22 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     if (!DRIVE_KINDS.includes(kind)) fail(`is a ${kind} step with a drive cycle: a drive cycle drives a current, a C-rate or a power`);
     driveCycle = toDriveCycle(s.driveCycle, UNITS[kind], fail);
   }
-  // a drive cycle's value is its time average, recomputed here (it only informs)
-  const value = driveCycle ? driveCycleMean(driveCycle) : s.value;
+  let valueFunction: ValueFunction | undefined;
+  if (s.valueFunction !== undefined) {
+    if (typeof s.valueFunction !== "function") fail(`has valueFunction ${String(s.valueFunction)}: give a function of the time [s] from the step's start`);
+    if (!DRIVE_KINDS.includes(kind)) fail(`is a ${kind} step with a function of time: a function drives a current, a C-rate or a power`);
+    if (driveCycle) fail(`has both a drive cycle and a function of time: give one`);
+    valueFunction = s.valueFunction as ValueFunction;
+    const v0 = valueFunction(0);
+    if (typeof v0 !== "number" || !Number.isFinite(v0)) fail(`has a function of time that returns ${String(v0)} at t = 0 s: it must return a finite number [${UNITS[kind]}]`);
+  }
+  // a drive cycle's or a function's value is its time average, recomputed here (it only informs)
+  const value = driveCycle ? driveCycleMean(driveCycle) : valueFunction ? functionMean(valueFunction, s.duration, UNITS[kind], fail) : s.value;
   if (typeof value !== "number" || !Number.isFinite(value)) fail(`has value ${String(value)}: the ${kind} must be a finite number${UNITS[kind] ? ` [${UNITS[kind]}]` : ""}`);
   const v = value as number;
   if (kind === "rest" && v !== 0) fail(`is a rest with value ${v}: a rest has value 0 (for a current use kind "current")`);
   if (kind === "voltage" && !(v > 0)) fail(`holds at ${v} V: the voltage to hold must be positive`);
-  if ((kind === "current" || kind === "c-rate" || kind === "power") && v === 0 && !driveCycle) fail(`has ${kind} 0, which moves no charge: use a rest (step.rest(...)) for no current`);
+  if ((kind === "current" || kind === "c-rate" || kind === "power") && v === 0 && !driveCycle && !valueFunction) fail(`has ${kind} 0, which moves no charge: use a rest (step.rest(...)) for no current`);
   if (kind === "resistance" && !(v > 0)) fail(`has resistance ${v} Ω: a load is a positive resistance (0 would be a short circuit, and a cell cannot charge through a resistor)`);
   if (s.duration !== undefined && !(typeof s.duration === "number" && Number.isFinite(s.duration) && s.duration > 0)) fail(`has duration ${String(s.duration)}: a duration is a positive number of seconds`);
   if (s.period !== undefined && !(typeof s.period === "number" && Number.isFinite(s.period) && s.period > 0)) fail(`has period ${String(s.period)}: a period is a positive number of seconds`);
@@ -531,7 +575,7 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     orUntil = (s.orUntil as unknown[]).map(checkUntil);
     if (orUntil.length === 0) orUntil = undefined;
   }
-  if (s.duration === undefined && until === undefined && !driveCycle) fail(`has neither a duration nor an until condition: it needs one ("for 1 hour" or "until 2.5 V")`);
+  if (s.duration === undefined && until === undefined && !driveCycle && !valueFunction) fail(`has neither a duration nor an until condition: it needs one ("for 1 hour" or "until 2.5 V")`);
   if (driveCycle && typeof s.duration === "number") {
     const span = driveCycle.time[driveCycle.time.length - 1];
     if (s.duration > span * (1 + 1e-12)) fail(`has duration ${s.duration} s, longer than its drive cycle (${span} s): shorten the duration, or add rows to the drive cycle`);
@@ -547,12 +591,15 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
       ? s.description
       : driveCycle
         ? describeDriveCycle(kind, driveCycle, duration, until ? [until, ...(orUntil ?? [])] : [], period, temperature)
+        : valueFunction
+          ? describeFunctionStep(kind, duration, until ? [until, ...(orUntil ?? [])] : [], period, temperature)
         : describeStep(kind, v, duration, until ? [until, ...(orUntil ?? [])] : [], period, temperature);
   return {
     description,
     kind,
     value: v,
     ...(driveCycle ? { driveCycle } : {}),
+    ...(valueFunction ? { valueFunction } : {}),
     ...(duration !== undefined ? { duration } : {}),
     ...(until ? { until } : {}),
     ...(orUntil ? { orUntil } : {}),
@@ -583,8 +630,11 @@ export interface StepOptions {
   temperature?: number | string;
 }
 
+/** A value that changes in time, as the {@link step} constructors take it: a function of the time [s] from the step's start. */
+export type ValueFunction = (t: number) => number;
+
 /** Builds a step from a constructor call; `call` names the call in messages. */
-function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOptions, call: string): ExperimentStep {
+function makeStep(kind: StepKind, value: number | DriveCycleInput | ValueFunction, opts: StepOptions, call: string): ExperimentStep {
   const fail = (why: string): never => {
     throw new ExperimentError(`${call}: ${why}`);
   };
@@ -602,6 +652,7 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput, opts: StepOpt
   const until = conditions[0];
   const orUntil = conditions.length > 1 ? conditions.slice(1) : undefined;
   const temperature = opts.temperature === undefined ? undefined : toKelvin(opts.temperature, fail);
+  if (typeof value === "function") return checkStep({ kind, value: 0, valueFunction: value, duration, until, orUntil, period, temperature, description: opts.description }, call);
   if (typeof value === "object" && value !== null) {
     const driveCycle = toDriveCycle(value, UNITS[kind], fail);
     return checkStep({ kind, value: 0, driveCycle, duration, until, orUntil, period, temperature, description: opts.description }, call);
@@ -621,8 +672,9 @@ function toStepUntil(u: StepUntil | VariableUntil, fail: (why: string) => never)
   return u;
 }
 
-/** How a constructor call names its value in messages: the number, or the drive cycle's size. */
-function argLabel(value: number | DriveCycleInput): string {
+/** How a constructor call names its value in messages: the number, the drive cycle's size, or "function of t". */
+function argLabel(value: number | DriveCycleInput | ValueFunction): string {
+  if (typeof value === "function") return "function of t";
   if (typeof value !== "object" || value === null) return String(value);
   const rows = Array.isArray(value) ? value.length : (value as { time?: ArrayLike<number> }).time?.length;
   return `drive cycle of ${rows ?? "?"} rows`;
@@ -646,19 +698,20 @@ function argLabel(value: number | DriveCycleInput): string {
  */
 export const step = {
   /**
-   * A constant current [A] (> 0 discharges, < 0 charges), or a drive cycle of currents: rows `[[t, I], …]` or
+   * A constant current [A] (> 0 discharges, < 0 charges), a drive cycle of currents: rows `[[t, I], …]` or
    * columns `{ time, value }` (seconds, amperes), linearly interpolated, lasting as long as its rows unless
-   * `duration` is shorter (see {@link ExperimentStep.driveCycle}).
+   * `duration` is shorter (see {@link ExperimentStep.driveCycle}), or a function of the time from the step's start,
+   * `(t) => 5 + Math.sin(t / 10)` (see {@link ExperimentStep.valueFunction}).
    */
-  current(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
+  current(value: number | DriveCycleInput | ValueFunction, opts: StepOptions = {}): ExperimentStep {
     return makeStep("current", value, opts, `step.current(${argLabel(value)})`);
   },
-  /** A constant C-rate (multiple of the nominal capacity per hour; > 0 discharges, < 0 charges), or a drive cycle of C-rates (as {@link step}.current). */
-  cRate(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
+  /** A constant C-rate (multiple of the nominal capacity per hour; > 0 discharges, < 0 charges), a drive cycle of C-rates or a function of time (as {@link step}.current). */
+  cRate(value: number | DriveCycleInput | ValueFunction, opts: StepOptions = {}): ExperimentStep {
     return makeStep("c-rate", value, opts, `step.cRate(${argLabel(value)})`);
   },
-  /** A constant power [W] (> 0 discharges, < 0 charges), or a drive cycle of powers (as {@link step}.current). */
-  power(value: number | DriveCycleInput, opts: StepOptions = {}): ExperimentStep {
+  /** A constant power [W] (> 0 discharges, < 0 charges), a drive cycle of powers or a function of time (as {@link step}.current). */
+  power(value: number | DriveCycleInput | ValueFunction, opts: StepOptions = {}): ExperimentStep {
     return makeStep("power", value, opts, `step.power(${argLabel(value)})`);
   },
   /**
@@ -699,10 +752,11 @@ export interface CellRatings {
  * I → 2 · capacity / |I| hours, a power P → 2 · capacity · upper cut-off / |P| hours (the most energy the cell can
  * hold, so a power step is never cut short by this), a resistance R → 2 · capacity · R / lower cut-off hours (its
  * smallest current). Rests and holds, whose end cannot be predicted from a rate: one day (PyBaMM's default). A drive
- * cycle: its own length.
+ * cycle: its own length. A function of time: one day.
  */
 export function defaultDuration(s: ExperimentStep, cell: CellRatings): number {
   if (s.driveCycle) return s.driveCycle.time[s.driveCycle.time.length - 1];
+  if (s.valueFunction) return 86400;
   const twoHours = 2 * 3600;
   if (s.kind === "c-rate") return twoHours / Math.abs(s.value);
   if (s.kind === "current") return (twoHours * cell.capacity) / Math.abs(s.value);
@@ -730,7 +784,8 @@ export interface ExperimentOptions {
   termination?: string | readonly string[];
   /**
    * The cell's temperature for every step that gives none of its own: kelvin, or text such as "25oC" (PyBaMM's
-   * `Experiment(temperature=...)`). Default: the set's "Ambient temperature [K]". Isothermal models only.
+   * `Experiment(temperature=...)`). Default: the set's "Ambient temperature [K]". With the lumped thermal model it is
+   * the steps' ambient temperature (see {@link ExperimentStep.temperature}).
    */
   temperature?: number | string;
 }

@@ -57,7 +57,7 @@ export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh, SurfaceSto
 export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";
 export { Experiment, parseStep, step, defaultDuration, describeUntil, stepConditions, ExperimentSyntaxError, ExperimentError } from "./experiment";
-export type { ExperimentStep, ExperimentOptions, ExperimentTermination, StepKind, StepUntil, VariableUntil, UntilInput, StepOptions, StepInput, CellRatings, DriveCycle, DriveCycleInput } from "./experiment";
+export type { ExperimentStep, ExperimentOptions, ExperimentTermination, StepKind, StepUntil, VariableUntil, UntilInput, ValueFunction, StepOptions, StepInput, CellRatings, DriveCycle, DriveCycleInput } from "./experiment";
 export { simulate, Solution } from "./simulation";
 export type { SimulateOptions, CycleSummary, StepLogEntry, SolveStats, Protocol } from "./simulation";
 export { Integrator, SolverError, checkSolverOptions, controlTarget, controlIntegral } from "./solver";

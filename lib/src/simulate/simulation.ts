@@ -361,6 +361,7 @@ function defaultRule(step: ExperimentStep): string {
   if (step.kind === "current") return "2 h × nominal capacity / |current|";
   if (step.kind === "power") return "2 h × nominal capacity × upper cut-off / |power|";
   if (step.kind === "resistance") return "2 h × nominal capacity × resistance / lower cut-off";
+  if (step.valueFunction) return "one day for a function of time";
   return "one day, PyBaMM's default";
 }
 
@@ -428,6 +429,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         })()
       : model.initialState();
   if (y.length !== model.system.n) throw new Error(`simulate: initialState has ${y.length} entries, the ${model.name} needs ${model.system.n}`);
+  checkConditionVariables(model, exp, y, 0);
   let t = 0;
   let I = 0;
   const cols: Record<string, number[]> = {};
@@ -477,9 +479,23 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // a drive cycle: its rows on the experiment's clock, C-rates as currents
       const dc = step.driveCycle;
       const profile = dc ? { t: dc.time.map((x) => x + t), value: step.kind === "c-rate" ? dc.value.map((x) => x * capacity) : Float64Array.from(dc.value) } : undefined;
-      if (step.kind === "current") control = { kind: "current", value: step.value, ...(profile ? { profile } : {}) };
-      else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity, ...(profile ? { profile } : {}) };
-      else if (step.kind === "power") control = { kind: "power", value: step.value, ...(profile ? { profile } : {}) };
+      // a function of the time from the step's start, on the experiment's clock, C-rates as currents; a value that is
+      // not a finite number stops the simulation naming the step and the time (the solver would only see a failure)
+      const vf = step.valueFunction;
+      const stepStart = t;
+      const scale = step.kind === "c-rate" ? capacity : 1;
+      const fn = vf
+        ? (tt: number): number => {
+            const v = vf(tt - stepStart);
+            if (typeof v !== "number" || !Number.isFinite(v))
+              throw new ExperimentError(`simulate: ${where}: the function of time returned ${String(v)} at ${+(tt - stepStart).toPrecision(6)} s from the step's start; it must return a finite number`);
+            return v * scale;
+          }
+        : undefined;
+      const varying = profile ? { profile } : fn ? { fn } : {};
+      if (step.kind === "current") control = { kind: "current", value: step.value, ...varying };
+      else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity, ...varying };
+      else if (step.kind === "power") control = { kind: "power", value: step.value, ...varying };
       else if (step.kind === "resistance") control = { kind: "resistance", value: step.value };
       else if (step.kind === "voltage") control = { kind: "voltage", value: step.value };
       else control = { kind: "current", value: 0 };
@@ -490,24 +506,26 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // that starts below its cut-off); the others count only when crossed (see StepEvent.direction).
       // (a drive cycle drives one way only when all its values have that sign)
       // (a drive cycle drives one way when none of its values go the other, rests allowed)
+      // (a function of time: judged on 1001 samples over its duration, or one day)
+      const samples = profile ? profile.value : fn ? Float64Array.from({ length: 1001 }, (_, i) => fn(stepStart + (i / 1000) * (step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax, lowerVoltage: vMin })))) : undefined;
       const drive =
         control.kind === "voltage" ? 0
-          : profile ? (profile.value.every((v) => v >= 0) && profile.value.some((v) => v > 0) ? 1 : profile.value.every((v) => v <= 0) && profile.value.some((v) => v < 0) ? -1 : 0)
+          : samples ? (samples.every((v) => v >= 0) && samples.some((v) => v > 0) ? 1 : samples.every((v) => v <= 0) && samples.some((v) => v < 0) ? -1 : 0)
             : control.value === 0 ? 0 : Math.sign(control.value);
       // A drive cycle may go either way, so its cut-offs face outwards: the lower one ends it on falling below, the
       // upper one on rising above (also at its start). Its own "until" voltage faces the way its net charge drives
       // the cell (the sign of its time average), as a constant step's does: without a direction, a pulse cycle that
       // started below its "until 3.5 V" ended each cycle when the voltage recovered up through 3.5 V after a pulse.
-      const falling = drive > 0 || profile ? "falling" : undefined;
-      const rising = drive < 0 || profile ? "rising" : undefined;
+      const falling = drive > 0 || samples ? "falling" : undefined;
+      const rising = drive < 0 || samples ? "rising" : undefined;
       // (an average within rounding of 0 is 0: −4e-16 from a cycle of equal charge and discharge is no direction)
-      const net = profile ? (Math.abs(step.value) <= 1e-9 * Math.max(...Array.from(profile.value, Math.abs)) / (step.kind === "c-rate" ? capacity : 1) ? 0 : Math.sign(step.value)) : drive;
+      const net = samples ? (Math.abs(step.value) <= 1e-9 * Math.max(...Array.from(samples, Math.abs)) / (step.kind === "c-rate" ? capacity : 1) ? 0 : Math.sign(step.value)) : drive;
       const conditions = stepConditions(step);
       for (const u of conditions) {
-        if (u.quantity === "voltage") events.push({ quantity: "voltage", value: u.value, name: step.description, direction: profile ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising });
+        if (u.quantity === "voltage") events.push({ quantity: "voltage", value: u.value, name: step.description, direction: samples ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising });
         else if (u.quantity === "variable") {
-          const read = variableReader(model, u.name, y, I, where);
-          events.push({ quantity: "state", value: u.value, fn: read, tolerance: 1e-6 * Math.max(1, Math.abs(u.value)), name: step.description, direction: u.direction });
+          const name = u.name;
+          events.push({ quantity: "state", value: u.value, fn: (yy, cur) => model.scalars(yy, cur)[name], tolerance: 1e-6 * Math.max(1, Math.abs(u.value)), name: step.description, direction: u.direction });
         } else events.push({ quantity: "abs current", value: u.quantity === "current" ? u.value : u.value * capacity, name: step.description, direction: "falling" });
       }
       // the step's own voltage limits: the lowest against the lower cut-off, the highest against the upper
@@ -594,7 +612,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
           // current drive cycle, the exact ∫I dt of its rows instead, as a cycler counts it: the particles' lithium
           // carries the solver's error on the whole inventory (rtol 1e-4 of ~10⁴ A·s), which made the charge of
           // 20 pulses 0.12 % off (Chen2020 DFN) and did not shrink with rtol
-          const dq = control.kind === "current" && control.profile ? controlIntegral(control, lastT, p.t) / 3600 : ((lastNegLi - negLi) * FARADAY) / 3600;
+          const dq = control.kind === "current" && (control.profile || control.fn) ? controlIntegral(control, lastT, p.t) / 3600 : ((lastNegLi - negLi) * FARADAY) / 3600;
           q += dq;
           const vPrev = cols["Voltage [V]"][cols["Voltage [V]"].length - 1];
           // energy: P·Δt is exact under power control, V̄·Δq under voltage control (V constant) and current
@@ -763,21 +781,45 @@ function metCondition(conditions: readonly StepUntil[], model: CellModel, end: S
 }
 
 /**
- * The function (state, current) → a named scalar output of `model`, for a step's condition on a variable; fails, naming
- * the step and the nearest names, when the model does not compute that variable (checked on the state `y` at `I`).
+ * Checks that `model` computes every variable a step's condition names, before anything runs (a misspelt name in the
+ * last cycle would otherwise fail after hours of results): the names of `model.scalars` at the state `y`, current `I`.
+ * Fails naming the step, why the name is not one (a quantity with its own condition, a column the simulation counts
+ * rather than a function of the state, a profile, an isothermal model's fixed temperature) and the nearest names.
  */
-function variableReader(model: CellModel, name: string, y: Float64Array, I: number, where: string): (yy: Float64Array, current: number) => number {
-  const names = Object.keys(model.scalars(y, I));
-  if (!names.includes(name)) {
-    const columns = ["Time [s]", "Voltage [V]", "Current [A]", "C-rate", "Power [W]", "Discharge capacity [A.h]"];
-    const hint = columns.includes(name)
-      ? ` ("${name}" has its own condition: write "until 2.5 V", "until 50 mA", "until C/50", or give the step a duration)`
-      : /temperature|heating|cooling/i.test(name) && model.thermal === undefined
-        ? ` (an isothermal model's temperature is fixed: build the model with { thermal: "lumped" } for a temperature that changes)`
-        : "";
-    throw new ExperimentError(`simulate: ${where} ends on the variable "${name}", which the ${model.name} does not compute${hint}. Did you mean: ${nearestNames(name, names).map((n) => `"${n}"`).join(", ")}?`);
-  }
-  return (yy, current) => model.scalars(yy, current)[name];
+function checkConditionVariables(model: CellModel, exp: Experiment, y: Float64Array, I: number): void {
+  let names: string[] | undefined;
+  exp.cycles.forEach((cycle, c) =>
+    cycle.forEach((step, s) => {
+      for (const u of stepConditions(step)) {
+        if (u.quantity !== "variable") continue;
+        names ??= Object.keys(model.scalars(y, I));
+        if (names.includes(u.name)) continue;
+        const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
+        const own: Record<string, string> = {
+          "Voltage [V]": `write "until 2.5 V"`,
+          "Current [A]": `write "until 50 mA" (on |I|)`,
+          "C-rate": `write "until C/50" (on |C-rate|)`,
+          "Time [s]": `give the step a duration ("for 10 minutes")`,
+          "Time [h]": `give the step a duration ("for 10 minutes")`,
+        };
+        const counted = ["Power [W]", "Discharge capacity [A.h]", "Cycle number", "Step number", "Total lithium [mol]"];
+        let profiles: string[] = [];
+        try {
+          profiles = Object.keys(model.profiles(y, I));
+        } catch {
+          // a model that cannot give its profiles here: the message just lacks that hint
+        }
+        const hint =
+          u.name in own ? ` ("${u.name}" has its own condition: ${own[u.name]})`
+            : counted.includes(u.name) ? ` ("${u.name}" is a column the simulation keeps, not an output of the model's state, so a step cannot end on it)`
+              : profiles.includes(u.name) ? ` ("${u.name}" is a profile, a value per position: a condition needs one number per state, such as a surface or x-averaged variable)`
+                : /temperature|heating|cooling/i.test(u.name) && model.thermal === undefined
+                  ? ` (an isothermal model's temperature is fixed: build the model with { thermal: "lumped" } for a temperature that changes)`
+                  : "";
+        throw new ExperimentError(`simulate: ${where} ends on the variable "${u.name}", which the ${model.name} does not compute${hint}. Did you mean: ${nearestNames(u.name, names).map((n) => `"${n}"`).join(", ")}?`);
+      }
+    }),
+  );
 }
 
 /** An event's function at a stored point (its sign change is the event). */

@@ -124,20 +124,21 @@ export interface ControlProfile {
 
 /**
  * How the cell is driven during a step: a constant `value` (A, V, W or Ω), or, for current, power and resistance, a
- * {@link ControlProfile} that overrides it.
+ * {@link ControlProfile} or a function `fn` of the time [s] (the experiment's clock) that overrides it.
  */
 export type Control =
-  | { kind: "current"; value: number; profile?: ControlProfile }
+  | { kind: "current"; value: number; profile?: ControlProfile; fn?: (t: number) => number }
   | { kind: "voltage"; value: number }
-  | { kind: "power"; value: number; profile?: ControlProfile }
+  | { kind: "power"; value: number; profile?: ControlProfile; fn?: (t: number) => number }
   /** V = I·R with R = `value` [Ω] (> 0 discharges through a load, < 0 charges): PyBaMM's resistance step. */
-  | { kind: "resistance"; value: number; profile?: ControlProfile };
+  | { kind: "resistance"; value: number; profile?: ControlProfile; fn?: (t: number) => number };
 
 /**
  * ∫ of the control's target from ta to tb (ta ≤ tb) [unit·s]: exact for a constant value and for a profile (linear
  * between its rows, held beyond its ends).
  */
 export function controlIntegral(control: Control, ta: number, tb: number): number {
+  if (control.kind !== "voltage" && control.fn) return functionIntegral(control.fn, ta, tb);
   const p = control.kind === "voltage" ? undefined : control.profile;
   if (!p) return control.value * (tb - ta);
   const tt = p.t;
@@ -160,11 +161,50 @@ export function controlIntegral(control: Control, ta: number, tb: number): numbe
   return F(tb) - F(ta);
 }
 
+/**
+ * ∫ f from a to b by adaptive Gauss–Kronrod (7/15 points), to 1e-12 relative to the integral of |f| or 1e-14 absolute:
+ * a smooth f converges on the first level, a kink or jump is bisected down to 2^-30 of the interval.
+ */
+function functionIntegral(f: (t: number) => number, a: number, b: number): number {
+  if (!(b > a)) return 0;
+  const xk = [0.991455371120813, 0.949107912342759, 0.864864423359769, 0.741531185599394, 0.586087235467691, 0.405845151377397, 0.207784955007898, 0];
+  const wk = [0.022935322010529, 0.063092092629979, 0.104790010322250, 0.140653259715525, 0.169004726639267, 0.190350578064785, 0.204432940075298, 0.209482141084728];
+  const wg = [0.129484966168870, 0.279705391489277, 0.381830050505119, 0.417959183673469];
+  const gk = (lo: number, hi: number): { k: number; g: number; abs: number } => {
+    const c = 0.5 * (lo + hi);
+    const r = 0.5 * (hi - lo);
+    let k = 0;
+    let g = 0;
+    let abs = 0;
+    for (let i = 0; i < 8; i++) {
+      const pts = i === 7 ? [c] : [c - r * xk[i], c + r * xk[i]];
+      for (const x of pts) {
+        const v = f(x);
+        k += wk[i] * v;
+        abs += wk[i] * Math.abs(v);
+        // the Gauss points are the Kronrod nodes 1, 3, 5 and the centre
+        if (i % 2 === 1) g += wg[(i - 1) / 2] * v;
+        else if (i === 7) g += wg[3] * v;
+      }
+    }
+    return { k: k * r, g: g * r, abs: abs * r };
+  };
+  const whole = gk(a, b);
+  const tol = Math.max(1e-12 * whole.abs, 1e-14);
+  const recurse = (lo: number, hi: number, est: { k: number; g: number }, depth: number): number => {
+    if (Math.abs(est.k - est.g) <= tol * ((hi - lo) / (b - a)) || depth >= 30) return est.k;
+    const mid = 0.5 * (lo + hi);
+    return recurse(lo, mid, gk(lo, mid), depth + 1) + recurse(mid, hi, gk(mid, hi), depth + 1);
+  };
+  return recurse(a, b, whole, 0);
+}
+
 /** Cumulative integrals of the profiles {@link controlIntegral} has seen. */
 const PROFILE_CUMULATIVE = new WeakMap<ControlProfile, Float64Array>();
 
 /** The control's target at time t: its constant value, or its profile linearly interpolated (held at the ends). */
 export function controlTarget(control: Control, t: number): number {
+  if (control.kind !== "voltage" && control.fn) return control.fn(t);
   const p = control.kind === "voltage" ? undefined : control.profile;
   if (!p) return control.value;
   const tt = p.t;
@@ -453,7 +493,7 @@ export class Integrator {
 
   /** The control's target at {@link Integrator.tControl}. */
   private target(control: Control): number {
-    return control.kind === "voltage" || !control.profile ? control.value : controlTarget(control, this.tControl);
+    return control.kind === "voltage" || (!control.profile && !control.fn) ? control.value : controlTarget(control, this.tControl);
   }
 
   private g(control: Control, y: Float64Array, I: number): number {
@@ -673,8 +713,8 @@ export class Integrator {
    */
   private integrateStepBdf2(t0: number, y0: Float64Array, I0: number, control: Control, tEnd: number, events: StepEvent[], opts: SolverOptions, ctx: StepContext): StepResult {
     const { n, sys } = this;
-    if (control.kind !== "voltage" && control.profile)
-      throw new Error(`Step "${ctx.description}": method "bdf2" does not run drive cycles (a current or power that changes in time); use the default method "bdf"`);
+    if (control.kind !== "voltage" && (control.profile || control.fn))
+      throw new Error(`Step "${ctx.description}": method "bdf2" does not run drive cycles or functions of time (a current or power that changes in time); use the default method "bdf"`);
     const { rtol, atolScale, maxStep, vtol, maxSteps, maxDV } = stepSettings(opts);
     const stops = opts.outputTimes ? Float64Array.from(opts.outputTimes).sort() : null;
     let stopIdx = 0;
@@ -829,13 +869,17 @@ export class Integrator {
           break;
         }
       }
-      if (hit >= 0) {
+      // as in the variable-order integrator: when another event has already crossed at the located point, it came
+      // first and is located instead, inside the shorter step
+      let hiStep = h;
+      let switches = 0;
+      while (hit >= 0) {
         const ev = events[hit];
         const s0 = eventSigns[hit];
         const Vprev = points[points.length - 1].voltage;
         const Iprev = points[points.length - 1].current;
         let lo = 0;
-        let hi = h;
+        let hi = hiStep;
         let flo = evalEvent(ev, Vprev, Iprev, points[points.length - 1].y);
         let fhi = evalEvent(ev, VNew, INew, yNew);
         let side = 0;
@@ -877,6 +921,10 @@ export class Integrator {
         h = hi;
         tNew = tPrev + hi;
         reason = ev.name;
+        const earlier = events.findIndex((e2, k) => k !== hit && Math.sign(evalEvent(e2, VNew, INew, yNew)) !== eventSigns[k]);
+        if (earlier < 0 || ++switches > 2 * events.length) break;
+        hit = earlier;
+        hiStep = hi;
       }
       // accept
       this.steps++;
@@ -1151,7 +1199,25 @@ export class Integrator {
         }
       }
       let tStop = t;
-      if (hit >= 0) {
+      // Several events may change sign within one step (a cut-off and an "until" on a current or a variable): each
+      // located crossing is checked against the others, and when another has already crossed there, that one is
+      // located instead, inside the shorter interval, so the step ends on the event met first whatever the events'
+      // order (a Chen2020 "until 2.53 A" at 1 Ω was reported as the 2.5 V cut-off it met within the same step).
+      let hiBound = t;
+      let fHiKnown = true;
+      let switches = 0;
+      const eventAt = (ev: StepEvent, tt: number): number => {
+        const exact = ev.quantity !== "state" && (control.kind !== "current" || this.nAlgebraic > 0);
+        if (exact) {
+          const { yy, cur } = consistentAt(tt, (y1, c1) => this.consistentDense(y1, c1, control, rtol, atolScale));
+          return evalEvent(ev, sys.voltage(yy, cur), cur, yy);
+        }
+        hist.interpolate(q, h, t, tt, yi);
+        const cur = control.kind === "current" ? controlTarget(control, tt) : yi[n];
+        const ys = yi.subarray(0, n);
+        return evalEvent(ev, ev.quantity === "state" ? NaN : sys.voltage(ys, cur), cur, ys);
+      };
+      while (hit >= 0) {
         const ev = events[hit];
         const s0 = eventSigns[hit];
         const tolEv = eventTolerance(ev, vtol);
@@ -1159,21 +1225,11 @@ export class Integrator {
         // approximates (the algebraic variables, a current under voltage or power control) the point is made
         // consistent first, so the root is where the stored event point will be (Ecker2015 SPM at 20 W, a 50C
         // collapse: the interpolated current put the stored end 6.7 mV past the cut-off)
-        const exact = ev.quantity !== "state" && (control.kind !== "current" || this.nAlgebraic > 0);
-        const at = (tt: number): number => {
-          if (exact) {
-            const { yy, cur } = consistentAt(tt, (y1, c1) => this.consistentDense(y1, c1, control, rtol, atolScale));
-            return evalEvent(ev, sys.voltage(yy, cur), cur, yy);
-          }
-          hist.interpolate(q, h, t, tt, yi);
-          const cur = control.kind === "current" ? controlTarget(control, tt) : yi[n];
-          const ys = yi.subarray(0, n);
-          return evalEvent(ev, ev.quantity === "state" ? NaN : sys.voltage(ys, cur), cur, ys);
-        };
+        const at = (tt: number): number => eventAt(ev, tt);
         let lo = tOld;
-        let hi = t;
+        let hi = hiBound;
         let flo = at(lo);
-        let fhi = evalEvent(ev, V, I, y);
+        let fhi = fHiKnown ? evalEvent(ev, V, I, y) : at(hi);
         let side = 0;
         for (let it = 0; it < 100 && Math.abs(fhi) > 0.1 * tolEv && hi - lo > 1e-12 * Math.max(1, t); it++) {
           // Illinois false position on the interpolant (cheap: no residual evaluation)
@@ -1194,6 +1250,12 @@ export class Integrator {
         }
         tStop = hi;
         reason = ev.name;
+        // another event already crossed at tStop: it came first
+        const earlier = events.findIndex((e2, k) => k !== hit && Math.sign(eventAt(e2, tStop)) !== eventSigns[k]);
+        if (earlier < 0 || !(tStop > tOld) || ++switches > 2 * events.length) break;
+        hit = earlier;
+        hiBound = tStop;
+        fHiKnown = false;
       }
       // stored points inside the step, from the interpolating polynomial: the requested output times, and wherever
       // linear interpolation between stored points would miss the voltage by more than maxLin or the voltage would

@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parameterValues, spm, spme, dfn, simulate, step, Experiment, ExperimentError, defaultDuration, controlIntegral } from "../../lib/src/simulate";
+
+/** Steps whose current, C-rate or power is a function of time (PyBaMM's step with a function of t). */
+const f = (t: number): number => 5 + 4 * Math.sin((2 * Math.PI * t) / 60);
+
+test("a current that is a function of time: the current equals it at every point, the charge is its exact integral, and the voltage matches a drive cycle of 0.1 s rows", () => {
+  const p = parameterValues("Chen2020");
+  const s0 = step.current(f, { duration: 600 });
+  assert.equal(s0.description, "Current function of time for 10 minutes");
+  assert.ok(Math.abs(s0.value - 5) < 1e-9, `mean ${s0.value}`);
+  const rows = Array.from({ length: 6001 }, (_, i) => [i * 0.1, f(i * 0.1)]);
+  for (const [name, make, tolMv] of [["SPM", spm, 1], ["SPMe", spme, 0.5], ["DFN", dfn, 0.5]] as const) {
+    const s = simulate(make(p), s0, { saveStates: false });
+    const t = s.get("Time [s]");
+    const I = s.get("Current [A]");
+    const V = s.get("Voltage [V]");
+    for (let i = 0; i < t.length; i++) assert.equal(I[i], f(t[i]));
+    // ∫ (5 + 4 sin(2πt/60)) dt over ten whole periods = 3000 A.s
+    assert.ok(Math.abs(s.get("Discharge capacity [A.h]").at(-1)! - 3000 / 3600) < 1e-12, `${name} charge`);
+    assert.ok(t.length > 100, `${name}: ${t.length} points follow twenty half-waves`);
+    const d = simulate(make(p), step.current(rows), { saveStates: false, solver: { rtol: 1e-7 } });
+    const td = d.get("Time [s]");
+    const Vd = d.get("Voltage [V]");
+    let dv = 0;
+    let k = 0;
+    for (let i = 0; i < t.length; i++) {
+      while (k < td.length - 2 && td[k + 1] <= t[i]) k++;
+      const w = Math.min(1, (t[i] - td[k]) / (td[k + 1] - td[k]));
+      dv = Math.max(dv, Math.abs(Vd[k] + w * (Vd[k + 1] - Vd[k]) - V[i]));
+    }
+    assert.ok(dv * 1000 < tolMv, `${name}: ${dv * 1000} mV from the 0.1 s drive cycle`);
+  }
+});
+
+test("functions of C-rate and power, conditions and cycles; the integral of a function with a kink is exact; bad functions fail naming the time", () => {
+  const p = parameterValues("Chen2020");
+  // a constant function of C-rate is the constant step
+  const c = simulate(spm(p), step.cRate(() => 1, { until: "3.5 V" }), { saveStates: false });
+  const k = simulate(spm(p), "Discharge at 1C until 3.5 V", { saveStates: false });
+  assert.equal(c.stepLog[0].reason, "C-rate function of time until 3.5 V");
+  assert.ok(Math.abs(c.get("Discharge capacity [A.h]").at(-1)! - k.get("Discharge capacity [A.h]").at(-1)!) < 1e-3);
+  // a power ramp: I·V follows it
+  const ramp = (t: number): number => 5 + (10 * t) / 600;
+  const pw = simulate(spme(p), new Experiment([step.power(ramp, { duration: 600 }), "Rest for 1 minute"], { cycles: 2 }), { saveStates: false });
+  const t = pw.get("Time [s]");
+  const P = pw.get("Power [W]");
+  const st = pw.get("Step number");
+  const cy = pw.get("Cycle number");
+  for (let i = 0; i < t.length; i++) if (st[i] === 1) assert.ok(Math.abs(P[i] - ramp(t[i] - (cy[i] - 1) * 660)) < 1e-3 * P[i], `point ${i}: ${P[i]} W`);
+  assert.equal(pw.cycles.length, 2);
+  // a kink (|sin|): the integral is still exact, by adaptive quadrature
+  const kink = (x: number): number => 3 * Math.abs(Math.sin((Math.PI * x) / 100));
+  const ctl = { kind: "current" as const, value: 0, fn: kink };
+  // two half-waves of 200/π each and a quarter wave of 100/π, times 3
+  assert.ok(Math.abs(controlIntegral(ctl, 0, 250) - (3 * 500) / Math.PI) < 1e-9, `${controlIntegral(ctl, 0, 250)}`);
+  // checks
+  assert.throws(() => step.current(() => NaN, { duration: 60 }), (e: unknown) => e instanceof ExperimentError && /returns NaN at t = 0 s/.test(e.message));
+  assert.throws(() => step.current((x) => (x > 100 ? Infinity : 1), { duration: 600 }), /returns Infinity at t = 100\.2 s: it must return a finite number \[A\] over the step's duration/);
+  assert.throws(() => new Experiment([{ kind: "voltage", value: 4, valueFunction: () => 4, duration: 10 } as never]), /a function drives a current, a C-rate or a power/);
+  assert.throws(() => simulate(spm(p), step.current(f, { duration: 60 }), { solver: { method: "bdf2" } }), /does not run drive cycles or functions of time/);
+  // without a duration the constructor checks only t = 0: a NaN later stops the simulation naming the step and the time
+  // (here the first of the 1001 samples over its default day that judge the step's direction, at 86400 × 4/1000 s)
+  const later = (x: number): number => (x > 300 ? NaN : 1);
+  assert.throws(() => simulate(spm(p), step.current(later, { until: "2.5 V" }), { saveStates: false }), /cycle 1, step 1 \("Current function of time until 2\.5 V"\): the function of time returned NaN at 345\.6 s from the step's start/);
+  assert.equal(defaultDuration(step.current(f, { until: "3 V" }), { capacity: 5, upperVoltage: 4.2 }), 86400);
+});
