@@ -431,3 +431,17 @@ test("a step with several conditions ends on the first met (PyBaMM's termination
   assert.ok(Math.abs(two.get("Voltage [V]").at(-1)! - 3.4) < 1e-3);
   assert.match(two.stepLog[0].note!, /^ended on the condition: until 3\.4 V; "until 2 V" lies below the set's "Lower voltage cut-off \[V\]" of 2\.5 V: that cut-off is lifted/);
 });
+
+test("sixth audit: the log names the condition that actually ended a step, also one met at the start, and a variable that depends on the potentials is located to its tolerance", () => {
+  const p = parameterValues("Chen2020");
+  const atStart = simulate(spm(p), "Discharge at 1 A until 3.0 V or 2 A", { saveStates: false });
+  assert.match(atStart.stepLog[0].reason, /already reached at the start of the step/);
+  assert.equal(atStart.stepLog[0].note, "ended on the condition: until 2 A");
+  const PL = "Negative electrode surface potential difference at separator interface [V]";
+  for (const make of [spme, dfn]) {
+    for (const control of ["Charge at 3C", "Charge at 20 W"]) {
+      const s = simulate(make(p), `${control} until "${PL}" below 0.02`, { initialSoc: 0.2, saveStates: false });
+      assert.ok(Math.abs(s.get(PL).at(-1)! - 0.02) < 1e-6, `${control}: ${s.get(PL).at(-1)}`);
+    }
+  }
+});

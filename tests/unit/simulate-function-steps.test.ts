@@ -61,8 +61,36 @@ test("functions of C-rate and power, conditions and cycles; the integral of a fu
   assert.throws(() => new Experiment([{ kind: "voltage", value: 4, valueFunction: () => 4, duration: 10 } as never]), /a function drives a current, a C-rate or a power/);
   assert.throws(() => simulate(spm(p), step.current(f, { duration: 60 }), { solver: { method: "bdf2" } }), /does not run drive cycles or functions of time/);
   // without a duration the constructor checks only t = 0: a NaN later stops the simulation naming the step and the time
-  // (here the first of the 1001 samples over its default day that judge the step's direction, at 86400 × 4/1000 s)
+  // (here the first of the 20 000 samples over its default day that look for jumps, at 86400 × 70/20000 s)
   const later = (x: number): number => (x > 300 ? NaN : 1);
-  assert.throws(() => simulate(spm(p), step.current(later, { until: "2.5 V" }), { saveStates: false }), /cycle 1, step 1 \("Current function of time until 2\.5 V"\): the function of time returned NaN at 345\.6 s from the step's start/);
+  assert.throws(() => simulate(spm(p), step.current(later, { until: "2.5 V" }), { saveStates: false }), /cycle 1, step 1 \("Current function of time until 2\.5 V"\): the function of time returned NaN at 302\.4 s from the step's start/);
   assert.equal(defaultDuration(step.current(f, { until: "3 V" }), { capacity: 5, upperVoltage: 4.2 }), 86400);
+});
+
+test("sixth audit: a function step without a duration takes its direction from its samples, two voltage conditions on a two-way step are a window, a square wave's jumps are rows (state and charge agree)", () => {
+  const p = parameterValues("Chen2020");
+  // −2 A for 10 s, then 5 A until 3 V: the same end with and without a duration (it ended at once, "completed")
+  const g = (x: number): number => (x < 10 ? -2 : 5);
+  const a = simulate(spm(p), step.current(g, { until: "3.0 V" }), { initialSoc: 0.8, saveStates: false });
+  const b = simulate(spm(p), step.current(g, { until: "3.0 V", duration: 7200 }), { initialSoc: 0.8, saveStates: false });
+  assert.ok(a.get("Time [s]").at(-1)! > 2600 && Math.abs(a.get("Time [s]").at(-1)! - b.get("Time [s]").at(-1)!) < 1, `${a.get("Time [s]").at(-1)} vs ${b.get("Time [s]").at(-1)}`);
+  assert.ok(Math.abs(a.get("Voltage [V]").at(-1)! - 3) < 1e-3);
+  // a window: 6 A / −3 A pulses from 80 % SOC (3.93 V) stay within 3.5–4.15 V for the hour (it ended at once on 4.15 V)
+  const pulse = (x: number): number => (x % 60 < 30 ? 6 : -3);
+  const rows = Array.from({ length: 3601 }, (_, i) => [i, pulse(i)]);
+  for (const s of [step.current(pulse, { duration: 3600, until: ["3.5 V", "4.15 V"] }), step.current(rows, { until: ["3.5 V", "4.15 V"] })]) {
+    const r = simulate(spm(p), s, { initialSoc: 0.8, saveStates: false });
+    assert.equal(r.stepLog[0].reason, "duration", s.description);
+    assert.ok(r.get("Time [s]").at(-1)! === 3600);
+  }
+  // a 5 A / 0 A square wave of 20 s: the particles' lithium and the reported charge agree (they were 0.72 % apart)
+  const F = 96485.33212;
+  const sq = (x: number): number => (Math.floor(x / 10) % 2 === 0 ? 5 : 0);
+  const m = spm(p);
+  const s = simulate(m, step.current(sq, { duration: 3595 }), { initialSoc: 0.9 });
+  const inState = ((m.negativeLithium(s.state(0)) - m.negativeLithium(s.state(s.length - 1))) * F) / 3600;
+  assert.ok(Math.abs(s.get("Discharge capacity [A.h]").at(-1)! - 2.5) < 1e-9);
+  assert.ok(Math.abs(inState - 2.5) < 1e-5 * 2.5, `state ${inState} A.h`);
+  const fine = simulate(spm(p), step.current(sq, { duration: 3595 }), { initialSoc: 0.9, saveStates: false, solver: { rtol: 1e-8 } });
+  assert.ok(Math.abs(s.get("Voltage [V]").at(-1)! - fine.get("Voltage [V]").at(-1)!) < 2e-4, `${s.get("Voltage [V]").at(-1)} vs ${fine.get("Voltage [V]").at(-1)}`);
 });

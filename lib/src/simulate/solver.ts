@@ -229,6 +229,11 @@ export interface StepEvent {
   fn?: (y: Float64Array, current: number) => number;
   /** Location tolerance of a `"state"` event, in the unit of `fn` (default 1e-6). */
   tolerance?: number;
+  /**
+   * `"state"` events whose `fn` depends on the algebraic unknowns or the current (a potential, not a concentration):
+   * located on states made consistent, as voltage events are, rather than on the interpolated state.
+   */
+  consistent?: boolean;
   /** Name reported in the solution ("Lower voltage cut-off", "Discharge at 1C until 2.5 V", ...). */
   name: string;
   /**
@@ -1207,7 +1212,7 @@ export class Integrator {
       let fHiKnown = true;
       let switches = 0;
       const eventAt = (ev: StepEvent, tt: number): number => {
-        const exact = ev.quantity !== "state" && (control.kind !== "current" || this.nAlgebraic > 0);
+        const exact = (ev.quantity !== "state" || ev.consistent === true) && (control.kind !== "current" || this.nAlgebraic > 0);
         if (exact) {
           const { yy, cur } = consistentAt(tt, (y1, c1) => this.consistentDense(y1, c1, control, rtol, atolScale));
           return evalEvent(ev, sys.voltage(yy, cur), cur, yy);
@@ -1215,7 +1220,7 @@ export class Integrator {
         hist.interpolate(q, h, t, tt, yi);
         const cur = control.kind === "current" ? controlTarget(control, tt) : yi[n];
         const ys = yi.subarray(0, n);
-        return evalEvent(ev, ev.quantity === "state" ? NaN : sys.voltage(ys, cur), cur, ys);
+        return evalEvent(ev, ev.quantity === "state" && !ev.consistent ? NaN : sys.voltage(ys, cur), cur, ys);
       };
       while (hit >= 0) {
         const ev = events[hit];
