@@ -61,9 +61,9 @@ test("functions of C-rate and power, conditions and cycles; the integral of a fu
   assert.throws(() => new Experiment([{ kind: "voltage", value: 4, valueFunction: () => 4, duration: 10 } as never]), /a function drives a current, a C-rate or a power/);
   assert.throws(() => simulate(spm(p), step.current(f, { duration: 60 }), { solver: { method: "bdf2" } }), /does not run drive cycles or functions of time/);
   // without a duration the constructor checks only t = 0: a NaN later stops the simulation naming the step and the time
-  // (here the first of the 20 000 samples over its default day that look for jumps, at 86400 × 70/20000 s)
+  // (here the first of the 1001 samples over its default day that judge the step's direction, at 86400 × 4/1000 s)
   const later = (x: number): number => (x > 300 ? NaN : 1);
-  assert.throws(() => simulate(spm(p), step.current(later, { until: "2.5 V" }), { saveStates: false }), /cycle 1, step 1 \("Current function of time until 2\.5 V"\): the function of time returned NaN at 302\.4 s from the step's start/);
+  assert.throws(() => simulate(spm(p), step.current(later, { until: "2.5 V" }), { saveStates: false }), /cycle 1, step 1 \("Current function of time until 2\.5 V"\): the function of time returned NaN at 345\.6 s from the step's start/);
   assert.equal(defaultDuration(step.current(f, { until: "3 V" }), { capacity: 5, upperVoltage: 4.2 }), 86400);
 });
 
@@ -93,4 +93,27 @@ test("sixth audit: a function step without a duration takes its direction from i
   assert.ok(Math.abs(inState - 2.5) < 1e-5 * 2.5, `state ${inState} A.h`);
   const fine = simulate(spm(p), step.current(sq, { duration: 3595 }), { initialSoc: 0.9, saveStates: false, solver: { rtol: 1e-8 } });
   assert.ok(Math.abs(s.get("Voltage [V]").at(-1)! - fine.get("Voltage [V]").at(-1)!) < 2e-4, `${s.get("Voltage [V]").at(-1)} vs ${fine.get("Voltage [V]").at(-1)}`);
+});
+
+test("seventh audit: a jump at the step's very end is held off (a DFN took 200 000 failing steps), a 1 s square wave is found at 0.05 s sampling, a one-way step's two voltages are not a window", () => {
+  const p = parameterValues("Chen2020");
+  const pulse = (x: number): number => (x % 60 < 30 ? 6 : -3);
+  const end = simulate(dfn(p), step.current(pulse, { duration: 120 }), { initialSoc: 0.8, saveStates: false, solver: { maxSteps: 2000 } });
+  assert.match(end.termination, /^completed/);
+  assert.equal(end.stats.newtonFailures, 0);
+  assert.equal(end.get("Current [A]").at(-1), -3, "the value on the step's side of its end");
+  // 1 s on, 1 s off for 100 s: every jump is a row, so state and charge agree
+  const F = 96485.33212;
+  const fast = (x: number): number => (Math.floor(x) % 2 === 0 ? 5 : 0);
+  const m = spm(p);
+  const s = simulate(m, step.current(fast, { duration: 99.5 }), { initialSoc: 0.9 });
+  const inState = ((m.negativeLithium(s.state(0)) - m.negativeLithium(s.state(s.length - 1))) * F) / 3600;
+  assert.ok(Math.abs(inState / s.get("Discharge capacity [A.h]").at(-1)! - 1) < 1e-5, `state ${inState}`);
+  // a one-way function with two voltage limits ends on the first one met, as the constant step does
+  const oneWay = simulate(spm(p), step.current(() => 5, { until: ["3.0 V", "3.5 V"] }), { saveStates: false });
+  const constant = simulate(spm(p), "Discharge at 5 A until 3.0 V or 3.5 V", { saveStates: false });
+  assert.ok(Math.abs(oneWay.get("Time [s]").at(-1)! - constant.get("Time [s]").at(-1)!) < 1 && constant.get("Time [s]").at(-1)! > 2000);
+  // a start already past the cut-off names the cut-off only
+  const past = simulate(spm(p), "Discharge at 1C until 2.6 V or 10 mA", { initialSoc: 0, saveStates: false });
+  assert.doesNotMatch(past.stepLog[0].note ?? "", /ended on the condition/);
 });

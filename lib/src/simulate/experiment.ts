@@ -70,7 +70,9 @@ export interface ExperimentStep {
    * A value that is a function of the time [s] from the step's start ("current", "c-rate" and "power" steps; PyBaMM's
    * step with a function of t): it replaces the constant {@link ExperimentStep.value}, which holds its mean over the
    * step's duration. The solver's error control follows it between its own steps; a function has no rows to stop at,
-   * so give a jump (a square wave) as separate steps or as a drive cycle. Without a duration it runs one day at most.
+   * so its jumps are looked for by sampling it every 0.05 s (200 000 samples at most): each becomes a row, as in a
+   * drive cycle, and the solver starts afresh across it; jumps closer together than about three samples are not
+   * found, so give a faster square wave as a drive cycle. Without a duration it runs one day at most.
    */
   readonly valueFunction?: (t: number) => number;
   /**

@@ -496,9 +496,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // step spans one and the solver starts afresh across it; the function itself still gives the values. Without
       // them a 5 A / 0 A square wave of 20 s left the particles' lithium 0.72 % off the charge at the default tolerance.
       const fnDuration = vf ? (step.duration ?? defaultDuration(step, { capacity, upperVoltage: vMax, lowerVoltage: vMin })) : 0;
-      const jumps = fn ? functionJumps(fn, stepStart, stepStart + fnDuration) : undefined;
-      const jumpProfile = jumps && jumps.length > 0 ? { t: Float64Array.from(jumps), value: Float64Array.from(jumps, (x) => fn!(x)) } : undefined;
-      const varying = profile ? { profile } : fn ? { fn, ...(jumpProfile ? { profile: jumpProfile } : {}) } : {};
+      // (the rows of its jumps are added once the step's end is known, below)
+      const varying = profile ? { profile } : fn ? { fn } : {};
       if (step.kind === "current") control = { kind: "current", value: step.value, ...varying };
       else if (step.kind === "c-rate") control = { kind: "current", value: step.value * capacity, ...varying };
       else if (step.kind === "power") control = { kind: "power", value: step.value, ...varying };
@@ -533,7 +532,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // window: its lowest limit ends it falling, its highest rising (with one direction for both, the net charge's,
       // "until 3.5 V or 4.15 V" on a discharging pulse cycle at 3.93 V ended at once on 4.15 V).
       const volts = conditions.filter((u) => u.quantity === "voltage").map((u) => u.value);
-      const windowed = samples !== undefined && volts.length >= 2;
+      const windowed = samples !== undefined && drive === 0 && volts.length >= 2;
       const voltageDirection = (v: number): "falling" | "rising" | undefined =>
         windowed && v === Math.min(...volts) ? "falling" : windowed && v === Math.max(...volts) ? "rising" : samples ? (net > 0 ? "falling" : net < 0 ? "rising" : undefined) : falling ?? rising;
       // each condition's event carries its index when there are several, so the log can say which one ended the step
@@ -620,6 +619,27 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       }
       const solverOpts: SolverOptions = outputTimes ? { ...(opts.solver ?? {}), outputTimes } : (opts.solver ?? {});
       const stepCtx = { description: `cycle ${c + 1}, step ${s + 1}: ${step.description}`, describeState: (yy: Float64Array, ii: number) => model.describe(yy, ii) };
+      // a function's jumps inside the step become rows; one at the step's very end (a whole number of periods) or its
+      // start is no jump of this step: the function is held at its value on the step's side of it (the solver's last
+      // step evaluated the value past it at tEnd, and a DFN took 200 000 failing steps on it)
+      let jumpProfile: ControlProfile | undefined;
+      if (fn && control.kind !== "voltage") {
+        const found = functionJumps(fn, t, tEnd);
+        const inner: number[] = [];
+        let lo = t;
+        let hi = tEnd;
+        for (let k = 0; k < found.length; k += 2) {
+          if (found[k] <= t + 2e-6) lo = Math.max(lo, found[k + 1]);
+          else if (found[k + 1] >= tEnd - 2e-6) hi = Math.min(hi, found[k]);
+          else inner.push(found[k], found[k + 1]);
+        }
+        if (lo > t || hi < tEnd) control.fn = (tt: number): number => fn(Math.min(hi, Math.max(lo, tt)));
+        if (inner.length > 0) {
+          const held = control.fn!;
+          jumpProfile = { t: Float64Array.from(inner), value: Float64Array.from(inner, (x) => held(x)) };
+          control.profile = jumpProfile;
+        }
+      }
       const rows = profile ?? jumpProfile;
       const res = rows ? integrateDriveCycle(integ, t, y, I, control, rows, tEnd, events, solverOpts, stepCtx) : integ.integrateStep(t, y, I, control, tEnd, events, solverOpts, stepCtx);
       // which of several conditions ended the step: its event's index, and the step's own description as the reason
@@ -712,7 +732,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         );
       }
       // several conditions: say which one ended the step
-      if (met) notes.unshift(`ended on the condition: until ${describeUntil(met)}`);
+      if (met && res.reason === step.description) notes.unshift(`ended on the condition: until ${describeUntil(met)}`);
       const reason = timedOut ? "default duration" : atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason;
       stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason, ...(notes.length > 0 ? { note: notes.join("; ") } : {}) });
       if (timedOut) {
@@ -778,13 +798,18 @@ function cycleTermination(terms: readonly ExperimentTermination[], sum: CycleSum
   return undefined;
 }
 
+/** Sample spacing [s] and most samples of {@link functionJumps}. */
+const JUMP_SPACING = 0.05;
+const JUMP_SAMPLES = 200000;
+
 /** Joins a step's description and a condition's index in the names of its events (see conditionName in simulate). */
 const CONDITION_MARK = "\u0000until#";
 
 /**
  * The jumps of a function of time over [t0, t1]: pairs of times (a, b), b − a ≤ 1 µs, between which it changes by more
- * than its trend allows. The function is sampled at 20 000 points at most (at least one per second… or as the span
- * demands); a step between neighbouring samples more than 10 times the larger of the steps on either side, and over
+ * than its trend allows. The function is sampled every JUMP_SPACING (0.05 s), or at JUMP_SAMPLES (200 000) points
+ * over spans longer than 10 000 s; jumps closer together than about three samples are not found (a faster square
+ * wave belongs in a drive cycle). A step between neighbouring samples more than 10 times the larger of the steps on either side, and over
  * 1e-9 of the largest value, is a candidate, and bisection narrows it to 1 µs, keeping the half that carries the
  * change (the state crosses those 1 µs at once, as at a drive cycle's jump: 5 A lose 2.5 µA.s of the state's charge).
  * A kink or a smooth rise is not a jump: halving it halves its change, so it fails the ratio on the way down.
@@ -792,7 +817,7 @@ const CONDITION_MARK = "\u0000until#";
 function functionJumps(f: (t: number) => number, t0: number, t1: number): number[] {
   const span = t1 - t0;
   if (!(span > 0)) return [];
-  const n = Math.min(20000, Math.max(1000, Math.ceil(span)));
+  const n = Math.min(JUMP_SAMPLES, Math.max(1000, Math.ceil(span / JUMP_SPACING)));
   const dt = span / n;
   const v = new Float64Array(n + 1);
   let top = 0;
@@ -831,7 +856,8 @@ function functionJumps(f: (t: number) => number, t0: number, t1: number): number
         fa = fm;
       }
     }
-    if (isJump && a > t0 && b < t1) out.push(a, b);
+    // (also at the span's ends: the caller holds the function on its side of those)
+    if (isJump) out.push(a, b);
   }
   return out;
 }
