@@ -401,6 +401,16 @@ export function describeUntil(u: StepUntil): string {
   return Math.abs(inv - Math.round(inv)) < 1e-9 * inv && inv > 1 ? `C/${Math.round(inv)}` : `${fmt(u.value)}C`;
 }
 
+/** The parts of a step's description after its value: "for …", "or until … or …", "at …oC", "(… period)". */
+function describeLimits(duration: number | undefined, until: readonly StepUntil[], period: number | undefined, temperature?: number): string[] {
+  const parts: string[] = [];
+  if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
+  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
+  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
+  if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
+  return parts;
+}
+
 /** The step in PyBaMM's language (what {@link parseStep} reads back into the same step). */
 function describeStep(kind: StepKind, value: number, duration: number | undefined, until: readonly StepUntil[], period: number | undefined, temperature?: number): string {
   const verb = value > 0 ? "Discharge" : "Charge";
@@ -416,12 +426,7 @@ function describeStep(kind: StepKind, value: number, duration: number | undefine
             : kind === "resistance"
               ? `${verb} at ${Math.abs(value) < 1 ? `${fmt(Math.abs(value) * 1000)} mOhm` : `${fmt(Math.abs(value))} Ohm`}`
               : `${verb} at ${fmt(Math.abs(value))} W`;
-  const parts = [head];
-  if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
-  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
-  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
-  if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
-  return parts.join(" ");
+  return [head, ...describeLimits(duration, until, period, temperature)].join(" ");
 }
 
 const KINDS: readonly StepKind[] = ["current", "c-rate", "power", "resistance", "voltage", "rest"];
@@ -485,12 +490,7 @@ function functionMean(f: ValueFunction, duration: unknown, unit: string, fail: (
 /** A function-of-time step described for the step log ("Current function of time for 10 minutes or until 3 V"). */
 function describeFunctionStep(kind: StepKind, duration: number | undefined, until: readonly StepUntil[], period: number | undefined, temperature?: number): string {
   const what = kind === "current" ? "Current" : kind === "c-rate" ? "C-rate" : "Power";
-  const parts = [`${what} function of time`];
-  if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
-  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
-  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
-  if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
-  return parts.join(" ");
+  return [`${what} function of time`, ...describeLimits(duration, until, period, temperature)].join(" ");
 }
 
 /** Time average of a drive cycle's value (trapezoids). */
@@ -509,12 +509,7 @@ function describeDriveCycle(kind: StepKind, d: DriveCycle, duration: number | un
     hi = Math.max(hi, v);
   }
   const what = kind === "current" ? "Current" : kind === "c-rate" ? "C-rate" : "Power";
-  const parts = [`${what} drive cycle: ${d.time.length} rows over ${formatDuration(d.time[d.time.length - 1])}, ${fmt(lo)} to ${fmt(hi)} ${UNITS[kind]}`];
-  if (duration !== undefined) parts.push(`for ${formatDuration(duration)}`);
-  if (until.length > 0) parts.push(`${duration !== undefined ? "or " : ""}until ${until.map(describeUntil).join(" or ")}`);
-  if (temperature !== undefined) parts.push(`at ${fmt(+(temperature - 273.15).toFixed(6))}oC`);
-  if (period !== undefined) parts.push(`(${formatDuration(period)} period)`);
-  return parts.join(" ");
+  return [`${what} drive cycle: ${d.time.length} rows over ${formatDuration(d.time[d.time.length - 1])}, ${fmt(lo)} to ${fmt(hi)} ${UNITS[kind]}`, ...describeLimits(duration, until, period, temperature)].join(" ");
 }
 
 /**
