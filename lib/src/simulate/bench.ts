@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { parameterValues, FARADAY } from "./parameters";
 import { createModel, DEFAULT_MESH, ModelName, CellModel, SphereMesh } from "./models";
 import { simulate, Solution } from "./simulation";
-import { Experiment } from "./experiment";
+import { Experiment, step } from "./experiment";
 
 /** PyBaMM's published solve times [ms] for a one-hour 1C discharge with Marquis2019 (IDAKLU solver), not measured here. */
 const PYBAMM_PUBLISHED_MS: Record<ModelName, number> = { SPM: 15.6, SPMe: 32.6, DFN: 68.2 };
@@ -236,4 +236,52 @@ function main(): void {
   );
 }
 
-main();
+/** Rows of the memory run's drive cycle: 1 s rows of a ±2 A sinusoid (60 s period) about 0 A, from 50 % SOC. */
+function memoryRows(count: number): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i <= count; i++) rows.push([i, 2 * Math.sin((2 * Math.PI * i) / 60)]);
+  return rows;
+}
+
+/**
+ * Child process of the memory comparison: a Chen2020 DFN drive cycle with or without saved states ("none": loads the
+ * library, builds the model and rows, does not simulate). Prints its peak resident set size as JSON.
+ */
+function memoryChild(mode: "kept" | "lean" | "none", count: number): void {
+  const model = createModel("DFN", parameterValues("Chen2020"));
+  const exp = new Experiment([step.current(memoryRows(count))]);
+  const t0 = performance.now();
+  const points = mode === "none" ? 0 : simulate(model, exp, { saveStates: mode === "kept", initialSoc: 0.5 }).length;
+  console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, points, seconds: (performance.now() - t0) / 1000 }));
+}
+
+/** Peak memory of a long DFN drive cycle with and without saved states, each in a fresh process. */
+function memoryComparison(): void {
+  if (process.env.BENCH_MEMORY === "0") return;
+  const count = Number(process.env.BENCH_MEMORY_ROWS ?? 20000);
+  const run = (mode: string): { maxRssMB: number; points: number; seconds: number } | string => {
+    const r = spawnSync(process.execPath, [__filename, "--memory-child", mode, String(count)], { encoding: "utf8", timeout: 600_000 });
+    if (r.status !== 0) return `exited with ${r.status}: ${(r.stderr || "").trim().split("\n").pop()}`;
+    return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}");
+  };
+  const none = run("none");
+  const kept = run("kept");
+  const lean = run("lean");
+  console.log("");
+  console.log(`Memory: Chen2020 DFN, a ${count}-row drive cycle (1 s rows, ±2 A sinusoid from 50 % SOC), peak resident set size of a fresh process (BENCH_MEMORY=0 skips)`);
+  if (typeof none === "string" || typeof kept === "string" || typeof lean === "string") {
+    console.log(`  skipped: ${[none, kept, lean].filter((x) => typeof x === "string").join("; ")}`);
+    return;
+  }
+  console.log(`  library and model loaded, nothing simulated: ${none.maxRssMB.toFixed(0)} MB`);
+  console.log(`  saveStates: true  ${kept.maxRssMB.toFixed(0)} MB (${kept.points} points, ${kept.seconds.toFixed(1)} s)`);
+  console.log(`  saveStates: false ${lean.maxRssMB.toFixed(0)} MB (${lean.points} points, ${lean.seconds.toFixed(1)} s)`);
+  const grow = (x: number): number => (x - none.maxRssMB) * 1024 / Math.max(1, kept.points);
+  console.log(`  growth over the loaded process: ${grow(kept.maxRssMB).toFixed(1)} vs ${grow(lean.maxRssMB).toFixed(1)} kB per point (ratio ${((kept.maxRssMB - none.maxRssMB) / (lean.maxRssMB - none.maxRssMB)).toFixed(1)})`);
+}
+
+if (process.argv[2] === "--memory-child") memoryChild(process.argv[3] as "kept" | "lean" | "none", Number(process.argv[4]));
+else {
+  main();
+  memoryComparison();
+}

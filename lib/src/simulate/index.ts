@@ -60,7 +60,7 @@ export { Experiment, parseStep, step, defaultDuration, describeUntil, stepCondit
 export type { ExperimentStep, ExperimentOptions, ExperimentTermination, StepKind, StepUntil, VariableUntil, UntilInput, ValueFunction, StepOptions, StepInput, CellRatings, DriveCycle, DriveCycleInput } from "./experiment";
 export { simulate, Solution } from "./simulation";
 export type { SimulateOptions, CycleSummary, StepLogEntry, SolveStats, Protocol } from "./simulation";
-export { Integrator, SolverError, checkSolverOptions, controlTarget, controlIntegral } from "./solver";
+export { Integrator, SolverError, checkSolverOptions, controlTarget, controlIntegral, RELEASED_STATE } from "./solver";
 export type { DaeSystem, Control, ControlProfile, StepEvent, SolverOptions } from "./solver";
 export { BandedMatrix } from "./banded";
 export { CondensedLU, bandPattern, colourColumns, colouredJacobian, columnIndex, patternFromRows, withoutGlobalCouplings, isolateColumns } from "./sparse";
