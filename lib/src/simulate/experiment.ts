@@ -62,7 +62,7 @@ export interface ExperimentStep {
    * is shorter, and stores a point at every row's time. No solver step crosses a row. Rows within 1 ms of the row
    * before are a jump (a cycler's step change): the state crosses it at once and the solver starts afresh on its far
    * side, as at a new step. Under current or C-rate control "Discharge capacity [A.h]" is ∫I dt of the rows, exact.
-   * Memory: with `saveStates: false` a point keeps only its outputs (a 50 000-row DFN cycle peaked at 163 MB of
+   * Memory: with `saveStates: false` a point keeps only its outputs (a 50 000-row DFN cycle peaked at 178 MB of
    * resident memory, 526 MB when every point kept its ~8 kB state until the step ended); with saved states (the
    * default) every point keeps its state.
    */

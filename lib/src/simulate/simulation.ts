@@ -13,7 +13,7 @@ export interface SimulateOptions {
   /**
    * Keep the full state at every point (needed for profiles; default true). `false` keeps only the outputs, taken from
    * each state as soon as the solver is done with it: about 8 kB less per point for the default DFN mesh, which a long
-   * drive cycle needs (50 000 rows: 163 MB resident against 526 MB).
+   * drive cycle needs (50 000 rows: 178 MB resident against 526 MB).
    */
   saveStates?: boolean;
   /** Initial state (default: the model's initial state from the parameter set). */
@@ -424,10 +424,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const integ = new Integrator(model.system);
   // without saved states, each point's outputs are taken as soon as the solver is done with its state, which is then
   // let go: a step's points no longer hold their states until the step ends (about 8 kB a point for the DFN)
-  if (!(opts.saveStates ?? true)) {
-    const pack = outputPacker();
-    integ.summarizePoint = (yy, cur) => pack(pointOutputs(model, yy, cur));
-  }
+  if (!(opts.saveStates ?? true)) integ.summarizePoint = (yy, cur) => packOutputs(model, yy, cur);
   const started = performance.now();
   if (opts.initialState && opts.initialSoc !== undefined) throw new Error("simulate: give initialState or initialSoc, not both");
   let y = opts.initialState
@@ -660,8 +657,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       }
       for (let k = 0; k < res.points.length; k++) {
         const p = res.points[k];
-        const out = p.summary ? unpackOutputs(p.summary as PackedOutputs) : pointOutputs(model, p.y, p.current);
-        const negLi = out.negativeLithium;
+        const packed = (p.summary as PackedOutputs | undefined) ?? packOutputs(model, p.y, p.current);
+        const negLi = packed.values[0];
         if (!first) {
           const dt = p.t - lastT;
           // the charge the solver passed, from the lithium that left the negative particles (exact to the
@@ -693,14 +690,14 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         push("Discharge capacity [A.h]", q);
         push("Cycle number", c + 1);
         push("Step number", s + 1);
-        push("Total lithium [mol]", out.lithium);
+        push("Total lithium [mol]", packed.values[1]);
         // an isothermal cell's temperature, which is the ambient, when the experiment sets it per step (the thermal
         // model reports both its own)
         if (stepTemperatures && model.thermal === undefined) {
           push("Cell temperature [K]", model.cell.T);
           push("Ambient temperature [K]", model.cell.T);
         }
-        for (const [name, v] of Object.entries(out.scalars)) push(name, v);
+        for (let k = 0; k < packed.names.length; k++) push(packed.names[k], packed.values[k + 2]);
         if (save) states.push(p.y);
         sum["Minimum voltage [V]"] = Math.min(sum["Minimum voltage [V]"], p.voltage);
         sum["Maximum voltage [V]"] = Math.max(sum["Maximum voltage [V]"], p.voltage);
@@ -927,45 +924,23 @@ function eventValue(ev: StepEvent, p: StepResult["points"][number]): number {
   return ev.fn!(p.y, p.current) - ev.value;
 }
 
-/** What the outputs need of a point's state. */
-interface PointOutputs {
-  negativeLithium: number;
-  lithium: number;
-  scalars: Record<string, number>;
-}
-
-/** The outputs of a point that depend on its state (taken early when states are not kept, see Integrator.summarizePoint). */
-function pointOutputs(model: CellModel, y: Float64Array, current: number): PointOutputs {
-  return { negativeLithium: model.negativeLithium(y), lithium: model.lithium(y), scalars: model.scalars(y, current) };
-}
-
-/** {@link PointOutputs} as numbers (negative lithium, lithium, the scalars' values) and the scalars' names. */
+/**
+ * The outputs of a point that depend on its state, as numbers: the negative particles' lithium, the total lithium,
+ * then the model's scalars in the order of `names` (taken early when states are not kept, see Integrator.summarizePoint).
+ */
 interface PackedOutputs {
   values: Float64Array;
   names: string[];
 }
 
-/**
- * Packs a point's outputs into one typed array (an object of ~20 numbers per point took ~0.7 kB of heap); the points
- * of one model share the array of names (a model's scalars have the same names at every state).
- */
-function outputPacker(): (o: PointOutputs) => PackedOutputs {
-  let shared: string[] = [];
-  return (o) => {
-    const names = Object.keys(o.scalars);
-    if (names.length !== shared.length || names.some((nm, i) => nm !== shared[i])) shared = names;
-    const values = new Float64Array(names.length + 2);
-    values[0] = o.negativeLithium;
-    values[1] = o.lithium;
-    for (let i = 0; i < names.length; i++) values[i + 2] = o.scalars[names[i]];
-    return { values, names: shared };
-  };
-}
-
-function unpackOutputs(p: PackedOutputs): PointOutputs {
-  const scalars: Record<string, number> = {};
-  for (let i = 0; i < p.names.length; i++) scalars[p.names[i]] = p.values[i + 2];
-  return { negativeLithium: p.values[0], lithium: p.values[1], scalars };
+function packOutputs(model: CellModel, y: Float64Array, current: number): PackedOutputs {
+  const scalars = model.scalars(y, current);
+  const names = Object.keys(scalars);
+  const values = new Float64Array(names.length + 2);
+  values[0] = model.negativeLithium(y);
+  values[1] = model.lithium(y);
+  for (let i = 0; i < names.length; i++) values[i + 2] = scalars[names[i]];
+  return { values, names };
 }
 
 /** Rows closer than this to the row before [s] are a jump of a drive cycle (see {@link integrateDriveCycle})… */
