@@ -407,6 +407,19 @@ test("a step with several conditions ends on the first met (PyBaMM's termination
   assert.equal(parsed.period, 60);
   // a quoted name with " or " in it is one condition
   assert.deepEqual(parseStep(`Discharge at 1C until "a or b" below 1 or 3 V`).until, { quantity: "variable", name: "a or b", value: 1, direction: "falling" });
+  // nor does a "(", " for ", " until " or " at 25oC" inside a name stand for the step's own words (a "(" was read as
+  // the start of an output period: 'Discharge at 1C until "Foo (x) [V]" below 3' failed as "not an output period")
+  for (const name of ["Foo (x) [V]", "Foo (1 minute period) [V]", "hold for a while [V]", "x until y", "rise at 25oC [K]"]) {
+    const st = parseStep(`Discharge at 1C until "${name}" below 3 or 2.5 V (10 s period)`);
+    assert.deepEqual(st.until, { quantity: "variable", name, value: 3, direction: "falling" });
+    assert.deepEqual(st.orUntil, [{ quantity: "voltage", value: 2.5 }]);
+    assert.equal(st.period, 10);
+    assert.equal(st.temperature, undefined);
+    assert.equal(st.description, `Discharge at 1C until "${name}" below 3 or 2.5 V (10 s period)`);
+  }
+  assert.equal(parseStep(`Discharge at 1C until "Foo (x) [V]" below 3 at 25oC`).temperature, 298.15);
+  // and a message about a condition quotes the name as written
+  assert.throws(() => parseStep(`Discharge at 1C until "Foo (x) [V]" under 3`), /"Foo \(x\) \[V\]" under 3/);
   const built = step.cRate(-1, { until: ["4.1 V", { variable: "Cell temperature [K]", above: 310 }] });
   assert.equal(built.description, `Charge at 1C until 4.1 V or "Cell temperature [K]" above 310`);
   assert.deepEqual(parseStep(built.description).orUntil, built.orUntil);

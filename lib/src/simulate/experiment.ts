@@ -264,10 +264,15 @@ function splitPeriod(s: string, fail: (why: string) => never): { body: string; p
  */
 export function parseStep(step: string): ExperimentStep {
   if (typeof step !== "string") throw new ExperimentSyntaxError(String(step), `a step is a string such as "Rest for 1 hour" or a step object (step.current(...), step.rest(...))`);
+  // quoted variable names are set aside while the step is read, so that a "(", " for ", " until ", " or " or
+  // " at 25oC" inside a name is not taken for the step's own words; they come back in the condition and in messages
+  const names: string[] = [];
+  const unmask = (text: string): string => text.replace(/"#(\d+)"/g, (_, k: string) => `"${names[Number(k)]}"`);
   const fail = (why: string): never => {
-    throw new ExperimentSyntaxError(step, why);
+    throw new ExperimentSyntaxError(step, unmask(why));
   };
-  const s = step.trim().replace(/\s+/g, " ");
+  const described = step.trim().replace(/\s+/g, " ");
+  const s = described.replace(/"([^"]*)"/g, (_, name: string) => `"#${names.push(name) - 1}"`);
   // a temperature may stand anywhere, as in PyBaMM ("... until 3.3 V at 25oC (1 minute period)", "Discharge at 1C at
   // 25oC until 2.5 V", "... (1 minute period) at 25oC"); one at most
   let temperature: number | undefined;
@@ -289,7 +294,7 @@ export function parseStep(step: string): ExperimentStep {
     const u = body.slice(untilIdx).replace(/^\s(or\s)?until\s/i, "");
     body = body.slice(0, untilIdx);
     untilDuration(u, body, text.slice(split.body.length).trim(), fail);
-    const conditions = splitConditions(u).map((c) => parseUntil(c, fail));
+    const conditions = splitConditions(u).map((c) => parseUntil(unmask(c), fail));
     until = conditions[0];
     if (conditions.length > 1) orUntil = conditions.slice(1);
   }
@@ -299,7 +304,7 @@ export function parseStep(step: string): ExperimentStep {
     body = body.slice(0, forIdx);
   }
   const make = (fields: Omit<ExperimentStep, "description" | "period" | "temperature" | "orUntil">): ExperimentStep => ({
-    description: s,
+    description: described,
     ...fields,
     ...(orUntil ? { orUntil } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
