@@ -72,8 +72,10 @@ export interface ExperimentStep {
    * step with a function of t): it replaces the constant {@link ExperimentStep.value}, which holds its mean over the
    * step's duration. The solver's error control follows it between its own steps; a function has no rows to stop at,
    * so its jumps are looked for by sampling it every 0.05 s (200 000 samples at most): each becomes a row, as in a
-   * drive cycle, and the solver starts afresh across it; jumps closer together than about three samples are not
-   * found, so give a faster square wave as a drive cycle. Without a duration it runs one day at most.
+   * drive cycle, and the solver starts afresh across it. A pulse that a sample lands in is found however short; one
+   * that falls between two samples (shorter than 0.05 s) is not seen, neither by this search nor by the charge's
+   * integral, and two jumps in every sample interval (a square wave of 10 Hz or faster) are not resolved: give such a
+   * signal as a drive cycle. Without a duration it runs one day at most.
    */
   readonly valueFunction?: (t: number) => number;
   /**

@@ -816,11 +816,12 @@ const CONDITION_MARK = "\u0000until#";
 /**
  * The jumps of a function of time over [t0, t1]: pairs of times (a, b), b − a ≤ 1 µs, between which it changes by more
  * than its trend allows. The function is sampled every JUMP_SPACING (0.05 s), or at JUMP_SAMPLES (200 000) points
- * over spans longer than 10 000 s; jumps closer together than about three samples are not found (a faster square
- * wave belongs in a drive cycle). A step between neighbouring samples more than 10 times the larger of the steps on either side, and over
- * 1e-9 of the largest value, is a candidate, and bisection narrows it to 1 µs, keeping the half that carries the
- * change (the state crosses those 1 µs at once, as at a drive cycle's jump: 5 A lose 2.5 µA.s of the state's charge).
- * A kink or a smooth rise is not a jump: halving it halves its change, so it fails the ratio on the way down.
+ * over spans longer than 10 000 s. A step between neighbouring samples more than 10 times the smaller of the steps on
+ * either side, and over 1e-9 of the largest value, is a candidate (so a pulse one sample wide is found), and bisection
+ * narrows it to 1 µs, keeping the half that carries the change (the state crosses those 1 µs at once, as at a drive
+ * cycle's jump: 5 A lose 2.5 µA.s of the state's charge). A kink or a smooth rise is not a jump: halving it halves its
+ * change, so it fails the ratio on the way down. A pulse between two samples is not seen (a signal that fast belongs
+ * in a drive cycle).
  */
 function functionJumps(f: (t: number) => number, t0: number, t1: number): number[] {
   const span = t1 - t0;
@@ -840,7 +841,9 @@ function functionJumps(f: (t: number) => number, t0: number, t1: number): number
     if (!(d > floor)) continue;
     const before = i > 0 ? Math.abs(v[i] - v[i - 1]) : 0;
     const after = i + 1 < n ? Math.abs(v[i + 2] - v[i + 1]) : 0;
-    if (!(d > 10 * Math.max(before, after))) continue;
+    // against the smaller neighbour: a pulse one sample wide (0, 20, 0) makes both its steps candidates, where the
+    // larger neighbour hid them (40 ms pulses of 20 A at 0.05 s sampling were stepped over, and their charge with them)
+    if (!(d > 10 * Math.min(before, after))) continue;
     // narrow [a, b] to 1 µs, keeping the half with the larger change; a smooth change loses the ratio on the way
     let a = t0 + i * dt;
     let b = a + dt;
@@ -864,6 +867,9 @@ function functionJumps(f: (t: number) => number, t0: number, t1: number): number
         fa = fm;
       }
     }
+    // the 1 µs must carry most of the sampled change: near a smooth extremum the halves' changes shrink to rounding
+    // noise, which passes the ratio but is no jump
+    if (isJump && !(Math.abs(fb - fa) >= 0.5 * d)) isJump = false;
     // (also at the span's ends: the caller holds the function on its side of those)
     if (isJump) out.push(a, b);
   }
