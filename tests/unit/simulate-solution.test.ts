@@ -270,3 +270,37 @@ test("get() of a profile says it is one (a value per position) and where to find
   // the SPM has no electrolyte profile: unknown there
   assert.throws(() => simulate(spm(chen), "Rest for 1 minute").get(name), /^Error: Unknown variable "Electrolyte concentration \[mol\.m-3\]"/);
 });
+
+test("eighth audit: after a step whose own limit lifted a cut-off, a charge or rest that starts beyond it runs (it stopped with 'Lower voltage cut-off reached' as the voltage rose back through 2.5 V); a falling crossing still ends it", () => {
+  const marquis = parameterValues("Marquis2019");
+  for (const make of [spm, dfn]) {
+    for (const solver of [{}, { method: "bdf2" as const }]) {
+      const charge = simulate(make(chen), ["Discharge at 1C until 2.0 V", "Charge at 1C until 4.1 V"], { saveStates: false, solver });
+      const V = charge.get("Voltage [V]");
+      const i2 = charge.get("Step number").indexOf(2);
+      assert.ok(V[i2] < 2.5, `${make.name}: the charge starts at ${V[i2]} V`);
+      assert.equal(charge.stepLog[1].reason, "Charge at 1C until 4.1 V", `${make.name} ${JSON.stringify(solver)}`);
+      assert.ok(Math.abs(V.at(-1)! - 4.1) < 1e-3);
+      assert.equal(charge.termination, "completed");
+      const rest = simulate(make(chen), ["Discharge at 1C until 2.0 V", "Rest for 1 hour"], { saveStates: false, solver });
+      assert.equal(rest.stepLog[1].reason, "duration");
+      assert.ok(rest.get("Voltage [V]").at(-1)! > 2.5);
+      // the upper cut-off likewise: a rest after a 2C charge to 4.3 V (Marquis2019's upper cut-off is 4.1 V) starts at
+      // 4.12 V and relaxes down through 4.1 V (it stopped there with "Upper voltage cut-off")
+      const down = simulate(make(marquis), ["Charge at 2C until 4.3 V", "Rest for 1 hour"], { initialSoc: 0.3, saveStates: false, solver });
+      assert.equal(down.stepLog[1].reason, "duration", JSON.stringify(down.stepLog));
+      assert.ok(down.get("Voltage [V]").at(-1)! < 4.1);
+    }
+  }
+  // Marquis2019 (cut-off 3.105 V): a rest after a discharge to 2.5 V rose through 3.105 V and stopped the experiment
+  const m = simulate(spm(marquis), ["Discharge at 2C until 2.5 V", "Rest for 30 minutes", "Discharge at 0.5C for 5 minutes"], { saveStates: false });
+  assert.deepEqual(m.stepLog.map((l) => l.reason), ["Discharge at 2C until 2.5 V", "duration", "Lower voltage cut-off"]);
+  // (the last discharge starts above the cut-off after the rest and falls through it: that is the cut-off reached)
+  assert.ok(Math.abs(m.get("Voltage [V]").at(-1)! - 3.105) < 1e-3);
+});
+
+test("eighth audit: Solution.state takes a whole index in range only (state(1.5) returned undefined, state(\"2\") a state)", () => {
+  const s = simulate(spm(chen), "Discharge at 1C for 10 minutes");
+  assert.equal(s.state(1).length, s.state(0).length);
+  for (const bad of [1.5, -1, NaN, s.length, "2" as unknown as number]) assert.throws(() => s.state(bad), /state: the index must be a whole number in 0\.\.\d+, got/);
+});

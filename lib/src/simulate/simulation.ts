@@ -269,7 +269,7 @@ export class Solution {
   /** The stored state at point index `i` (needs `saveStates`). */
   state(i: number): Float64Array {
     if (!this.states) throw new Error("state: the simulation was run with saveStates: false");
-    if (!(i >= 0 && i < this.states.length)) throw new Error(`state: index ${i} outside 0..${this.states.length - 1}`);
+    if (!(Number.isInteger(i) && i >= 0 && i < this.states.length)) throw new Error(`state: the index must be a whole number in 0..${this.states.length - 1}, got ${String(i)}`);
     return this.states[i];
   }
 
@@ -560,12 +560,15 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       if (respect && control.kind !== "voltage") {
         // the set's cut-off, unless the step's own limit lies at or beyond it: then that limit is the step's end, and
         // beyond the window only PyBaMM's safeguard 1 V further out remains (and the log says the cut-off was lifted)
-        if (!(ownLow <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: falling });
+        // (a step that does not drive the voltage down meets the lower cut-off only falling through it, never at its
+        // start: a charge or rest that starts below it, after a step whose own limit lifted it, rises back through it;
+        // it was reported as "Lower voltage cut-off reached" 1.4 s into the charge, and the upper cut-off likewise)
+        if (!(ownLow <= vMin + 1e-9)) events.push({ quantity: "voltage", value: vMin, name: "Lower voltage cut-off", direction: "falling", ...(falling ? {} : { heldAtStart: false }) });
         else if (ownLow < vMin - 1e-9) {
           events.push({ quantity: "voltage", value: vMin - CUTOFF_SAFEGUARD, name: "Lower voltage cut-off safeguard", direction: falling });
           notes.push(`"until ${fmtV(ownLow)} V" lies below the set's "Lower voltage cut-off [V]" of ${vMin} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMin - CUTOFF_SAFEGUARD} V stays); the model is not parameterised below it`);
         }
-        if (!(ownHigh >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: rising });
+        if (!(ownHigh >= vMax - 1e-9)) events.push({ quantity: "voltage", value: vMax, name: "Upper voltage cut-off", direction: "rising", ...(rising ? {} : { heldAtStart: false }) });
         else if (ownHigh > vMax + 1e-9) {
           events.push({ quantity: "voltage", value: vMax + CUTOFF_SAFEGUARD, name: "Upper voltage cut-off safeguard", direction: rising });
           notes.push(`"until ${fmtV(ownHigh)} V" lies above the set's "Upper voltage cut-off [V]" of ${vMax} V: that cut-off is lifted for this step (PyBaMM's safeguard at ${vMax + CUTOFF_SAFEGUARD} V stays); the model is not parameterised above it`);

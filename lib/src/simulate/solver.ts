@@ -242,6 +242,35 @@ export interface StepEvent {
    * a direction only a crossing counts (a rest that starts a hair below the cut-off the previous step stopped at).
    */
   direction?: "falling" | "rising";
+  /**
+   * With a direction, `false`: the event does not end the step when it already holds at the start, and only a crossing
+   * in its direction counts (the set's lower cut-off in a charge or a rest that starts below it, after a step whose own
+   * limit lifted it: the voltage rising back through the cut-off is not the cut-off reached). Default true.
+   */
+  heldAtStart?: boolean;
+}
+
+/**
+ * Whether an event's sign change from `s0` to `s` ends the step: any change, except for an event that does not hold at
+ * the start ({@link StepEvent.heldAtStart}), whose change against its direction is no event.
+ */
+function eventFires(ev: StepEvent, s: number, s0: number): boolean {
+  if (s === s0) return false;
+  if (ev.heldAtStart !== false || ev.direction === undefined) return true;
+  return ev.direction === "falling" ? s <= 0 : s >= 0;
+}
+
+/**
+ * The first event whose sign changed from `signs` at a new accepted point (values from `value`); a change that is no
+ * event ({@link eventFires}) updates its sign instead, so a later crossing back in its direction is seen. −1: none.
+ */
+function firstEvent(events: StepEvent[], signs: number[], value: (ev: StepEvent) => number): number {
+  for (let k = 0; k < events.length; k++) {
+    const s = Math.sign(value(events[k]));
+    if (eventFires(events[k], s, signs[k])) return k;
+    signs[k] = s;
+  }
+  return -1;
 }
 
 /** Event function: quantity − threshold (its sign change is the event). */
@@ -262,6 +291,7 @@ function eventTolerance(ev: StepEvent, vtol: number): number {
 function eventAtStart(events: StepEvent[], V: number, I: number, y: Float64Array): StepEvent | undefined {
   return events.find((ev) => {
     const d = evalEvent(ev, V, I, y);
+    if (ev.heldAtStart === false && ev.direction !== undefined) return false;
     return d === 0 || (ev.direction === "falling" && d < 0) || (ev.direction === "rising" && d > 0);
   });
 }
@@ -896,14 +926,7 @@ export class Integrator {
         continue;
       }
       // events
-      let hit = -1;
-      for (let k = 0; k < events.length; k++) {
-        const s = Math.sign(evalEvent(events[k], VNew, INew, yNew));
-        if (s !== eventSigns[k]) {
-          hit = k;
-          break;
-        }
-      }
+      let hit = firstEvent(events, eventSigns, (ev) => evalEvent(ev, VNew, INew, yNew));
       // as in the variable-order integrator: when another event has already crossed at the located point, it came
       // first and is located instead, inside the shorter step
       let hiStep = h;
@@ -956,7 +979,7 @@ export class Integrator {
         h = hi;
         tNew = tPrev + hi;
         reason = ev.name;
-        const earlier = events.findIndex((e2, k) => k !== hit && Math.sign(evalEvent(e2, VNew, INew, yNew)) !== eventSigns[k]);
+        const earlier = events.findIndex((e2, k) => k !== hit && eventFires(e2, Math.sign(evalEvent(e2, VNew, INew, yNew)), eventSigns[k]));
         if (earlier < 0 || ++switches > 2 * events.length) break;
         hit = earlier;
         hiStep = hi;
@@ -1226,13 +1249,7 @@ export class Integrator {
       V = sys.voltage(y, I);
 
       // events: first sign change at the new point; the crossing is located on the interpolating polynomial
-      let hit = -1;
-      for (let k = 0; k < events.length; k++) {
-        if (Math.sign(evalEvent(events[k], V, I, y)) !== eventSigns[k]) {
-          hit = k;
-          break;
-        }
-      }
+      let hit = firstEvent(events, eventSigns, (ev) => evalEvent(ev, V, I, y));
       let tStop = t;
       // Several events may change sign within one step (a cut-off and an "until" on a current or a variable): each
       // located crossing is checked against the others, and when another has already crossed there, that one is
@@ -1286,7 +1303,7 @@ export class Integrator {
         tStop = hi;
         reason = ev.name;
         // another event already crossed at tStop: it came first
-        const earlier = events.findIndex((e2, k) => k !== hit && Math.sign(eventAt(e2, tStop)) !== eventSigns[k]);
+        const earlier = events.findIndex((e2, k) => k !== hit && eventFires(e2, Math.sign(eventAt(e2, tStop)), eventSigns[k]));
         if (earlier < 0 || !(tStop > tOld) || ++switches > 2 * events.length) break;
         hit = earlier;
         hiBound = tStop;
