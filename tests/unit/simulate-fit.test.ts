@@ -1,11 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, simulate, fitParameters, studentTQuantile } from "../../lib/src/simulate";
+import { parameterValues, spm, simulate, fitParameters, twoSidedTQuantile } from "../../lib/src/simulate";
 
-test("Student-t quantiles match tables (t_0.975 with 10 dof = 2.228, 30 dof = 2.042)", () => {
-  assert.ok(Math.abs(studentTQuantile(0.95, 10) - 2.228) < 2e-3);
-  assert.ok(Math.abs(studentTQuantile(0.95, 30) - 2.042) < 1e-3);
-  assert.ok(Math.abs(studentTQuantile(0.95, 1e6) - 1.96) < 1e-3);
+test("two-sided Student-t factors match tables, also at 1–3 degrees of freedom (the Cornish–Fisher expansion was 24 % low at 1 and 12 % at 99 % with 2)", () => {
+  assert.ok(Math.abs(twoSidedTQuantile(0.95, 10) - 2.228139) < 1e-6);
+  assert.ok(Math.abs(twoSidedTQuantile(0.95, 30) - 2.042272) < 1e-6);
+  assert.ok(Math.abs(twoSidedTQuantile(0.95, 1e6) - 1.959966) < 1e-5);
+  // scipy.stats.t.ppf(0.975, 1), (0.995, 1), (0.975, 2), (0.995, 2), (0.995, 3); at 1 degree of freedom tan(π(q − ½))
+  for (const [c, dof, q] of [[0.95, 1, 12.706204736], [0.99, 1, 63.656741162], [0.95, 2, 4.302652730], [0.99, 2, 9.924843201], [0.99, 3, 5.840909310]]) {
+    assert.ok(Math.abs(twoSidedTQuantile(c, dof) / q - 1) < 1e-9, `${c} with ${dof}: ${twoSidedTQuantile(c, dof)} vs ${q}`);
+  }
+  assert.ok(Math.abs(twoSidedTQuantile(0.9999, 1) / Math.tan(Math.PI * 0.49995) - 1) < 1e-9, "beyond the old ±1000 bracket");
+  assert.throws(() => twoSidedTQuantile(95, 10), /confidence must be in \(0, 1\)/);
 });
 
 test("Levenberg–Marquardt recovers a diffusivity and a contact resistance from a noisy synthetic 1C curve, with 95 % intervals covering the truth", () => {
@@ -195,4 +201,25 @@ test("residual diagnostics: Durbin–Watson near 2 for white noise about the rig
   assert.ok(wrong.durbinWatson < 1, `DW ${wrong.durbinWatson} should be below 1`);
   assert.ok(wrong.residualAutocorrelation > band / 2, `lag-1 autocorrelation ${wrong.residualAutocorrelation}`);
   assert.ok(wrong.upper[0] < 8e-15, `the too-narrow interval [${wrong.lower[0]}, ${wrong.upper[0]}] misses the true 8e-15`);
+});
+
+test("eighth audit: data at t = 0 after a first step that ends at once (two simulated points at t = 0) fit like any other point (0/0 gave a NaN residual, reported as parameters that cannot be identified)", () => {
+  const chen = parameterValues("Chen2020");
+  const protocol = ["Charge at 1C until 4.1 V", "Discharge at 1C for 30 minutes"];
+  const truth = simulate(spm(chen.update({ "Contact resistance [Ohm]": 0.02 })), protocol, { respectCutoffs: false, solver: { outputTimes: Float64Array.from({ length: 30 }, (_, i) => 60 * (i + 1)) } });
+  const t = truth.get("Time [s]");
+  const V = truth.get("Voltage [V]");
+  assert.equal(t[0], 0);
+  assert.equal(t[1], 0, "the charge ended at once: two points at t = 0");
+  const time = [0];
+  const voltage = [V[1]];
+  for (let i = 2; i < t.length; i++) if (Math.abs(t[i] / 60 - Math.round(t[i] / 60)) < 1e-9 && t[i] > time[time.length - 1]) {
+    time.push(t[i]);
+    voltage.push(V[i]);
+  }
+  assert.equal(time.length, 31);
+  const fit = fitParameters({ params: chen, model: (p) => spm(p), names: ["Contact resistance [Ohm]"], initial: [0.01], time, voltage, protocol });
+  assert.ok(fit.converged);
+  assert.ok(Math.abs(fit.values[0] / 0.02 - 1) < 1e-3, `${fit.values[0]}`);
+  assert.ok(Math.abs(fit.residuals[0]) < 1e-4, `residual at t = 0: ${fit.residuals[0]} V`);
 });

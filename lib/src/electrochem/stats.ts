@@ -64,9 +64,12 @@ export function studentTCdf(t: number, dof: number): number {
 export function studentTQuantile(p: number, dof: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`studentTQuantile: p must be in (0, 1), got ${p}`);
   if (!(dof > 0)) throw new Error(`studentTQuantile: degrees of freedom must be > 0, got ${dof}`);
-  let lo = -1e3;
-  let hi = 1e3;
-  for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
+  // the bracket grows until it holds p (at 1 degree of freedom the 0.9999 quantile is 3183, beyond a fixed ±1e3)
+  let lo = -1;
+  let hi = 1;
+  while (studentTCdf(hi, dof) < p && hi < 1e300) hi *= 4;
+  while (studentTCdf(lo, dof) > p && lo > -1e300) lo *= 4;
+  for (let i = 0; i < 2000 && hi - lo > 1e-13 * Math.max(1, Math.abs(lo), Math.abs(hi)); i++) {
     const mid = 0.5 * (lo + hi);
     if (studentTCdf(mid, dof) < p) lo = mid;
     else hi = mid;

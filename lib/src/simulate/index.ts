@@ -69,7 +69,7 @@ export { basicSpm } from "./basic-spm";
 export type { BasicSpmOptions, BasicSpmResult } from "./basic-spm";
 export { ecker1C, ecker5C, graphiteLGM50OcpChen2020, nmcLGM50OcpChen2020, graphiteOcpEcker2015, ncoOcpEcker2015 } from "./data/tables";
 export type { Table2 } from "./data/tables";
-export { fitParameters, studentTQuantile } from "./fit";
+export { fitParameters, twoSidedTQuantile } from "./fit";
 export type { FitOptions, FitResult } from "./fit";
 export { plotVoltage, plotProfiles } from "./plots";
 export type { PlotVoltageOptions } from "./plots";
