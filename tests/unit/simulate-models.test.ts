@@ -326,3 +326,72 @@ test("cut-off events are located within 0.1 mV also where the voltage depends on
     assert.ok(Math.abs(V[V.length - 1] - cutoff) < 1e-4, `${set} ${make.name} ${step}: ends ${((V[V.length - 1] - cutoff) * 1000).toFixed(3)} mV from the cut-off`);
   }
 });
+
+test("the SPMe electrolyte reaches the analytic steady state of a uniform reaction (constant D_e and κ): concentration converging at second order, the electrolyte and solid potential drops as derived", (t) => {
+  // Marquis2019 with constant electrolyte properties, 1C for 2400 s (over twice the electrolyte's time constant):
+  // the concentration is then the piecewise quadratic of a uniform reaction, fixed by the salt balance, and the
+  // electrolyte potential follows Ohm's law plus the diffusion potential 2RT(1 − t+)/F·ln c
+  const D0 = 3e-10;
+  const K0 = 1;
+  const p = parameterValues("Marquis2019").update({ "Electrolyte diffusivity [m2.s-1]": () => D0, "Electrolyte conductivity [S.m-1]": () => K0 });
+  const R = 8.314462618;
+  const F = 96485.33212;
+  const cell = spme(p).cell;
+  const [Ln, Ls, Lp] = [cell.neg.L, cell.Ls, cell.pos.L];
+  const L = Ln + Ls + Lp;
+  const [Bn, Bs, Bp] = [cell.neg.Be, cell.BeSep, cell.pos.Be];
+  const I = p.number("Current function [A]");
+  const i = I / cell.area;
+  const q = ((1 - cell.tplus) * i) / F;
+  // steady c(x) up to a constant: −B·D·c' = salt flux, which rises linearly through the negative electrode
+  const rel = (x: number): number => {
+    if (x <= Ln) return (-q * x * x) / (2 * Ln * Bn * D0);
+    const atSep = (-q * Ln) / (2 * Bn * D0);
+    if (x <= Ln + Ls) return atSep - (q * (x - Ln)) / (Bs * D0);
+    const xi = x - Ln - Ls;
+    return atSep - (q * Ls) / (Bs * D0) - (q / (Bp * D0)) * (xi - (xi * xi) / (2 * Lp));
+  };
+  const eps = (x: number): number => (x <= Ln ? cell.neg.eps : x <= Ln + Ls ? cell.epsSep : cell.pos.eps);
+  const B = (x: number): number => (x <= Ln ? Bn : x <= Ln + Ls ? Bs : Bp);
+  const ie = (x: number): number => (x <= Ln ? (i * x) / Ln : x <= Ln + Ls ? i : (i * (L - x)) / Lp);
+  // the constant: the salt is conserved, so the ε-weighted mean stays c_e0 (midpoint rule on 2·10⁵ cells)
+  const NQ = 200000;
+  const dx = L / NQ;
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < NQ; k++) {
+    const x = (k + 0.5) * dx;
+    num += eps(x) * rel(x);
+    den += eps(x);
+  }
+  const c = (x: number): number => cell.ce0 - num / den + rel(x);
+  // φ_e from 0 at x = 0, and its drop as the models report it: positive-electrode average minus negative
+  let phi = 0;
+  let avgN = 0;
+  let avgP = 0;
+  for (let k = 0; k < NQ; k++) {
+    const x = k * dx;
+    if (x + 0.5 * dx <= Ln) avgN += phi * dx;
+    else if (x + 0.5 * dx > Ln + Ls) avgP += phi * dx;
+    phi += (-ie(x + 0.5 * dx) / (K0 * B(x + 0.5 * dx))) * dx + ((2 * R * cell.T * (1 - cell.tplus)) / F) * Math.log(c(x + dx) / c(x));
+  }
+  const dPhiE = avgP / Lp - avgN / Ln;
+  const dPhiS = -(i / 3) * (Ln / cell.neg.sigmaEff + Lp / cell.pos.sigmaEff);
+  const errors: number[] = [];
+  for (const nx of [20, 40]) {
+    const s = simulate(spme(p, { mesh: { xn: nx, xs: nx, xp: nx } }), "Discharge at 1C for 2400 seconds");
+    const prof = s.profilesAt(2400);
+    const x = prof["x [m]"];
+    const ce = prof["Electrolyte concentration [mol.m-3]"];
+    let worst = 0;
+    for (let k = 0; k < x.length; k++) worst = Math.max(worst, Math.abs(ce[k] - c(x[k])));
+    errors.push(worst);
+    const pe = s.get("Electrolyte potential drop [V]").at(-1)!;
+    const ps = s.get("Ohmic solid potential drop [V]").at(-1)!;
+    t.diagnostic(`${nx} cells per domain: max |c_e − analytic| ${worst.toFixed(4)} mol/m3 (c_e from ${c(0).toFixed(1)} to ${c(L).toFixed(1)}); Δφ_e ${(pe * 1e3).toFixed(4)} mV (analytic ${(dPhiE * 1e3).toFixed(4)}); Δφ_s ${(ps * 1e3).toFixed(5)} mV (analytic ${(dPhiS * 1e3).toFixed(5)})`);
+    assert.ok(Math.abs(pe - dPhiE) < (nx === 20 ? 5e-5 : 2e-5), `Δφ_e ${pe} vs ${dPhiE} V`);
+    assert.ok(Math.abs(ps / dPhiS - 1) < 1e-9, `Δφ_s ${ps} vs ${dPhiS} V`);
+  }
+  assert.ok(errors[1] < 0.05, `${errors[1]} mol/m3 at 40 cells`);
+  assert.ok(errors[0] / errors[1] > 3, `second order: ${errors[0]} → ${errors[1]}`);
+});
