@@ -1088,7 +1088,8 @@ class DfnModel implements CellModel {
    * Heat sources [W], summed over the control volumes and faces of the same discretisation as the residual:
    * −i_e·∇φ_e and −i_s·∇φ_s on every face (including the half cells at the current collectors, whose drops enter
    * the voltage), a·j·η and a·j·T·dU/dT in every electrode cell. Because charge is conserved face by face, the
-   * irreversible total equals the open-circuit power −∫a·j·U dV minus I·V exactly (summation by parts).
+   * irreversible total equals the open-circuit power −∫a·j·U dV minus I·V (summation by parts): exactly at an exact
+   * solution of the algebraic equations, to their solver tolerance otherwise (measured 5e-5 relative or better).
    */
   heatSources(y: Float64Array, I: number): HeatSources {
     const { mesh, cell, cond } = this;
