@@ -915,6 +915,8 @@ export class Integrator {
         continue;
       }
       let tNew = tPrev + h;
+      // (ends on the step's end exactly, as in the variable-order integrator)
+      if (Math.abs(tEnd - tNew) <= 1e-9 * Math.max(1, Math.abs(tEnd))) tNew = tEnd;
       let INew = Iref.I;
       let VNew = sys.voltage(yNew, INew);
       const dV = Math.abs(VNew - points[points.length - 1].voltage);
@@ -1235,6 +1237,10 @@ export class Integrator {
       this.stepsByOrder[q]++;
       const tOld = t;
       t += h;
+      // a step meant to end the experiment step ends on it exactly: t + (tEnd − t) can fall one rounding unit short,
+      // and the loop then asked for a step below 1e-9 s and failed ("Rest for 8.05 minutes" on the DFN; 96 of the rests
+      // of 1.00 … 9.99 s on the Chen2020 SPM)
+      if (Math.abs(tEnd - t) <= 1e-9 * Math.max(1, Math.abs(tEnd))) t = tEnd;
       // a step meant to end on a drive cycle's row ends on it exactly (sums of step lengths drift by ~1e-12 s, and a
       // current ramping at 5 A/s was then stored 8e-12 A off the row's value)
       let onRow = false;
