@@ -38,7 +38,8 @@ test("a 1 Ohm discharge of the Chen2020 cell meets V = I·R at every point in th
     for (let i = 0; i < V.length; i++) worst = Math.max(worst, Math.abs(V[i] - I[i] * 1) / V[i]);
     assert.ok(worst < 1e-5, `${name}: |V − I·R|/V up to ${worst}`);
     // the current falls with the voltage: about 4.05 A at the start (4.17 V over 1 Ω and the cell's own ~30 mΩ), 2.5 A at the end
-    assert.ok(I[0] > 4.0 && I[0] < 4.1 && Math.abs(I[I.length - 1] - 2.5) < 1e-6, `${name}: ${I[0]} → ${I[I.length - 1]} A`);
+    // (the end is the 2.5 V event, located within 0.1 mV: 1e-4 A at 1 Ω; measured within 1.5e-6 A)
+    assert.ok(I[0] > 4.0 && I[0] < 4.1 && Math.abs(I[I.length - 1] - 2.5) < 1e-5, `${name}: ${I[0]} → ${I[I.length - 1]} A`);
     for (let i = 1; i < I.length; i++) assert.ok(I[i] <= I[i - 1] + 1e-9, `${name}: the current rose at point ${i}`);
     assert.match(s.termination, /^completed/);
     q.push(s.get("Discharge capacity [A.h]").at(-1)!);
