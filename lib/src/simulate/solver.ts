@@ -1627,7 +1627,12 @@ const REPEAT_WINDOW = 2 * (MAX_ORDER + 1);
 const NEWTON_CHECK_DISTANCE = 30;
 /** Newton iterations the step-size safety factor is calibrated on (more iterations: a more cautious next step). */
 const NEWTON_MAX_IT = 4;
-/** Whether the algebraic variables enter the local-error test (IDA's default; they are interpolated too). */
+/**
+ * Whether the algebraic variables (the DFN's potentials) enter the local-error test. IDA includes them by default
+ * (suppressalg off); here they do not: with them, a Chen2020 DFN at 5C with the positive diffusivity × 0.1 (notebook
+ * 2.5.4's Ragone plot) cut its steps below 1e-9 s where the electrolyte ran out (φ_e ~ ln c_e). The predictor's error
+ * in them is still watched, by the creep check in Integrator.integrateStepBdf.
+ */
 const ERROR_TEST_ALGEBRAIC = false;
 /**
  * The global variables (a lumped cell temperature) are error-tested at this fraction of their tolerance: they carry
