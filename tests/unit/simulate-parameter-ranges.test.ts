@@ -62,3 +62,48 @@ test("update() rejects undefined, null and strings with a clear message instead 
   assert.throws(() => spm(lower), /must be below "Maximum concentration in negative electrode/);
   spm(lower.update({ "Initial concentration in negative electrode [mol.m-3]": 20000 }));
 });
+
+test("eleventh audit: function-valued parameters are sampled when a model is built (a negative or zero diffusivity, a NaN OCP near one end, a negative conductivity gave nonsense 'completed' runs or errors far from their cause), and a constant exchange-current density must be > 0", () => {
+  const chen = parameterValues("Chen2020");
+  const Un = chen.get("Negative electrode OCP [V]") as (x: number, T: number) => number;
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ "Negative particle diffusivity [m2.s-1]": (x: number) => -3.3e-14 * (1 + x) }, /"Negative particle diffusivity \[m2\.s-1\]" returns -3\.3\d*e-14 at stoichiometry 0\.01, 298\.15 K: a diffusivity must be > 0/],
+    [{ "Positive particle diffusivity [m2.s-1]": () => 0 }, /"Positive particle diffusivity \[m2\.s-1\]" returns 0 at stoichiometry 0\.01/],
+    [{ "Negative electrode OCP [V]": (x: number, T: number) => (x < 0.05 ? NaN : Un(x, T)) }, /"Negative electrode OCP \[V\]" returns NaN at stoichiometry 0\.01, 298\.15 K: an open-circuit potential must be a finite number/],
+    [{ "Electrolyte conductivity [S.m-1]": (c: number) => -c / 1000 }, /"Electrolyte conductivity \[S\.m-1\]" returns -0\.5 at c_e = 500 mol\.m-3/],
+    [{ "Positive electrode exchange-current density [A.m-2]": () => NaN }, /"Positive electrode exchange-current density \[A\.m-2\]" returns NaN at c_e = 1000 mol\.m-3, c_s = .* \(stoichiometry 0\.04\)/],
+    [{ "Negative electrode OCP [V]": () => { throw new Error("outside the table"); } }, /"Negative electrode OCP \[V\]" throws at stoichiometry 0\.01, 298\.15 K: outside the table/],
+    [{ "Negative electrode exchange-current density [A.m-2]": 0 }, /"Negative electrode exchange-current density \[A\.m-2\]" = 0 must be > 0 A\.m-2/],
+    [{ "Positive electrode exchange-current density [A.m-2]": -1 }, /= -1 must be > 0 A\.m-2/],
+  ];
+  for (const [change, message] of cases) {
+    const p = chen.update(change as never);
+    assert.throws(() => checkParameterValues(p), (e: unknown) => e instanceof ParameterValueError && message.test(e.message), JSON.stringify(Object.keys(change)));
+    for (const make of [spm, dfn]) assert.throws(() => make(p), ParameterValueError);
+  }
+  // a positive constant exchange-current density is fine, and every shipped set passes
+  checkParameterValues(chen.update({ "Negative electrode exchange-current density [A.m-2]": 2 }));
+  for (const set of ["Chen2020", "Marquis2019", "Ecker2015"] as const) checkParameterValues(parameterValues(set));
+  // an OCP that is NaN only below the sampled range still fails the state-of-health search by name (it returned
+  // x = 1e-6 and Q = 8e-14 silently)
+  const nanNearZero = chen.update({ "Negative electrode OCP [V]": (x: number, T: number) => (x < 0.005 ? NaN : Un(x, T)) } as never);
+  assert.throws(() => initialStoichiometries(nanNearZero, 1), /initialStoichiometries: the open-circuit voltage is NaN at .* an OCP function returns NaN there/);
+});
+
+test("eleventh audit: an initialState is checked (a concentration above its maximum was accepted and the run 'completed')", () => {
+  const chen = parameterValues("Chen2020");
+  const model = spm(chen);
+  const y = model.initialState();
+  const over = y.slice();
+  over[0] = 40000;
+  assert.throws(() => simulate(model, "Rest for 1 minute", { initialState: over }), /simulate: initialState\[0\] \(.*\) = 40000 is above its maximum 33133/);
+  const nan = y.slice();
+  nan[3] = NaN;
+  assert.throws(() => simulate(model, "Rest for 1 minute", { initialState: nan }), /initialState\[3\] .* is not finite/);
+  const negative = y.slice();
+  negative[1] = -1;
+  assert.throws(() => simulate(model, "Rest for 1 minute", { initialState: negative }), /initialState\[1\] .* is negative/);
+  // a lumped-thermal state below the set's ambient (a cell soaked cold) is a valid start
+  const warm = simulate(spm(chen, { thermal: "lumped" }), "Rest for 1 minute at 0oC", { initialSoc: 0.5 });
+  simulate(spm(chen, { thermal: "lumped" }), "Rest for 1 minute", { initialState: warm.state(warm.length - 1) });
+});

@@ -1417,12 +1417,18 @@ export interface ElectrodeSoh {
 }
 
 function bisect(f: (v: number) => number, lo: number, hi: number, what: string): number {
-  let flo = f(lo);
-  const fhi = f(hi);
+  // a NaN fails every comparison: it made the search run to its lower bound and return that, silently
+  const at = (v: number): number => {
+    const r = f(v);
+    if (Number.isNaN(r)) throw new Error(`initialStoichiometries: the open-circuit voltage is NaN at ${v} while solving ${what}: an OCP function returns NaN there`);
+    return r;
+  };
+  let flo = at(lo);
+  const fhi = at(hi);
   if (flo * fhi > 0) throw new Error(`initialStoichiometries: ${what} has no solution in [${lo}, ${hi}] (f = ${flo}, ${fhi})`);
   for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
     const mid = 0.5 * (lo + hi);
-    const fm = f(mid);
+    const fm = at(mid);
     if (fm * flo > 0) {
       lo = mid;
       flo = fm;

@@ -189,8 +189,8 @@ export class ParameterValueError extends Error {
 }
 
 /**
- * Physical ranges by PyBaMM naming convention (units in the name), first match wins. Only numeric values are
- * checked; functions (an OCP, a concentration-dependent diffusivity) are the author's responsibility.
+ * Physical ranges by PyBaMM naming convention (units in the name), first match wins, for numeric values; functions
+ * are sampled by {@link FUNCTION_RULES}.
  */
 const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | undefined }[] = [
   {
@@ -203,6 +203,7 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
   { match: /(thickness|radius|height|width) \[m\]$|area \[m2\]$|volume \[m3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a length, area or volume)") },
   { match: /porosity$|volume fraction$/, check: (v) => (v > 0 && v <= 1 ? undefined : "must be a volume fraction in (0, 1]") },
   { match: /conductivity \[S\.m-1\]$|conductivity \[W\.m-1\.K-1\]$|diffusivity \[m2\.s-1\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a conductivity or diffusivity)") },
+  { match: /exchange-current density \[A\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 A.m-2 (a constant exchange-current density; 0 stops the reaction, a negative one reverses it)") },
   { match: /^Contact resistance \[Ohm\]$/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0 Ohm (a negative resistance adds voltage)") },
   { match: /concentration in .* \[mol\.m-3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 mol.m-3") },
   { match: /density \[kg\.m-3\]$|specific heat capacity \[J\.kg-1\.K-1\]$|double-layer capacity \[F\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0") },
@@ -220,14 +221,16 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
 ];
 
 /**
- * Checks the numeric values of a parameter set against their physical ranges, read from PyBaMM's naming
- * convention: lengths, radii, areas and volumes > 0; porosities and volume fractions in (0, 1] (and their sum in an
+ * Checks the values of a parameter set against their physical ranges, read from PyBaMM's naming convention (and
+ * samples its functions: OCPs finite, diffusivities, conductivities and exchange-current densities > 0, over
+ * stoichiometries 0.01–0.99 and electrolyte concentrations 0.5–1.5 × the initial one): lengths, radii, areas and volumes > 0; porosities and volume fractions in (0, 1] (and their sum in an
  * electrode ≤ 1); conductivities and diffusivities > 0; contact resistance ≥ 0; concentrations > 0 and initial
  * particle concentrations below the maximum; temperatures within 200–400 K (a value below 100 is reported as
  * probably °C); lower voltage limits below upper ones. The models call it when they are built (so values that only
  * make sense together can be changed in separate {@link ParameterValues.update} calls). Every shipped set passes.
  *
- * @throws ParameterValueError listing every value outside its range, with the range
+ * @throws ParameterValueError listing every value outside its range, with the range (and every function that returns
+ * NaN or a wrong sign where it is sampled, with the first such point)
  * @example
  * checkParameterValues(parameterValues("Chen2020").update({ "Ambient temperature [K]": 25 }));
  * // ParameterValueError: "Ambient temperature [K]" = 25 must be a plausible cell temperature in kelvin, 200–400 K (25 looks like °C: 25 °C is 298.15 K)
@@ -263,7 +266,65 @@ export function checkParameterValues(p: ParameterValues): void {
     const b = num(hi);
     if (a !== undefined && b !== undefined && !(a < b)) problems.push(`"${lo}" = ${a} must be below "${hi}" = ${b}`);
   }
+  problems.push(...functionProblems(p, num));
   if (problems.length > 0) throw new ParameterValueError(p.setName, problems);
+}
+
+/** Stoichiometries at which function-valued electrode parameters are sampled: 0.01, 0.02, …, 0.99. */
+const SAMPLE_STO = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+/** Electrolyte concentrations, as fractions of the initial one, at which electrolyte functions are sampled. */
+const SAMPLE_CE = [0.5, 0.75, 1, 1.25, 1.5];
+
+/**
+ * The function-valued parameters a model calls, sampled where every discharge goes (an OCP or a diffusivity that is
+ * NaN near one end of a measured table, a conductivity with the wrong sign): a user function that returned NaN or a
+ * wrong sign there gave a silent nonsense result (a negative diffusivity: 0.008 A.h, "completed") or an error far from
+ * its cause (initialStoichiometries returned x = 1e-6 and Q = 8e-14 for an OCP that was NaN below 0.05).
+ */
+function functionProblems(p: ParameterValues, num: (name: string) => number | undefined): string[] {
+  const out: string[] = [];
+  const T = num("Reference temperature [K]") ?? num("Ambient temperature [K]") ?? 298.15;
+  const ce0 = num("Initial concentration in electrolyte [mol.m-3]") ?? 1000;
+  const fn = (name: string): ((...a: number[]) => number) | undefined => {
+    if (!p.has(name)) return undefined;
+    const v = p.get(name);
+    return typeof v === "function" ? (v as (...a: number[]) => number) : undefined;
+  };
+  /** The first sample that fails `ok`, as a problem line; `at` describes the sample. */
+  const sample = (name: string, args: number[][], at: (a: number[]) => string, ok: (v: number) => boolean, need: string): void => {
+    const f = fn(name);
+    if (!f) return;
+    for (const a of args) {
+      let v: number;
+      try {
+        v = f(...a);
+      } catch (e) {
+        out.push(`"${name}" throws at ${at(a)}: ${(e as Error).message}`);
+        return;
+      }
+      if (!(typeof v === "number" && ok(v))) {
+        out.push(`"${name}" returns ${String(v)} at ${at(a)}: ${need}`);
+        return;
+      }
+    }
+  };
+  const finite = (v: number): boolean => Number.isFinite(v);
+  const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+  for (const side of ["Negative", "Positive"] as const) {
+    const cmax = num(`Maximum concentration in ${side.toLowerCase()} electrode [mol.m-3]`);
+    const stoAt = (a: number[]): string => `stoichiometry ${a[0]}, ${a[1]} K`;
+    sample(`${side} electrode OCP [V]`, SAMPLE_STO.map((x) => [x, T]), stoAt, finite, "an open-circuit potential must be a finite number of volts over 0.01–0.99 (a measured table should cover the range, or be extended)");
+    sample(`${side} particle diffusivity [m2.s-1]`, SAMPLE_STO.map((x) => [x, T]), stoAt, positive, "a diffusivity must be > 0 and finite");
+    sample(`${side} electrode OCP entropic change [V.K-1]`, SAMPLE_STO.map((x) => [x]), (a) => `stoichiometry ${a[0]}`, finite, "must be finite");
+    if (cmax !== undefined && cmax > 0) {
+      sample(`${side} electrode exchange-current density [A.m-2]`, SAMPLE_STO.filter((_, i) => i % 7 === 3).map((x) => [ce0, x * cmax, cmax, T]),
+        (a) => `c_e = ${a[0]} mol.m-3, c_s = ${+a[1].toPrecision(6)} mol.m-3 (stoichiometry ${+(a[1] / a[2]).toFixed(2)}), ${a[3]} K`, positive, "an exchange-current density must be > 0 and finite");
+    }
+  }
+  for (const name of ["Electrolyte conductivity [S.m-1]", "Electrolyte diffusivity [m2.s-1]"]) {
+    sample(name, SAMPLE_CE.map((f) => [f * ce0, T]), (a) => `c_e = ${a[0]} mol.m-3, ${a[1]} K`, positive, "must be > 0 and finite");
+  }
+  return out;
 }
 
 /**

@@ -436,6 +436,16 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         })()
       : model.initialState();
   if (y.length !== model.system.n) throw new Error(`simulate: initialState has ${y.length} entries, the ${model.name} needs ${model.system.n}`);
+  if (opts.initialState) {
+    // a concentration above its maximum or below 0 was accepted and the run "completed" (eleventh audit)
+    const sys = model.system;
+    for (let i = 0; i < y.length; i++) {
+      // (entries with a maximum are particle concentrations, in [0, c_max]; a thermal state may be negative)
+      const cap = sys.upper ? sys.upper[i] : Infinity;
+      const bad = !Number.isFinite(y[i]) ? "is not finite" : cap < Infinity && y[i] < 0 ? "is negative (a concentration)" : y[i] > cap ? `is above its maximum ${cap}` : undefined;
+      if (bad) throw new Error(`simulate: initialState[${i}] (${sys.variableName ? sys.variableName(i) : `entry ${i}`}) = ${y[i]} ${bad}`);
+    }
+  }
   checkConditionVariables(model, exp, y, 0);
   let t = 0;
   let I = 0;
