@@ -39,6 +39,10 @@ test("PCHIP keeps monotone data monotone and rejects repeated abscissae", () => 
     prev = v;
   }
   assert.throws(() => pchip([0, 1, 1], [0, 1, 2]), /strictly increasing/);
+  // a decreasing table is reported on the caller's indices (they were the reversed copy's: x[2] = 0.6, x[3] = 0.5)
+  assert.throws(() => pchip([1, 0.8, 0.5, 0.6, 0.2, 0], [0, 1, 2, 3, 4, 5]), /strictly decreasing \(the table runs from high to low\); x\[2\] = 0\.5, x\[3\] = 0\.6/);
+  assert.throws(() => pchip([1, 0.8, 0.5, 0], [0, NaN, 2, 3]), /point 1 is not finite \(x\[1\] = 0\.8, y\[1\] = NaN\)/);
+  assert.equal(pchip([1, 0.5, 0], [2, 1, 0])(0.25), pchip([0, 0.5, 1], [0, 1, 2])(0.25));
   assert.throws(() => pchip([0, 1], [0, NaN]), /not finite/);
 });
 

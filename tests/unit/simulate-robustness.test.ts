@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, basicSpm, Experiment } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, basicSpm, Experiment, checkParameterValues } from "../../lib/src/simulate";
 
 const chen = parameterValues("Chen2020");
 
@@ -71,12 +71,15 @@ test("basicSpm counts the electrodes in parallel as the composed SPM does", () =
 });
 
 test("a parameter function that returns NaN is reported with the unknown whose equation went non-finite", () => {
-  const p = chen.update({ "Electrolyte conductivity [S.m-1]": ((c: number) => (c > 900 ? NaN : 1)) as unknown as number });
+  // NaN only in a band between the concentrations checkParameterValues samples (1000 and 1250 mol.m-3), which the
+  // negative electrode's electrolyte reaches at 1C: the run itself must name where it went non-finite
+  const p = chen.update({ "Electrolyte conductivity [S.m-1]": ((c: number) => (c > 1000.5 && c < 1200 ? NaN : 1)) as unknown as number });
+  assert.throws(() => checkParameterValues(chen.update({ "Electrolyte conductivity [S.m-1]": ((c: number) => (c > 900 ? NaN : 1)) as unknown as number })), /"Electrolyte conductivity \[S\.m-1\]" returns NaN at c_e = 1000 mol\.m-3/);
   assert.throws(
     () => simulate(dfn(p), "Discharge at 1C for 10 minutes", { saveStates: false }),
-    /the equation of electrolyte potential in cell 1 of 60 \(negative electrode, x = 2\.1 µm\) is NaN there .*a parameter function \(OCP, diffusivity, conductivity, exchange current\) that returns NaN/,
+    /Newton's iterates reached a state where the equation of electrolyte (potential|concentration) in cell \d+ of 60 \(negative electrode, x = [\d.]+ µm\) is NaN there .*a parameter function \(OCP, diffusivity, conductivity, exchange current\) that returns NaN/,
   );
-  assert.throws(() => simulate(spme(p), "Discharge at 1C for 10 minutes", { saveStates: false }), /"Voltage \[V\]" is not finite at t = 0 s .*a parameter function/);
+  assert.throws(() => simulate(spme(p), "Discharge at 1C for 10 minutes", { saveStates: false }), /"Voltage \[V\]" is not finite at t = [\d.]+ s .*a parameter function/);
 });
 
 test("tenth audit: a step of any duration ends on its end: t + (t_end − t) one rounding unit short of t_end asked for a step below 1e-9 s and failed (96 of the rests of 1.00 … 9.99 s on the Chen2020 SPM, 'Rest for 8.05 minutes' on the Marquis2019 DFN)", () => {

@@ -41,13 +41,17 @@ export function pchip(xs: ArrayLike<number>, ys: ArrayLike<number>): Interpolant
   if (n < 2) throw new Error(`pchip: need at least 2 points, got ${n}`);
   let x = Float64Array.from(xs);
   let y = Float64Array.from(ys);
-  if (x[n - 1] < x[0]) {
+  // checked on the caller's arrays, so the messages name the caller's indices (a decreasing table is reversed below)
+  for (let i = 0; i < n; i++) if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new Error(`pchip: point ${i} is not finite (x[${i}] = ${x[i]}, y[${i}] = ${y[i]})`);
+  const decreasing = x[n - 1] < x[0];
+  for (let i = 1; i < n; i++) {
+    if (decreasing ? !(x[i] < x[i - 1]) : !(x[i] > x[i - 1])) {
+      throw new Error(`pchip: abscissae must be strictly ${decreasing ? "decreasing (the table runs from high to low)" : "increasing"}; x[${i - 1}] = ${x[i - 1]}, x[${i}] = ${x[i]}`);
+    }
+  }
+  if (decreasing) {
     x = x.reverse();
     y = y.reverse();
-  }
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new Error(`pchip: point ${i} is not finite (${x[i]}, ${y[i]})`);
-    if (i > 0 && !(x[i] > x[i - 1])) throw new Error(`pchip: abscissae must be strictly increasing; x[${i - 1}] = ${x[i - 1]}, x[${i}] = ${x[i]}`);
   }
   const h = new Float64Array(n - 1);
   const del = new Float64Array(n - 1);

@@ -528,6 +528,9 @@ export class Integrator {
    * For a failure message: the first unknown whose equation is not finite at (y, I), named by the model, or "" when
    * all are finite (a parameter function that returns NaN showed only as "failed to find a consistent initial state").
    */
+  /** The last Newton iterate at which the residual was not finite (cleared by a converged solve), for messages. */
+  private nonFiniteIterate: { y: Float64Array; I: number } | null = null;
+
   private nonFinite(y: Float64Array, I: number): string {
     const f = new Float64Array(this.n);
     this.sys.rhs(y, I, f);
@@ -697,7 +700,10 @@ export class Integrator {
           x1[i] = r;
         }
         const gval = this.g(control, y, I);
-        if (!finite || !Number.isFinite(gval)) break;
+        if (!finite || !Number.isFinite(gval)) {
+          this.nonFiniteIterate = { y: y.slice(), I };
+          break;
+        }
         this.lu.solve(x1);
         let cx1 = 0;
         if (control.kind !== "current") for (let k = 0; k < deps.length; k++) cx1 += this.dgdy[k] * x1[deps[k]];
@@ -734,6 +740,7 @@ export class Integrator {
       }
       if (ok) {
         this.jacFresh = false;
+        this.nonFiniteIterate = null;
         return true;
       }
       if (this.jacFresh) return false;
@@ -1104,9 +1111,14 @@ export class Integrator {
       nEqual = 0;
     };
     const fail = (what: string): never => {
+      // a parameter function that is NaN only where Newton's iterates went (a band of a conductivity table the
+      // electrolyte enters during the step) left the accepted state finite: name the iterate's equation instead
+      const atState = this.nonFinite(y, I);
+      const it = this.nonFiniteIterate;
+      const atIterate = !atState && it ? this.nonFinite(it.y, it.I).replace(/^; /, "; Newton's iterates reached a state where ") : "";
       throw new SolverError(
         `Solver failed in step "${ctx.description}" at t = ${t.toFixed(6)} s: step size fell below 1e-9 s (${what} failed); ` +
-          `current ${I.toPrecision(6)} A, voltage ${sys.voltage(y, I).toFixed(6)} V; state: ${describe(y, I)}${this.nonFinite(y, I)}`,
+          `current ${I.toPrecision(6)} A, voltage ${sys.voltage(y, I).toFixed(6)} V; state: ${describe(y, I)}${atState}${atIterate}`,
         t,
       );
     };
