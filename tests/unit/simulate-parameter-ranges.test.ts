@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues, MissingParametersError, requiredParameters } from "../../lib/src/simulate";
 
 test("every shipped parameter set, with each of its options, passes the range checks and builds SPM, SPMe and DFN (isothermal and lumped)", () => {
   const sets: [string, object][] = [
@@ -106,4 +106,31 @@ test("eleventh audit: an initialState is checked (a concentration above its maxi
   // a lumped-thermal state below the set's ambient (a cell soaked cold) is a valid start
   const warm = simulate(spm(chen, { thermal: "lumped" }), "Rest for 1 minute at 0oC", { initialSoc: 0.5 });
   simulate(spm(chen, { thermal: "lumped" }), "Rest for 1 minute", { initialState: warm.state(warm.length - 1) });
+});
+
+test("eleventh audit: a set built from scratch learns every missing name at once (they came one at a time as 'Unknown parameter', an empty set as 'Did you mean: ?'), and requiredParameters() lists exactly what a simulation reads", () => {
+  const chen = parameterValues("Chen2020");
+  assert.throws(() => spm(new ParameterValues("empty", {})), (e: unknown) => e instanceof MissingParametersError && e.missing.length === 37 && /lacks 37 parameters that a cell model \(SPM, SPMe, DFN\) needs/.test(e.message) && /"Negative particle radius \[m\]" \(Chen2020: 0\.00000586\)/.test(e.message));
+  const partial = chen.toObject();
+  delete partial["Negative particle radius [m]"];
+  delete partial["Positive electrode OCP [V]"];
+  assert.throws(() => dfn(new ParameterValues("mine", partial)), (e: unknown) => e instanceof MissingParametersError && e.missing.join() === "Negative particle radius [m],Positive electrode OCP [V]" && /"Positive electrode OCP \[V\]" \(Chen2020: a function\)/.test(e.message));
+  const noCutoff = chen.toObject();
+  delete noCutoff["Upper voltage cut-off [V]"];
+  assert.throws(() => simulate(spm(new ParameterValues("mine", noCutoff)), "Rest for 1 s"), /lacks a parameter that simulate needs[^]*"Upper voltage cut-off \[V\]"/);
+  // the list is sufficient: a set of only these names (Chen2020's values) runs every model, with initialSoc and the thermal model
+  const only = (names: string[]): ParameterValues => new ParameterValues("minimal", Object.fromEntries(names.map((n) => [n, chen.get(n)])));
+  const plain = requiredParameters();
+  assert.ok(plain.includes("Negative particle diffusivity [m2.s-1]") && !plain.includes("Contact resistance [Ohm]"), "optional names are not required");
+  for (const make of [spm, spme, dfn]) {
+    const a = simulate(make(only(plain)), "Discharge at 1C for 10 minutes");
+    const b = simulate(make(chen), "Discharge at 1C for 10 minutes");
+    assert.equal(a.get("Voltage [V]").at(-1), b.get("Voltage [V]").at(-1));
+  }
+  simulate(spm(only(requiredParameters({ initialSoc: true }))), "Discharge at 1C for 1 minute", { initialSoc: 0.5 });
+  assert.throws(() => simulate(spm(only(plain)), "Discharge at 1C for 1 minute", { initialSoc: 0.5 }), /simulate with initialSoc needs/);
+  const thermal = requiredParameters({ thermal: true });
+  assert.ok(thermal.length > plain.length && thermal.includes("Total heat transfer coefficient [W.m-2.K-1]"));
+  simulate(dfn(only(thermal), { thermal: "lumped" }), "Discharge at 1C for 1 minute");
+  assert.throws(() => dfn(only(plain), { thermal: "lumped" }), /lumped thermal model \(\{ thermal: "lumped" \}\) needs/);
 });

@@ -15,6 +15,7 @@ export {
   parameterValues,
   PARAMETER_SETS,
   UnknownParameterError,
+  MissingParametersError,
   ParameterValueError,
   checkParameterValues,
   editDistance,
@@ -58,7 +59,7 @@ export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";
 export { Experiment, parseStep, step, defaultDuration, describeUntil, stepConditions, ExperimentSyntaxError, ExperimentError } from "./experiment";
 export type { ExperimentStep, ExperimentOptions, ExperimentTermination, StepKind, StepUntil, VariableUntil, UntilInput, ValueFunction, StepOptions, StepInput, CellRatings, DriveCycle, DriveCycleInput } from "./experiment";
-export { simulate, Solution } from "./simulation";
+export { simulate, Solution, requiredParameters } from "./simulation";
 export type { SimulateOptions, CycleSummary, StepLogEntry, SolveStats, Protocol } from "./simulation";
 export { Integrator, SolverError, checkSolverOptions, controlTarget, controlIntegral, RELEASED_STATE } from "./solver";
 export type { DaeSystem, Control, ControlProfile, StepEvent, SolverOptions } from "./solver";

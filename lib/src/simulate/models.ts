@@ -8,7 +8,7 @@
  */
 import { DaeSystem } from "./solver";
 import { SparsityPattern, patternFromRows } from "./sparse";
-import { ParameterValues, checkParameterValues, nearestNames, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
+import { ParameterValues, checkParameterValues, requireParameters, requiredNamesOf, nearestNames, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
 import { withLumpedThermal } from "./thermal";
 import type { HeatSources, ThermalOption, ThermalProperties } from "./thermal";
 
@@ -145,6 +145,7 @@ export class CellData {
 
   /** @throws ParameterValueError when a value is outside its physical range ({@link checkParameterValues}) */
   constructor(p: ParameterValues) {
+    requireParameters(p, cellRequiredParameters(), "a cell model (SPM, SPMe, DFN)");
     checkParameterValues(p);
     this.params = p;
     this.T = p.number("Ambient temperature [K]");
@@ -1415,6 +1416,14 @@ export interface ElectrodeSoh {
   /** Positive electrode stoichiometry at the requested SOC. */
   y: number;
 }
+
+/** The names every cell model reads from its parameter set (recorded from the models' own reads, see requiredNamesOf). */
+export function cellRequiredParameters(): string[] {
+  return requiredNamesOf("cell", (q) => new CellData(q));
+}
+
+/** The names {@link initialStoichiometries} reads besides the cell's. */
+export const STATE_OF_HEALTH_PARAMETERS = ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]", "Reference temperature [K]"] as const;
 
 function bisect(f: (v: number) => number, lo: number, hi: number, what: string): number {
   // a NaN fails every comparison: it made the search run to its lower bound and return that, silently

@@ -166,6 +166,79 @@ export class ParameterValues {
   }
 }
 
+/**
+ * A parameter set that records the names read from it with get/number/fn without a has() test first (the names a
+ * model cannot do without), for {@link requiredNamesOf}.
+ */
+class RecordingParameterValues extends ParameterValues {
+  readonly read = new Set<string>();
+  private readonly tested = new Set<string>();
+  override has(name: string): boolean {
+    this.tested.add(name);
+    return super.has(name);
+  }
+  override get(name: string): ParameterValue {
+    if (!this.tested.has(name)) this.read.add(name);
+    return super.get(name);
+  }
+}
+
+const requiredCache = new Map<string, string[]>();
+let recordingRequired = false;
+
+/**
+ * The names `build` reads from a parameter set without testing for them, recorded once on Chen2020 (which has every
+ * name the models read) and cached under `key`; while recording, nested checks are skipped.
+ */
+export function requiredNamesOf(key: string, build: (p: ParameterValues) => void): string[] {
+  let names = requiredCache.get(key);
+  // (a build that asks for its own list while it is being recorded gets none: it is the one recorded)
+  if (!names && recordingRequired) return [];
+  if (!names) {
+    const chen = parameterValues("Chen2020");
+    const rec = new RecordingParameterValues(chen.setName, chen.toObject(), chen.citations);
+    const was = recordingRequired;
+    recordingRequired = true;
+    try {
+      build(rec);
+    } finally {
+      recordingRequired = was;
+    }
+    names = [...rec.read].sort();
+    requiredCache.set(key, names);
+  }
+  return names;
+}
+
+/** Raised when a set lacks parameters a model needs; the message lists all of them, with Chen2020's values as examples. */
+export class MissingParametersError extends Error {
+  /** The missing names. */
+  readonly missing: string[];
+  constructor(setName: string, what: string, missing: string[]) {
+    const chen = parameterValues("Chen2020");
+    const example = (n: string): string => {
+      const v = chen.get(n);
+      return typeof v === "number" ? `Chen2020: ${v}` : "Chen2020: a function";
+    };
+    super(
+      `Parameter set ${setName} lacks ${missing.length === 1 ? "a parameter" : `${missing.length} parameters`} that ${what} needs (units in the names; requiredParameters() lists them all):\n` +
+        missing.map((n) => `  - "${n}" (${example(n)})`).join("\n"),
+    );
+    this.name = "MissingParametersError";
+    this.missing = missing;
+  }
+}
+
+/**
+ * Throws {@link MissingParametersError} listing every name of `required` that `p` lacks (they were reported one at a
+ * time, as "Unknown parameter", and an empty set as "Did you mean: ?").
+ */
+export function requireParameters(p: ParameterValues, required: readonly string[], what: string): void {
+  if (recordingRequired) return;
+  const missing = required.filter((n) => !p.has(n));
+  if (missing.length > 0) throw new MissingParametersError(p.setName, what, missing);
+}
+
 /** Why a value cannot be a parameter value (undefined if it can): parameters are finite numbers or functions. */
 function valueTypeProblem(v: unknown): string | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? undefined : `is not a finite number (${v})`;
@@ -236,6 +309,8 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
  * // ParameterValueError: "Ambient temperature [K]" = 25 must be a plausible cell temperature in kelvin, 200–400 K (25 looks like °C: 25 °C is 298.15 K)
  */
 export function checkParameterValues(p: ParameterValues): void {
+  // (while the names a model needs are recorded, its reads alone count: this check reads every name)
+  if (recordingRequired) return;
   const problems: string[] = [];
   const num = (name: string): number | undefined => {
     if (!p.has(name)) return undefined;

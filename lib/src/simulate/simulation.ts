@@ -1,10 +1,29 @@
 /**
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
-import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout } from "./models";
+import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout, cellRequiredParameters, STATE_OF_HEALTH_PARAMETERS } from "./models";
+import { thermalRequiredParameters } from "./thermal";
 import { Experiment, ExperimentError, ExperimentStep, ExperimentTermination, StepUntil, defaultDuration, describeUntil, parseStep, stepConditions } from "./experiment";
 import { Control, ControlProfile, Integrator, SolverOptions, StepEvent, StepResult, checkSolverOptions, controlIntegral } from "./solver";
-import { FARADAY, nearestNames } from "./parameters";
+import { FARADAY, nearestNames, requireParameters } from "./parameters";
+
+/** The names {@link simulate} reads besides the model's (C-rates, the cut-offs). */
+const SIMULATE_PARAMETERS = ["Nominal cell capacity [A.h]", "Lower voltage cut-off [V]", "Upper voltage cut-off [V]"] as const;
+
+/**
+ * Every parameter name a simulation reads from its set (units in the names): what a set built from scratch must give.
+ * Recorded from the models' own reads, so it stays in step with them.
+ *
+ * @example
+ * requiredParameters().length; // the cell models and simulate
+ * requiredParameters({ thermal: true, initialSoc: true }); // also the lumped thermal model and initialSoc
+ */
+export function requiredParameters(options: { thermal?: boolean; initialSoc?: boolean } = {}): string[] {
+  const names = new Set<string>([...cellRequiredParameters(), ...SIMULATE_PARAMETERS]);
+  if (options.initialSoc) for (const n of STATE_OF_HEALTH_PARAMETERS) names.add(n);
+  if (options.thermal) for (const n of thermalRequiredParameters()) names.add(n);
+  return [...names].sort();
+}
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -388,6 +407,7 @@ function defaultRule(step: ExperimentStep): string {
 export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOptions = {}): Solution {
   const exp = toExperiment(protocol);
   const params = model.cell.params;
+  requireParameters(params, [...SIMULATE_PARAMETERS, ...(opts.initialSoc !== undefined ? STATE_OF_HEALTH_PARAMETERS : [])], opts.initialSoc !== undefined ? "simulate with initialSoc" : "simulate");
   const capacity = params.number("Nominal cell capacity [A.h]");
   const vMin = params.number("Lower voltage cut-off [V]");
   const vMax = params.number("Upper voltage cut-off [V]");

@@ -20,6 +20,7 @@
 import type { CellModel, CellData, SurfaceStoichiometryRange } from "./models";
 import type { DaeSystem } from "./solver";
 import { patternFromRows, type SparsityPattern } from "./sparse";
+import { requireParameters, requiredNamesOf } from "./parameters";
 import type { ParameterValues } from "./parameters";
 
 /** Thermal option of the model factories: `"isothermal"` (default) or `"lumped"`. */
@@ -65,6 +66,11 @@ export interface ThermalProperties {
   readonly index: number;
 }
 
+/** The names the lumped thermal model reads from a parameter set (recorded from its own reads, see requiredNamesOf). */
+export function thermalRequiredParameters(): string[] {
+  return requiredNamesOf("lumped thermal", (q) => lumpedThermalProperties(q));
+}
+
 /**
  * The lumped thermal constants of a parameter set (without the state index): ρc_p,eff over
  * negative collector, negative electrode, separator, positive electrode and positive collector, m·c_p, h·A.
@@ -74,6 +80,7 @@ export interface ThermalProperties {
  * th.rhoCpEff; // 1.8115e6 J.m-3.K-1
  */
 export function lumpedThermalProperties(p: ParameterValues): Omit<ThermalProperties, "index"> {
+  requireParameters(p, thermalRequiredParameters(), 'the lumped thermal model ({ thermal: "lumped" })');
   const layers: [string, string][] = [
     ["Negative current collector thickness [m]", "Negative current collector"],
     ["Negative electrode thickness [m]", "Negative electrode"],
