@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues, MissingParametersError, requiredParameters } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues, MissingParametersError, requiredParameters, UnknownParameterError } from "../../lib/src/simulate";
 
 test("every shipped parameter set, with each of its options, passes the range checks and builds SPM, SPMe and DFN (isothermal and lumped)", () => {
   const sets: [string, object][] = [
@@ -133,4 +133,18 @@ test("eleventh audit: a set built from scratch learns every missing name at once
   assert.ok(thermal.length > plain.length && thermal.includes("Total heat transfer coefficient [W.m-2.K-1]"));
   simulate(dfn(only(thermal), { thermal: "lumped" }), "Discharge at 1C for 1 minute");
   assert.throws(() => dfn(only(plain), { thermal: "lumped" }), /lumped thermal model \(\{ thermal: "lumped" \}\) needs/);
+});
+
+test("eleventh audit: a misspelt optional name is caught ('Contact Resistance [Ohm]' left the contact resistance at 0 Ω silently); the shipped sets, with all their extra names, pass", () => {
+  const o = parameterValues("Chen2020").toObject();
+  delete o["Contact resistance [Ohm]"];
+  o["Contact Resistance [Ohm]"] = 0.02;
+  assert.throws(() => spm(new ParameterValues("mine", o)), (e: unknown) => e instanceof UnknownParameterError && /"Contact Resistance \[Ohm\]" .* is not a name the models read, and the set lacks "Contact resistance \[Ohm\]"/.test(e.message));
+  for (const set of ["Chen2020", "Marquis2019", "Ecker2015"] as const) {
+    spm(parameterValues(set));
+    dfn(parameterValues(set), { thermal: "lumped" });
+  }
+  // a name far from every read name is the user's own, and is kept
+  spm(parameterValues("Chen2020").update({ "My cell's serial number": 12345 }, true));
+  assert.throws(() => new ParameterValues("empty", {}).get("Negative particle radius [m]"), /Unknown parameter "Negative particle radius \[m\]" in parameter set empty, which has no parameters/);
 });

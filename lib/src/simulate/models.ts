@@ -8,8 +8,8 @@
  */
 import { DaeSystem } from "./solver";
 import { SparsityPattern, patternFromRows } from "./sparse";
-import { ParameterValues, checkParameterValues, requireParameters, requiredNamesOf, nearestNames, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
-import { withLumpedThermal } from "./thermal";
+import { ParameterValues, checkParameterValues, requireParameters, requiredNamesOf, optionalNamesOf, checkNearMisses, nearestNames, GAS_CONSTANT as R, FARADAY as F, OcpFunction, ExchangeCurrentFunction, ElectrolyteFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
+import { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 import type { HeatSources, ThermalOption, ThermalProperties } from "./thermal";
 
 /** Numbers of finite-volume cells (PyBaMM's defaults: 20 everywhere). */
@@ -146,6 +146,7 @@ export class CellData {
   /** @throws ParameterValueError when a value is outside its physical range ({@link checkParameterValues}) */
   constructor(p: ParameterValues) {
     requireParameters(p, cellRequiredParameters(), "a cell model (SPM, SPMe, DFN)");
+    checkNearMisses(p, knownParameterNames());
     checkParameterValues(p);
     this.params = p;
     this.T = p.number("Ambient temperature [K]");
@@ -1420,6 +1421,16 @@ export interface ElectrodeSoh {
 /** The names every cell model reads from its parameter set (recorded from the models' own reads, see requiredNamesOf). */
 export function cellRequiredParameters(): string[] {
   return requiredNamesOf("cell", (q) => new CellData(q));
+}
+
+/** Every name the models, the thermal model and simulate read, required or optional (for the typo check). */
+function knownParameterNames(): string[] {
+  const cell = (q: ParameterValues) => new CellData(q);
+  const thermal = (q: ParameterValues) => lumpedThermalProperties(q);
+  return [
+    ...requiredNamesOf("cell", cell), ...optionalNamesOf("cell", cell), ...requiredNamesOf("lumped thermal", thermal), ...optionalNamesOf("lumped thermal", thermal),
+    ...STATE_OF_HEALTH_PARAMETERS, "Nominal cell capacity [A.h]", "Lower voltage cut-off [V]", "Upper voltage cut-off [V]", "Current function [A]",
+  ];
 }
 
 /** The names {@link initialStoichiometries} reads besides the cell's. */

@@ -62,8 +62,14 @@ export function nearestNames(name: string, candidates: Iterable<string>, count =
 export class UnknownParameterError extends Error {
   /** Nearest valid names, best first. */
   readonly suggestions: string[];
-  constructor(name: string, setName: string, suggestions: string[]) {
-    super(`Unknown parameter "${name}" in parameter set ${setName}. Did you mean: ${suggestions.map((s) => `"${s}"`).join(", ")}?`);
+  constructor(name: string, setName: string, suggestions: string[], why?: string) {
+    super(
+      why
+        ? `Parameter "${name}" in parameter set ${setName} ${why}. Did you mean: ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+        : suggestions.length > 0
+          ? `Unknown parameter "${name}" in parameter set ${setName}. Did you mean: ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+          : `Unknown parameter "${name}" in parameter set ${setName}, which has no parameters`,
+    );
     this.name = "UnknownParameterError";
     this.suggestions = suggestions;
   }
@@ -181,19 +187,19 @@ class RecordingParameterValues extends ParameterValues {
     if (!this.tested.has(name)) this.read.add(name);
     return super.get(name);
   }
+  testedNames(): Set<string> {
+    return this.tested;
+  }
 }
 
-const requiredCache = new Map<string, string[]>();
+const requiredCache = new Map<string, { required: string[]; optional: string[] }>();
 let recordingRequired = false;
 
-/**
- * The names `build` reads from a parameter set without testing for them, recorded once on Chen2020 (which has every
- * name the models read) and cached under `key`; while recording, nested checks are skipped.
- */
-export function requiredNamesOf(key: string, build: (p: ParameterValues) => void): string[] {
+/** The names `build` reads (required: without testing for them; optional: after has()), recorded once on Chen2020. */
+function namesRead(key: string, build: (p: ParameterValues) => void): { required: string[]; optional: string[] } {
   let names = requiredCache.get(key);
   // (a build that asks for its own list while it is being recorded gets none: it is the one recorded)
-  if (!names && recordingRequired) return [];
+  if (!names && recordingRequired) return { required: [], optional: [] };
   if (!names) {
     const chen = parameterValues("Chen2020");
     const rec = new RecordingParameterValues(chen.setName, chen.toObject(), chen.citations);
@@ -204,10 +210,39 @@ export function requiredNamesOf(key: string, build: (p: ParameterValues) => void
     } finally {
       recordingRequired = was;
     }
-    names = [...rec.read].sort();
+    names = { required: [...rec.read].sort(), optional: [...rec.testedNames()].filter((n) => !rec.read.has(n)).sort() };
     requiredCache.set(key, names);
   }
   return names;
+}
+
+/**
+ * The names `build` reads from a parameter set without testing for them, recorded once on Chen2020 (which has every
+ * name the models read) and cached under `key`; while recording, nested checks are skipped.
+ */
+export function requiredNamesOf(key: string, build: (p: ParameterValues) => void): string[] {
+  return namesRead(key, build).required;
+}
+
+/** The names `build` reads only when a set has them (a contact resistance), recorded as {@link requiredNamesOf}. */
+export function optionalNamesOf(key: string, build: (p: ParameterValues) => void): string[] {
+  return namesRead(key, build).optional;
+}
+
+/**
+ * A name of `p` that nothing reads but that is within two edits (any case) of a name that is read and that `p` lacks
+ * is a typo: "Contact Resistance [Ohm]" left the contact resistance at its default 0 Ω, silently.
+ *
+ * @throws UnknownParameterError naming the misspelt name and the one meant
+ */
+export function checkNearMisses(p: ParameterValues, known: readonly string[]): void {
+  if (recordingRequired) return;
+  const knownSet = new Set(known);
+  for (const n of p.names()) {
+    if (knownSet.has(n)) continue;
+    const meant = known.find((k) => !p.has(k) && Math.abs(k.length - n.length) <= 2 && editDistance(k, n) <= 2);
+    if (meant) throw new UnknownParameterError(n, p.setName, [meant], `is not a name the models read, and the set lacks "${meant}", which they read when it is given: a misspelling leaves that parameter at its default`);
+  }
 }
 
 /** Raised when a set lacks parameters a model needs; the message lists all of them, with Chen2020's values as examples. */
