@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues, MissingParametersError, requiredParameters, UnknownParameterError } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues, MissingParametersError, requiredParameters, UnknownParameterError, pchip } from "../../lib/src/simulate";
 
 test("every shipped parameter set, with each of its options, passes the range checks and builds SPM, SPMe and DFN (isothermal and lumped)", () => {
   const sets: [string, object][] = [
@@ -147,4 +147,19 @@ test("eleventh audit: a misspelt optional name is caught ('Contact Resistance [O
   // a name far from every read name is the user's own, and is kept
   spm(parameterValues("Chen2020").update({ "My cell's serial number": 12345 }, true));
   assert.throws(() => new ParameterValues("empty", {}).get("Negative particle radius [m]"), /Unknown parameter "Negative particle radius \[m\]" in parameter set empty, which has no parameters/);
+});
+
+test("eleventh audit: the state-of-health search keeps a tabulated OCP within its data, as PyBaMM does (a graphite table over 0.1–0.8 was extrapolated to x0 = 0.00015 and 3 % more capacity)", () => {
+  const chen = parameterValues("Chen2020");
+  const Un = chen.get("Negative electrode OCP [V]") as (x: number, T: number) => number;
+  const table = (a: number, b: number) => {
+    const xs = Array.from({ length: 50 }, (_, i) => a + ((b - a) * i) / 49);
+    return pchip(xs, xs.map((x) => Un(x, 298.15)));
+  };
+  const fit = initialStoichiometries(chen, 1);
+  const covering = initialStoichiometries(chen.update({ "Negative electrode OCP [V]": table(0.02, 0.95) as never }), 1);
+  assert.ok(covering.x0 >= 0.02 && Math.abs(covering.Q / fit.Q - 1) < 2e-3, `x0 ${covering.x0}, Q ${covering.Q} vs ${fit.Q}`);
+  const short = chen.update({ "Negative electrode OCP [V]": table(0.1, 0.8) as never });
+  assert.throws(() => initialStoichiometries(short, 1), /U_p − U_n = 4\.2 V has no solution in \[0\.1, 0\.8\] .*"Negative electrode OCP \[V\]" is a table over stoichiometries 0\.1–0\.8, and is not extrapolated here/);
+  assert.throws(() => simulate(spm(short), "Rest for 1 s", { initialSoc: 1 }), /is a table over stoichiometries 0\.1–0\.8/);
 });

@@ -1436,7 +1436,20 @@ function knownParameterNames(): string[] {
 /** The names {@link initialStoichiometries} reads besides the cell's. */
 export const STATE_OF_HEALTH_PARAMETERS = ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]", "Reference temperature [K]"] as const;
 
-function bisect(f: (v: number) => number, lo: number, hi: number, what: string): number {
+/**
+ * The stoichiometry range an electrode's OCP is defined on: its data for a tabulated OCP (a pchip Interpolant1D given
+ * as the parameter), else (1e-6, 1 − 1e-6); with a note on the data range for messages ("" when not tabulated).
+ */
+function stoichiometryRange(params: ParameterValues, name: string): [number, number, string] {
+  const U = params.has(name) ? params.get(name) : undefined;
+  const xs = typeof U === "function" ? (U as { x?: unknown }).x : undefined;
+  if (!(xs instanceof Float64Array) || xs.length < 2) return [1e-6, 1 - 1e-6, ""];
+  const a = Math.max(1e-6, xs[0]);
+  const b = Math.min(1 - 1e-6, xs[xs.length - 1]);
+  return [a, b, a > 1e-6 || b < 1 - 1e-6 ? `"${name}" is a table over stoichiometries ${+xs[0].toPrecision(6)}–${+xs[xs.length - 1].toPrecision(6)}, and is not extrapolated here` : ""];
+}
+
+function bisect(f: (v: number) => number, lo: number, hi: number, what: string, within = ""): number {
   // a NaN fails every comparison: it made the search run to its lower bound and return that, silently
   const at = (v: number): number => {
     const r = f(v);
@@ -1445,7 +1458,7 @@ function bisect(f: (v: number) => number, lo: number, hi: number, what: string):
   };
   let flo = at(lo);
   const fhi = at(hi);
-  if (flo * fhi > 0) throw new Error(`initialStoichiometries: ${what} has no solution in [${lo}, ${hi}] (f = ${flo}, ${fhi})`);
+  if (flo * fhi > 0) throw new Error(`initialStoichiometries: ${what} has no solution in [${lo}, ${hi}] (f = ${flo}, ${fhi})${within ? `; ${within}` : ""}`);
   for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
     const mid = 0.5 * (lo + hi);
     const fm = at(mid);
@@ -1481,17 +1494,20 @@ export function initialStoichiometries(params: ParameterValues, soc: number | st
   const Qp = c.pos.epsS * c.pos.L * c.pos.cmax * k;
   const QLi = (c.neg.epsS * c.neg.L * c.neg.c0 + c.pos.epsS * c.pos.L * c.pos.c0) * k;
   const ocv = (x: number, y: number) => ocpWithBarrier(c.pos.U, y, T) - ocpWithBarrier(c.neg.U, x, T);
-  const lo = 1e-6;
-  const hi = 1 - 1e-6;
+  // stoichiometries within (1e-6, 1 − 1e-6), or within the data of a tabulated OCP (pchip), as PyBaMM bounds them
+  // (conventions §6): a graphite table over 0.1–0.8 was extrapolated to x0 = 0.00015 and 3 % more capacity
+  const [xlo, xhi, xWhy] = stoichiometryRange(params, "Negative electrode OCP [V]");
+  const [ylo, yhi, yWhy] = stoichiometryRange(params, "Positive electrode OCP [V]");
+  const within = `${xWhy}${xWhy && yWhy ? "; " : ""}${yWhy}`;
   const yOf = (x: number) => (QLi - x * Qn) / Qp;
-  const xLo = Math.max(lo, (QLi - hi * Qp) / Qn);
-  const xHi = Math.min(hi, (QLi - lo * Qp) / Qn);
-  if (!(xLo < xHi)) throw new Error(`initialStoichiometries: cyclable lithium ${QLi.toFixed(5)} A.h is outside what the electrodes (${Qn.toFixed(5)}, ${Qp.toFixed(5)} A.h) can hold`);
-  const x100 = bisect((x) => ocv(x, yOf(x)) - vMax, xLo, xHi, `U_p − U_n = ${vMax} V`);
+  const xLo = Math.max(xlo, (QLi - yhi * Qp) / Qn);
+  const xHi = Math.min(xhi, (QLi - ylo * Qp) / Qn);
+  if (!(xLo < xHi)) throw new Error(`initialStoichiometries: cyclable lithium ${QLi.toFixed(5)} A.h is outside what the electrodes (${Qn.toFixed(5)}, ${Qp.toFixed(5)} A.h) can hold${within ? ` (${within})` : ""}`);
+  const x100 = bisect((x) => ocv(x, yOf(x)) - vMax, xLo, xHi, `U_p − U_n = ${vMax} V`, within);
   const y100 = yOf(x100);
   const y0Of = (x0: number) => y100 + (Qn * (x100 - x0)) / Qp;
-  const x0Lo = Math.max(lo, x100 - ((hi - y100) * Qp) / Qn);
-  const x0 = bisect((x) => ocv(x, y0Of(x)) - vMin, x0Lo, x100, `U_p − U_n = ${vMin} V`);
+  const x0Lo = Math.max(xlo, x100 - ((yhi - y100) * Qp) / Qn);
+  const x0 = bisect((x) => ocv(x, y0Of(x)) - vMin, x0Lo, x100, `U_p − U_n = ${vMin} V`, within);
   const y0 = y0Of(x0);
   return { x100, y100, x0, y0, Qn, Qp, QLi, Q: Qn * (x100 - x0), x: x0 + soc * (x100 - x0), y: y0 - soc * (y0 - y100) };
 }
