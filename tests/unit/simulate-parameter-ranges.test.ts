@@ -163,3 +163,19 @@ test("eleventh audit: the state-of-health search keeps a tabulated OCP within it
   assert.throws(() => initialStoichiometries(short, 1), /U_p − U_n = 4\.2 V has no solution in \[0\.1, 0\.8\] .*"Negative electrode OCP \[V\]" is a table over stoichiometries 0\.1–0\.8, and is not extrapolated here/);
   assert.throws(() => simulate(spm(short), "Rest for 1 s", { initialSoc: 1 }), /is a table over stoichiometries 0\.1–0\.8/);
 });
+
+test("eleventh audit: unit slips are caught (a particle radius of 5.86 m and a maximum concentration in mol/L ran 'completed'; a width in cm held 4.14 V for 2 h)", () => {
+  const chen = parameterValues("Chen2020");
+  const cases: [Record<string, number>, RegExp][] = [
+    [{ "Negative particle radius [m]": 5.86 }, /"Negative particle radius \[m\]" = 5\.86 must be at most 1e-3 m \(1 mm\): particles are microns; is it in µm\?/],
+    [{ "Positive electrode thickness [m]": 75.6 }, /"Positive electrode thickness \[m\]" = 75\.6 must be at most 1e-2 m/],
+    [{ "Electrode width [m]": 158 }, /"Nominal cell capacity \[A\.h\]" = 5 is 117 times less than the 582\.8 A\.h the electrodes can hold/],
+    [{ "Maximum concentration in positive electrode [mol.m-3]": 63.104, "Initial concentration in positive electrode [mol.m-3]": 17.038 }, /"Nominal cell capacity \[A\.h\]" = 5 is \d+ times more than the .* A\.h the electrodes can hold/],
+    // a coin cell cut from the LG M50's electrodes, its rating left at 5 A.h
+    [{ "Electrode width [m]": 0.0158, "Electrode height [m]": 0.0065 }, /is 858 times more than the 0\.005828 A\.h .*a geometry changed without the rating, which sets what 1C means/],
+  ];
+  for (const [change, message] of cases) assert.throws(() => spm(chen.update(change)), (e: unknown) => e instanceof ParameterValueError && message.test(e.message), JSON.stringify(change));
+  // a loading doubled without a new rating is a valid experiment (2.3 times the rating), as is the coin cell rated for itself
+  spm(chen.update({ "Negative electrode thickness [m]": 2 * 85.2e-6, "Positive electrode thickness [m]": 2 * 75.6e-6 }));
+  spm(chen.update({ "Electrode width [m]": 0.0158, "Electrode height [m]": 0.0065, "Nominal cell capacity [A.h]": 0.005 }));
+});

@@ -308,7 +308,10 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
         ? undefined
         : `must be a plausible cell temperature in kelvin, 200–400 K${v > -100 && v < 100 ? ` (${v} looks like °C: ${v} °C is ${(v + 273.15).toFixed(2)} K)` : ""}`,
   },
-  { match: /(thickness|radius|height|width) \[m\]$|area \[m2\]$|volume \[m3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a length, area or volume)") },
+  // a unit slip is orders of magnitude: particles are microns, layers tens of microns (5 for 5e-6 m "completed" a run)
+  { match: /particle radius \[m\]$/, check: (v) => (v > 0 && v <= 1e-3 ? undefined : v > 0 ? "must be at most 1e-3 m (1 mm): particles are microns; is it in µm? (5.86e-6 m is 5.86 µm)" : "must be > 0 (a length)") },
+  { match: /thickness \[m\]$/, check: (v) => (v > 0 && v <= 1e-2 ? undefined : v > 0 ? "must be at most 1e-2 m (1 cm): cell layers are microns thick; is it in µm? (8.52e-5 m is 85.2 µm)" : "must be > 0 (a length)") },
+  { match: /(height|width) \[m\]$|area \[m2\]$|volume \[m3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a length, area or volume)") },
   { match: /porosity$|volume fraction$/, check: (v) => (v > 0 && v <= 1 ? undefined : "must be a volume fraction in (0, 1]") },
   { match: /conductivity \[S\.m-1\]$|conductivity \[W\.m-1\.K-1\]$|diffusivity \[m2\.s-1\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a conductivity or diffusivity)") },
   { match: /exchange-current density \[A\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 A.m-2 (a constant exchange-current density; 0 stops the reaction, a negative one reverses it)") },
@@ -369,6 +372,32 @@ export function checkParameterValues(p: ParameterValues): void {
     const epsS = num(`${side} electrode active material volume fraction`);
     if (eps !== undefined && epsS !== undefined && eps + epsS > 1 + 1e-9) {
       problems.push(`"${side} electrode porosity" + "${side} electrode active material volume fraction" = ${eps} + ${epsS} = ${eps + epsS} must be ≤ 1 (they are fractions of the same volume)`);
+    }
+  }
+  // the electrodes' capacity against the nominal one: orders of magnitude apart is a unit (a width in cm, a maximum
+  // concentration in mol/L) or a geometry changed without its rating, which sets what "1C" means
+  const nominal = num("Nominal cell capacity [A.h]");
+  const L = num("Electrode width [m]");
+  const H = num("Electrode height [m]");
+  const parallel = num("Number of electrodes connected in parallel to make a cell") ?? 1;
+  if (nominal !== undefined && nominal > 0 && L !== undefined && H !== undefined && L > 0 && H > 0) {
+    const hold = (domain: string): number | undefined => {
+      const t = num(`${domain[0].toUpperCase()}${domain.slice(1)} electrode thickness [m]`);
+      const f = num(`${domain[0].toUpperCase()}${domain.slice(1)} electrode active material volume fraction`);
+      const c = num(`Maximum concentration in ${domain} electrode [mol.m-3]`);
+      return t !== undefined && f !== undefined && c !== undefined && t > 0 && f > 0 && c > 0 ? (t * f * c * FARADAY * L * H * parallel) / 3600 : undefined;
+    };
+    const qn = hold("negative");
+    const qp = hold("positive");
+    if (qn !== undefined && qp !== undefined) {
+      const q = Math.min(qn, qp);
+      const ratio = q / nominal;
+      if (ratio > 30 || ratio < 1 / 30) {
+        problems.push(
+          `"Nominal cell capacity [A.h]" = ${nominal} is ${ratio > 1 ? `${ratio.toFixed(0)} times less than` : `${(1 / ratio).toFixed(0)} times more than`} the ${q.toPrecision(4)} A.h the electrodes can hold ` +
+            `(thickness × active fraction × maximum concentration × F × width × height${parallel !== 1 ? " × electrodes in parallel" : ""}, the smaller electrode): a unit (a length in cm or µm, a concentration in mol/L) or a geometry changed without the rating, which sets what 1C means`,
+        );
+      }
     }
   }
   for (const [lo, hi] of [["Lower voltage cut-off [V]", "Upper voltage cut-off [V]"], ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]"]]) {
