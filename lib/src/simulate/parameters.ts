@@ -334,10 +334,13 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
 /**
  * Checks the values of a parameter set against their physical ranges, read from PyBaMM's naming convention (and
  * samples its functions: OCPs finite, diffusivities, conductivities and exchange-current densities > 0, over
- * stoichiometries 0.01–0.99 and electrolyte concentrations 0.5–1.5 × the initial one): lengths, radii, areas and volumes > 0; porosities and volume fractions in (0, 1] (and their sum in an
- * electrode ≤ 1); conductivities and diffusivities > 0; contact resistance ≥ 0; concentrations > 0 and initial
- * particle concentrations below the maximum; temperatures within 200–400 K (a value below 100 is reported as
- * probably °C); lower voltage limits below upper ones. The models call it when they are built (so values that only
+ * stoichiometries 0.01–0.99 and electrolyte concentrations 0.5–1.5 × the initial one): lengths, radii, areas and
+ * volumes > 0, particle radii ≤ 1 mm and layer thicknesses ≤ 1 cm (a length in µm); porosities and volume fractions in
+ * (0, 1] (and their sum in an electrode ≤ 1); conductivities, diffusivities and constant exchange-current densities
+ * > 0; contact resistance ≥ 0; concentrations > 0 and initial particle concentrations below the maximum;
+ * temperatures within 200–400 K (a value below 100 is reported as probably °C); lower voltage limits below upper
+ * ones; the nominal capacity within 30 times of what the electrodes hold (a unit, or a geometry changed without its
+ * rating). The models call it when they are built (so values that only
  * make sense together can be changed in separate {@link ParameterValues.update} calls). Every shipped set passes.
  *
  * @throws ParameterValueError listing every value outside its range, with the range (and every function that returns
