@@ -160,7 +160,9 @@ test("eleventh audit: the state-of-health search keeps a tabulated OCP within it
   const covering = initialStoichiometries(chen.update({ "Negative electrode OCP [V]": table(0.02, 0.95) as never }), 1);
   assert.ok(covering.x0 >= 0.02 && Math.abs(covering.Q / fit.Q - 1) < 2e-3, `x0 ${covering.x0}, Q ${covering.Q} vs ${fit.Q}`);
   const short = chen.update({ "Negative electrode OCP [V]": table(0.1, 0.8) as never });
-  assert.throws(() => initialStoichiometries(short, 1), /U_p − U_n = 4\.2 V has no solution in \[0\.1, 0\.8\] .*"Negative electrode OCP \[V\]" is a table over stoichiometries 0\.1–0\.8, and is not extrapolated here/);
+  assert.throws(() => initialStoichiometries(short, 1), /"Open-circuit voltage at 100% SOC \[V\]" = 4\.2 V .* has no solution: the open-circuit voltage only spans [\d.]+–[\d.]+ V for x in \[0\.1, 0\.8\]; "Negative electrode OCP \[V\]" is a table over stoichiometries 0\.1–0\.8, and is not extrapolated here/);
+  // a voltage window the OCPs cannot reach names the setting and the reachable range
+  assert.throws(() => initialStoichiometries(chen.update({ "Open-circuit voltage at 100% SOC [V]": 6 }), 1), /"Open-circuit voltage at 100% SOC \[V\]" = 6 V .* has no solution: the open-circuit voltage only spans 0\.2146–5\.362 V/);
   assert.throws(() => simulate(spm(short), "Rest for 1 s", { initialSoc: 1 }), /is a table over stoichiometries 0\.1–0\.8/);
 });
 

@@ -1436,6 +1436,11 @@ function knownParameterNames(): string[] {
 /** The names {@link initialStoichiometries} reads besides the cell's. */
 export const STATE_OF_HEALTH_PARAMETERS = ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]", "Reference temperature [K]"] as const;
 
+/** A number to 4 significant digits for messages. */
+function fmt4(v: number): string {
+  return String(+v.toPrecision(4));
+}
+
 /**
  * The stoichiometry range an electrode's OCP is defined on: its data for a tabulated OCP (a pchip Interpolant1D given
  * as the parameter), else (1e-6, 1 − 1e-6); with a note on the data range for messages ("" when not tabulated).
@@ -1449,7 +1454,7 @@ function stoichiometryRange(params: ParameterValues, name: string): [number, num
   return [a, b, a > 1e-6 || b < 1 - 1e-6 ? `"${name}" is a table over stoichiometries ${+xs[0].toPrecision(6)}–${+xs[xs.length - 1].toPrecision(6)}, and is not extrapolated here` : ""];
 }
 
-function bisect(f: (v: number) => number, lo: number, hi: number, what: string, within = ""): number {
+function bisect(f: (v: number) => number, lo: number, hi: number, what: string, within = "", target?: number): number {
   // a NaN fails every comparison: it made the search run to its lower bound and return that, silently
   const at = (v: number): number => {
     const r = f(v);
@@ -1458,7 +1463,11 @@ function bisect(f: (v: number) => number, lo: number, hi: number, what: string, 
   };
   let flo = at(lo);
   const fhi = at(hi);
-  if (flo * fhi > 0) throw new Error(`initialStoichiometries: ${what} has no solution in [${lo}, ${hi}] (f = ${flo}, ${fhi})${within ? `; ${within}` : ""}`);
+  if (flo * fhi > 0) {
+    // name the voltage that cannot be reached and the range that can (the set's OCPs and lithium inventory)
+    const span = target !== undefined ? `: the open-circuit voltage only spans ${fmt4(Math.min(flo, fhi) + target)}–${fmt4(Math.max(flo, fhi) + target)} V for x in [${fmt4(lo)}, ${fmt4(hi)}]` : ` in [${lo}, ${hi}] (f = ${flo}, ${fhi})`;
+    throw new Error(`initialStoichiometries: ${what} has no solution${span}${within ? `; ${within}` : ""}`);
+  }
   for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
     const mid = 0.5 * (lo + hi);
     const fm = at(mid);
@@ -1503,11 +1512,11 @@ export function initialStoichiometries(params: ParameterValues, soc: number | st
   const xLo = Math.max(xlo, (QLi - yhi * Qp) / Qn);
   const xHi = Math.min(xhi, (QLi - ylo * Qp) / Qn);
   if (!(xLo < xHi)) throw new Error(`initialStoichiometries: cyclable lithium ${QLi.toFixed(5)} A.h is outside what the electrodes (${Qn.toFixed(5)}, ${Qp.toFixed(5)} A.h) can hold${within ? ` (${within})` : ""}`);
-  const x100 = bisect((x) => ocv(x, yOf(x)) - vMax, xLo, xHi, `U_p − U_n = ${vMax} V`, within);
+  const x100 = bisect((x) => ocv(x, yOf(x)) - vMax, xLo, xHi, `"Open-circuit voltage at 100% SOC [V]" = ${vMax} V (U_p − U_n along the lithium-conserving line, negative stoichiometry x)`, within, vMax);
   const y100 = yOf(x100);
   const y0Of = (x0: number) => y100 + (Qn * (x100 - x0)) / Qp;
   const x0Lo = Math.max(xlo, x100 - ((yhi - y100) * Qp) / Qn);
-  const x0 = bisect((x) => ocv(x, y0Of(x)) - vMin, x0Lo, x100, `U_p − U_n = ${vMin} V`, within);
+  const x0 = bisect((x) => ocv(x, y0Of(x)) - vMin, x0Lo, x100, `"Open-circuit voltage at 0% SOC [V]" = ${vMin} V (U_p − U_n below 100 % SOC, negative stoichiometry x)`, within, vMin);
   const y0 = y0Of(x0);
   return { x100, y100, x0, y0, Qn, Qp, QLi, Q: Qn * (x100 - x0), x: x0 + soc * (x100 - x0), y: y0 - soc * (y0 - y100) };
 }
