@@ -101,11 +101,3 @@ test("tenth audit: a step of any duration ends on its end: t + (t_end − t) one
     assert.match(simulate(spm(marquis), new Experiment(["Discharge at 1C for 5.06 s", "Rest for 5.14 s", "Charge at 1C for 5.22 s"], { cycles: 3 }), { saveStates: false, solver }).termination, /^completed/);
   }
 });
-
-test("eleventh audit: a DFN that cannot find its consistent start because the kinetics are extreme says so (a constant exchange-current density of 3e-5 A.m-2 failed with no hint; the SPM's closed form solves it)", () => {
-  const p = parameterValues("Chen2020").update({ "Negative electrode exchange-current density [A.m-2]": 3e-5 });
-  assert.ok(Number.isFinite(simulate(spm(p), "Discharge at 1C for 1 minute", { saveStates: false }).get("Voltage [V]").at(-1)!));
-  assert.throws(() => simulate(dfn(p), "Discharge at 1C for 1 minute", { saveStates: false }), /consistent initial state.*the reactions would need a large overpotential at this current \(negative: 0\.56 V \(exchange-current density 0\.0000300 A\.m-2 against 1\.49 A\.m-2 of interface\)\): exchange-current densities this small are the likely cause/);
-  // the set's own kinetics need no hint: a failing start for another reason does not blame them
-  assert.doesNotMatch(String((() => { try { simulate(dfn(parameterValues("Chen2020")), "Discharge at 1C for 1 minute", { saveStates: false }); return ""; } catch (e) { return (e as Error).message; } })()), /overpotential/);
-});

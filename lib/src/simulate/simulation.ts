@@ -4,7 +4,7 @@
 import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout, cellRequiredParameters, STATE_OF_HEALTH_PARAMETERS } from "./models";
 import { thermalRequiredParameters } from "./thermal";
 import { Experiment, ExperimentError, ExperimentStep, ExperimentTermination, StepUntil, defaultDuration, describeUntil, parseStep, stepConditions } from "./experiment";
-import { Control, ControlProfile, Integrator, SolverError, SolverOptions, StepEvent, StepResult, checkSolverOptions, controlIntegral } from "./solver";
+import { Control, ControlProfile, Integrator, SolverOptions, StepEvent, StepResult, checkSolverOptions, controlIntegral } from "./solver";
 import { FARADAY, nearestNames, requireParameters } from "./parameters";
 
 /** The names {@link simulate} reads besides the model's (C-rates, the cut-offs). */
@@ -681,13 +681,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         }
       }
       const rows = profile ?? jumpProfile;
-      let res: StepResult;
-      try {
-        res = rows ? integrateDriveCycle(integ, t, y, I, control, rows, tEnd, events, solverOpts, stepCtx) : integ.integrateStep(t, y, I, control, tEnd, events, solverOpts, stepCtx);
-      } catch (e) {
-        if (e instanceof SolverError && /consistent initial state/.test(e.message)) throw new SolverError(e.message + kineticsHint(model, control), e.time);
-        throw e;
-      }
+      const res = rows ? integrateDriveCycle(integ, t, y, I, control, rows, tEnd, events, solverOpts, stepCtx) : integ.integrateStep(t, y, I, control, tEnd, events, solverOpts, stepCtx);
       // which of several conditions ended the step: its event's index, and the step's own description as the reason
       let met: StepUntil | undefined;
       if (res.reason.startsWith(`${step.description}${CONDITION_MARK}`)) {
@@ -967,25 +961,6 @@ function eventValue(ev: StepEvent, p: StepResult["points"][number]): number {
   if (ev.quantity === "voltage") return p.voltage - ev.value;
   if (ev.quantity === "abs current") return Math.abs(p.current) - ev.value;
   return ev.fn!(p.y, p.current) - ev.value;
-}
-
-/**
- * For a step whose consistent start was not found: the reaction overpotential a uniform reaction would need at the
- * step's current, when it is large — exchange-current densities far below the set's (a constant 3e-5 A.m-2, which the
- * SPM's closed form solves) made the DFN fail at its start with no hint at the kinetics (eleventh audit).
- */
-function kineticsHint(model: CellModel, control: Control): string {
-  if (control.kind !== "current") return "";
-  const I = Math.abs(control.profile ? control.profile.value[0] : control.fn ? control.fn(0) : control.value);
-  const c = model.cell;
-  const parts: string[] = [];
-  for (const [side, e] of [["negative", c.neg], ["positive", c.pos]] as const) {
-    const j = I / (c.area * e.a * e.L);
-    const j0 = e.j0(c.ce0, e.c0, e.cmax, c.T);
-    const eta = ((2 * 8.314462618 * c.T) / FARADAY) * Math.asinh(j / (2 * j0));
-    if (eta > 0.3) parts.push(`${side}: ${eta.toFixed(2)} V (exchange-current density ${j0.toPrecision(3)} A.m-2 against ${j.toPrecision(3)} A.m-2 of interface)`);
-  }
-  return parts.length > 0 ? `; the reactions would need a large overpotential at this current (${parts.join("; ")}): exchange-current densities this small are the likely cause` : "";
 }
 
 /**
