@@ -101,3 +101,13 @@ test("tenth audit: a step of any duration ends on its end: t + (t_end − t) one
     assert.match(simulate(spm(marquis), new Experiment(["Discharge at 1C for 5.06 s", "Rest for 5.14 s", "Charge at 1C for 5.22 s"], { cycles: 3 }), { saveStates: false, solver }).termination, /^completed/);
   }
 });
+
+test("eleventh audit: the DFN finds its consistent start with extreme kinetics (a constant exchange-current density of 3e-5 A.m-2 failed at t = 0, which the SPM's closed form solves): the start's full Newton moves the potentials by at most 0.1 V an iteration, and the DFN agrees with the SPMe", () => {
+  for (const j0 of [3e-5, 1e-9]) {
+    const p = parameterValues("Chen2020").update({ "Negative electrode exchange-current density [A.m-2]": j0 });
+    const d = simulate(dfn(p), "Discharge at 1C for 1 minute", { saveStates: false, respectCutoffs: false });
+    const e = simulate(spme(p), "Discharge at 1C for 1 minute", { saveStates: false, respectCutoffs: false });
+    assert.match(d.termination, /^completed/);
+    assert.ok(Math.abs(d.get("Voltage [V]").at(-1)! - e.get("Voltage [V]").at(-1)!) < 0.01, `j0 ${j0}: DFN ${d.get("Voltage [V]").at(-1)} vs SPMe ${e.get("Voltage [V]").at(-1)} V`);
+  }
+});

@@ -707,11 +707,21 @@ export class Integrator {
         this.lu.solve(x1);
         let cx1 = 0;
         if (control.kind !== "current") for (let k = 0; k < deps.length; k++) cx1 += this.dgdy[k] * x1[deps[k]];
-        const dI = (-gval + cx1) / this.schurDen;
+        const dIFull = (-gval + cx1) / this.schurDen;
         let norm = 0;
         const upper = this.upper;
+        // a consistent start (full Newton) moves the potentials by at most 0.1 V an iteration: Butler–Volmer's sinh
+        // overshoots from η = 0 (with a small exchange-current density the first step went to ~50 thermal voltages
+        // and came back one per iteration), and the DFN found no start where the SPM's closed form needed 0.56 V
+        let damp = 1;
+        if (full) {
+          let big = 0;
+          for (let i = 0; i < n; i++) if (!differential[i]) big = Math.max(big, Math.abs(x1[i] + x2[i] * dIFull));
+          if (big > FULL_NEWTON_MAX_POTENTIAL_STEP) damp = FULL_NEWTON_MAX_POTENTIAL_STEP / big;
+        }
+        const dI = damp * dIFull;
         for (let i = 0; i < n; i++) {
-          const d = -x1[i] - x2[i] * dI;
+          const d = damp * (-x1[i] - x2[i] * dIFull);
           const yi = y[i] + d;
           y[i] = yi;
           // max of |d|/w: the division (several times the cost of a multiplication, once per unknown and Newton
@@ -1632,6 +1642,8 @@ const MIN_FACTOR = 0.2;
 const MAX_ERROR_GROWTH = 4;
 /** Rejections this many accepted steps apart or closer count as repeating (two of the longest holds, 2·(5 + 1)). */
 const REPEAT_WINDOW = 2 * (MAX_ORDER + 1);
+/** Largest change of an algebraic unknown (a potential [V]) per full-Newton iteration of a consistent start. */
+const FULL_NEWTON_MAX_POTENTIAL_STEP = 0.1;
 /**
  * Distance [tolerance units] of the algebraic unknowns from their prediction beyond which a converged step is checked
  * with a Jacobian at the iterate (see the creep check in Integrator.integrateStepBdf).
