@@ -145,9 +145,14 @@ export class CellData {
 
   /** @throws ParameterValueError when a value is outside its physical range ({@link checkParameterValues}) */
   constructor(p: ParameterValues) {
-    requireParameters(p, cellRequiredParameters(), "a cell model (SPM, SPMe, DFN)");
-    checkNearMisses(p, knownParameterNames());
-    checkParameterValues(p);
+    // a set is immutable, so it is checked once however many models are built from it (the checks sample its
+    // functions and compare its names: 0.4 ms of a 1.4 ms DFN build)
+    if (!checkedSets.has(p)) {
+      requireParameters(p, cellRequiredParameters(), "a cell model (SPM, SPMe, DFN)");
+      checkNearMisses(p, knownParameterNames());
+      checkParameterValues(p);
+      checkedSets.add(p);
+    }
     this.params = p;
     this.T = p.number("Ambient temperature [K]");
     this.Tref = p.number("Reference temperature [K]");
@@ -1420,18 +1425,25 @@ export interface ElectrodeSoh {
 
 /** The names every cell model reads from its parameter set (recorded from the models' own reads, see requiredNamesOf). */
 export function cellRequiredParameters(): string[] {
-  return requiredNamesOf("cell", (q) => new CellData(q));
+  return requiredNamesOf("cell", buildCell);
 }
+
+/** Parameter sets that passed the checks of the {@link CellData} constructor. */
+const checkedSets = new WeakSet<ParameterValues>();
+
+const buildCell = (q: ParameterValues): void => void new CellData(q);
 
 /** Every name the models, the thermal model and simulate read, required or optional (for the typo check). */
 function knownParameterNames(): string[] {
-  const cell = (q: ParameterValues) => new CellData(q);
-  const thermal = (q: ParameterValues) => lumpedThermalProperties(q);
+  const thermal = (q: ParameterValues): void => void lumpedThermalProperties(q);
   return [
-    ...requiredNamesOf("cell", cell), ...optionalNamesOf("cell", cell), ...requiredNamesOf("lumped thermal", thermal), ...optionalNamesOf("lumped thermal", thermal),
-    ...STATE_OF_HEALTH_PARAMETERS, "Nominal cell capacity [A.h]", "Lower voltage cut-off [V]", "Upper voltage cut-off [V]", "Current function [A]",
+    ...requiredNamesOf("cell", buildCell), ...optionalNamesOf("cell", buildCell), ...requiredNamesOf("lumped thermal", thermal), ...optionalNamesOf("lumped thermal", thermal),
+    ...STATE_OF_HEALTH_PARAMETERS, ...SIMULATE_PARAMETERS, "Current function [A]",
   ];
 }
+
+/** The names {@link simulate} reads besides the model's (C-rates, the cut-offs). */
+export const SIMULATE_PARAMETERS = ["Nominal cell capacity [A.h]", "Lower voltage cut-off [V]", "Upper voltage cut-off [V]"] as const;
 
 /** The names {@link initialStoichiometries} reads besides the cell's. */
 export const STATE_OF_HEALTH_PARAMETERS = ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]", "Reference temperature [K]"] as const;

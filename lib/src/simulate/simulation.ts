@@ -1,14 +1,12 @@
 /**
  * Runs a cell model through an experiment and collects named outputs (PyBaMM's `pybamm.Simulation`).
  */
-import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout, cellRequiredParameters, STATE_OF_HEALTH_PARAMETERS } from "./models";
+import { CellModel, SurfaceStoichiometryRange, initialStoichiometries, profileLayout, cellRequiredParameters, STATE_OF_HEALTH_PARAMETERS, SIMULATE_PARAMETERS } from "./models";
 import { thermalRequiredParameters } from "./thermal";
 import { Experiment, ExperimentError, ExperimentStep, ExperimentTermination, StepUntil, defaultDuration, describeUntil, parseStep, stepConditions } from "./experiment";
 import { Control, ControlProfile, Integrator, SolverOptions, StepEvent, StepResult, checkSolverOptions, controlIntegral } from "./solver";
 import { FARADAY, nearestNames, requireParameters } from "./parameters";
 
-/** The names {@link simulate} reads besides the model's (C-rates, the cut-offs). */
-const SIMULATE_PARAMETERS = ["Nominal cell capacity [A.h]", "Lower voltage cut-off [V]", "Upper voltage cut-off [V]"] as const;
 
 /**
  * Every parameter name a simulation reads from its set (units in the names): what a set built from scratch must give.
