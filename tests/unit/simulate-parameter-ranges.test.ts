@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { BARRIER_EDGE } from "../../lib/src/simulate/models";
 import { parameterValues, spm, spme, dfn, simulate, checkParameterValues, ParameterValueError, initialStoichiometries, ParameterValues, MissingParametersError, requiredParameters, UnknownParameterError, pchip } from "../../lib/src/simulate";
 
 test("every shipped parameter set, with each of its options, passes the range checks and builds SPM, SPMe and DFN (isothermal and lumped)", () => {
@@ -160,9 +161,14 @@ test("eleventh audit: the state-of-health search keeps a tabulated OCP within it
   const covering = initialStoichiometries(chen.update({ "Negative electrode OCP [V]": table(0.02, 0.95) as never }), 1);
   assert.ok(covering.x0 >= 0.02 && Math.abs(covering.Q / fit.Q - 1) < 2e-3, `x0 ${covering.x0}, Q ${covering.Q} vs ${fit.Q}`);
   const short = chen.update({ "Negative electrode OCP [V]": table(0.1, 0.8) as never });
-  assert.throws(() => initialStoichiometries(short, 1), /"Open-circuit voltage at 100% SOC \[V\]" = 4\.2 V .* has no solution: the open-circuit voltage only spans [\d.]+–[\d.]+ V for x in \[0\.1, 0\.8\]; "Negative electrode OCP \[V\]" is a table over stoichiometries 0\.1–0\.8, and is not extrapolated here/);
+  assert.throws(() => initialStoichiometries(short, 1), /"Open-circuit voltage at 100% SOC \[V\]" = 4\.2 V .* has no solution: the open-circuit voltage only spans [\d.]+–[\d.]+ V for x in \[0\.1, 0\.8\] \(.*\); "Negative electrode OCP \[V\]" is a table over stoichiometries 0\.1–0\.8, and is not extrapolated here/);
   // a voltage window the OCPs cannot reach names the setting and the reachable range
-  assert.throws(() => initialStoichiometries(chen.update({ "Open-circuit voltage at 100% SOC [V]": 6 }), 1), /"Open-circuit voltage at 100% SOC \[V\]" = 6 V .* has no solution: the open-circuit voltage only spans 0\.2146–5\.362 V/);
+  assert.throws(() => initialStoichiometries(chen.update({ "Open-circuit voltage at 100% SOC [V]": 6 }), 1), /"Open-circuit voltage at 100% SOC \[V\]" = 6 V .* has no solution: the open-circuit voltage only spans 1\.249–4\.378 V for x in \[0\.0006668, 0\.9993\] \(stoichiometries within 0\.0006668 of 0 or 1, where the OCP is the barrier term, are not searched\)/);
+  // a voltage the OCPs reach only through the barrier term (4.4 V gave x100 = 0.99950 with 32 mV of the barrier, 5 V
+  // gave 0.99993 with 0.6 V) is not reachable; 4.3 V is (x100 = 0.9585)
+  for (const v of [4.4, 5]) assert.throws(() => initialStoichiometries(chen.update({ "Open-circuit voltage at 100% SOC [V]": v }), 1), /only spans 1\.249–4\.378 V/);
+  assert.ok(Math.abs(initialStoichiometries(chen.update({ "Open-circuit voltage at 100% SOC [V]": 4.3 }), 1).x100 - 0.95849) < 1e-4);
+  assert.ok(Math.abs(BARRIER_EDGE - 0.00066677) < 1e-7, `edge ${BARRIER_EDGE}`);
   assert.throws(() => simulate(spm(short), "Rest for 1 s", { initialSoc: 1 }), /is a table over stoichiometries 0\.1–0\.8/);
 });
 

@@ -58,14 +58,22 @@ function extrapolateToFace(x0: number, v0: number, x1: number, v1: number, xf: n
   return v1 + ((v1 - v0) * (xf - x1)) / (x1 - x0);
 }
 
+const BARRIER_A = 205.0568621937484;
+const BARRIER_B = 6910.192179565431;
+const BARRIER_C = -7.7e-4;
+
 /** The OCP barrier term g(s) of PyBaMM v26.7 (≈ 1 V at s = 0, ≈ 1 mV at s = 0.001). */
 function barrier(s: number): number {
-  const a = 205.0568621937484;
-  const b = 6910.192179565431;
-  const c = -7.7e-4;
-  const z = -b * (s - c);
-  return z > 30 ? a * z : a * Math.log1p(Math.exp(z));
+  const z = -BARRIER_B * (s - BARRIER_C);
+  return z > 30 ? BARRIER_A * z : BARRIER_A * Math.log1p(Math.exp(z));
 }
+
+/**
+ * Distance from stoichiometry 0 or 1 within which the barrier term adds more than 10 mV to an OCP (≈ 0.00067). An
+ * electrode state of health found closer to a bound would be the barrier's, not the material's: an inconsistent set
+ * asking for 5 V at 100 % SOC of Chen2020 gave x100 = 0.99993 with 0.6 V of it from the barrier, silently.
+ */
+export const BARRIER_EDGE = BARRIER_C - Math.log(Math.expm1(0.01 / BARRIER_A)) / BARRIER_B;
 
 /** OCP with PyBaMM's clipping and barrier term. */
 export function ocpWithBarrier(U: OcpFunction, sto: number, T: number): number {
@@ -1455,15 +1463,16 @@ function fmt4(v: number): string {
 
 /**
  * The stoichiometry range an electrode's OCP is defined on: its data for a tabulated OCP (a pchip Interpolant1D given
- * as the parameter), else (1e-6, 1 − 1e-6); with a note on the data range for messages ("" when not tabulated).
+ * as the parameter), and never closer to 0 or 1 than {@link BARRIER_EDGE} (PyBaMM searches from 1e-6, where the
+ * barrier term alone makes up the voltage); with a note on the data range for messages ("" when not tabulated).
  */
 function stoichiometryRange(params: ParameterValues, name: string): [number, number, string] {
   const U = params.has(name) ? params.get(name) : undefined;
   const xs = typeof U === "function" ? (U as { x?: unknown }).x : undefined;
-  if (!(xs instanceof Float64Array) || xs.length < 2) return [1e-6, 1 - 1e-6, ""];
-  const a = Math.max(1e-6, xs[0]);
-  const b = Math.min(1 - 1e-6, xs[xs.length - 1]);
-  return [a, b, a > 1e-6 || b < 1 - 1e-6 ? `"${name}" is a table over stoichiometries ${+xs[0].toPrecision(6)}–${+xs[xs.length - 1].toPrecision(6)}, and is not extrapolated here` : ""];
+  if (!(xs instanceof Float64Array) || xs.length < 2) return [BARRIER_EDGE, 1 - BARRIER_EDGE, ""];
+  const a = Math.max(BARRIER_EDGE, xs[0]);
+  const b = Math.min(1 - BARRIER_EDGE, xs[xs.length - 1]);
+  return [a, b, a > BARRIER_EDGE || b < 1 - BARRIER_EDGE ? `"${name}" is a table over stoichiometries ${+xs[0].toPrecision(6)}–${+xs[xs.length - 1].toPrecision(6)}, and is not extrapolated here` : ""];
 }
 
 function bisect(f: (v: number) => number, lo: number, hi: number, what: string, within = "", target?: number): number {
@@ -1477,7 +1486,7 @@ function bisect(f: (v: number) => number, lo: number, hi: number, what: string, 
   const fhi = at(hi);
   if (flo * fhi > 0) {
     // name the voltage that cannot be reached and the range that can (the set's OCPs and lithium inventory)
-    const span = target !== undefined ? `: the open-circuit voltage only spans ${fmt4(Math.min(flo, fhi) + target)}–${fmt4(Math.max(flo, fhi) + target)} V for x in [${fmt4(lo)}, ${fmt4(hi)}]` : ` in [${lo}, ${hi}] (f = ${flo}, ${fhi})`;
+    const span = target !== undefined ? `: the open-circuit voltage only spans ${fmt4(Math.min(flo, fhi) + target)}–${fmt4(Math.max(flo, fhi) + target)} V for x in [${fmt4(lo)}, ${fmt4(hi)}] (stoichiometries within ${fmt4(BARRIER_EDGE)} of 0 or 1, where the OCP is the barrier term, are not searched)` : ` in [${lo}, ${hi}] (f = ${flo}, ${fhi})`;
     throw new Error(`initialStoichiometries: ${what} has no solution${span}${within ? `; ${within}` : ""}`);
   }
   for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
@@ -1515,8 +1524,8 @@ export function initialStoichiometries(params: ParameterValues, soc: number | st
   const Qp = c.pos.epsS * c.pos.L * c.pos.cmax * k;
   const QLi = (c.neg.epsS * c.neg.L * c.neg.c0 + c.pos.epsS * c.pos.L * c.pos.c0) * k;
   const ocv = (x: number, y: number) => ocpWithBarrier(c.pos.U, y, T) - ocpWithBarrier(c.neg.U, x, T);
-  // stoichiometries within (1e-6, 1 − 1e-6), or within the data of a tabulated OCP (pchip), as PyBaMM bounds them
-  // (conventions §6): a graphite table over 0.1–0.8 was extrapolated to x0 = 0.00015 and 3 % more capacity
+  // stoichiometries within the data of a tabulated OCP (pchip), as PyBaMM bounds them (conventions §6): a graphite
+  // table over 0.1–0.8 was extrapolated to x0 = 0.00015 and 3 % more capacity; and outside the barrier's edges
   const [xlo, xhi, xWhy] = stoichiometryRange(params, "Negative electrode OCP [V]");
   const [ylo, yhi, yWhy] = stoichiometryRange(params, "Positive electrode OCP [V]");
   const within = `${xWhy}${xWhy && yWhy ? "; " : ""}${yWhy}`;
