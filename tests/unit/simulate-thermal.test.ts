@@ -3,13 +3,14 @@ import assert from "node:assert/strict";
 import { parameterValues, spm, spme, dfn, simulate, lumpedThermalProperties, CellData, marquis2019GraphiteEntropicChange } from "../../lib/src/simulate";
 import type { Solution } from "../../lib/src/simulate";
 
-/** ∫(Total heating − Total cooling) dt by the trapezoid rule over the stored points [J]. */
+/** ∫(Total heating + contact heating − Total cooling) dt by the trapezoid rule over the stored points [J]. */
 function netHeat(sol: Solution): number {
   const t = sol.get("Time [s]");
   const Q = sol.get("Total heating [W]");
+  const Qc = sol.get("Lumped contact resistance heating [W]");
   const C = sol.get("Total cooling [W]");
   let E = 0;
-  for (let i = 1; i < t.length; i++) E += 0.5 * (Q[i] + Q[i - 1] - C[i] - C[i - 1]) * (t[i] - t[i - 1]);
+  for (let i = 1; i < t.length; i++) E += 0.5 * (Q[i] + Q[i - 1] + Qc[i] + Qc[i - 1] - C[i] - C[i - 1]) * (t[i] - t[i - 1]);
   return E;
 }
 
@@ -152,4 +153,31 @@ test("Ecker2015 with the lumped model: the single layer (both faces cooled, τ =
     assert.ok(rise > 0 && rise < 2, `${crate}C ΔT ${rise}`);
   }
   t.diagnostic(out.join("; "));
+});
+
+test("the heat entering the balance is the simulated layer's heat in watts, not its density times the cell volume (PyBaMM #3611: Chen2020's cell volume is 1.17 × the layer's, and Total heating was 17 % above I·(OCV − V))", (t) => {
+  const p = parameterValues("Chen2020").update({ "Contact resistance [Ohm]": 0.01 });
+  const model = spme(p, { thermal: "lumped" });
+  const sol = simulate(model, "Discharge at 1C for 20 minutes", { solver: { rtol: 1e-6 } });
+  const I = sol.get("Current [A]");
+  const V = sol.get("Voltage [V]");
+  const total = sol.get("Total heating [W]");
+  const contact = sol.get("Lumped contact resistance heating [W]");
+  const perVolume = sol.get("Volume-averaged total heating [W.m-3]");
+  let worst = 0;
+  for (let i = 1; i < sol.length; i++) {
+    const q = model.heatSources!(sol.state(i), I[i]);
+    // Chen2020 has no entropic term: the total is the open-circuit power minus the power delivered before the
+    // contact resistance, whose I²R is reported apart
+    const vBeforeContact = V[i] + I[i] * 0.01;
+    worst = Math.max(worst, Math.abs(total[i] - (q.openCircuitPower - I[i] * vBeforeContact)) / total[i]);
+    assert.ok(Math.abs(contact[i] - I[i] * I[i] * 0.01) < 1e-12);
+    assert.ok(Math.abs(perVolume[i] * model.thermal!.cellVolume - total[i]) < 1e-12 * total[i]);
+  }
+  t.diagnostic(`|Total heating − (P_ocv − I·V)| / Total heating ≤ ${worst.toExponential(2)}`);
+  assert.ok(worst < 1e-9, `${worst}`);
+  // the temperature equation uses both: m·c_p·dT/dt = total + contact − cooling
+  const T = sol.get("Cell temperature [K]");
+  const stored = model.thermal!.heatCapacity * (T[T.length - 1] - T[0]);
+  assert.ok(Math.abs(netHeat(sol) / stored - 1) < 1e-3, `${netHeat(sol)} J vs m·c_p·ΔT ${stored} J`);
 });

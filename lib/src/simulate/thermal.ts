@@ -2,13 +2,15 @@
  * Optional lumped thermal model (PyBaMM's `thermal: "lumped"` option; conventions §7 in
  * datasets-src/pybamm-parameters): one cell temperature T(t),
  *
- *   ρc_p,eff·dT/dt = Q̄ + Q_cr − h·A_cool·(T − T_amb)/V_cell,
+ *   m·c_p·dT/dt = Q + I²·R_contact − h·A_cool·(T − T_amb),   m·c_p = ρc_p,eff·V_cell,
  *
  * with ρc_p,eff the thickness-weighted average of ρ·c_p over both current collectors, both electrodes and the
- * separator, Q̄ the heat generated in the electrochemical layer averaged over that thickness [W.m-3]
- * (irreversible: ohmic in electrolyte and solid, reaction a·j·η; reversible: a·j·T·dU/dT) and
- * Q_cr = I²·R_contact/V_cell. Multiplying by V_cell gives m·c_p·dT/dt = Q_total − h·A·(T − T_amb) with
- * m·c_p = ρc_p,eff·V_cell and Q_total = Q̄·V_cell + I²·R_contact.
+ * separator, V_cell = `Cell volume [m3]`, and Q [W] the heat generated in the simulated electrode pairs: the sources
+ * (irreversible: ohmic in electrolyte and solid, reaction a·j·η; reversible: a·j·T·dU/dT) integrated through the
+ * layer and over its area (width × height × electrodes in parallel). This is PyBaMM's balance since v24.1
+ * (PyBaMM #3611/#3707): before, it took the layer's heat per unit volume times the whole cell volume, which for a
+ * wound cell whose volume holds more than the modelled layer (Chen2020: 1.17×) overstated the heat by that ratio
+ * (a 1C discharge warmed the cell by 15.9 K instead of 13.9 K).
  *
  * The temperature enters the electrochemistry through the parameter functions (Arrhenius factors of the
  * diffusivities, exchange-current densities and electrolyte properties that each set defines), F/RT in the kinetics
@@ -57,11 +59,6 @@ export interface ThermalProperties {
   readonly ambientTemperature: number;
   /** Initial temperature [K]. */
   readonly initialTemperature: number;
-  /**
-   * V_cell / (A_cc·L): converts the layer's heat [W] into the cell heat that enters the balance (PyBaMM scales the
-   * volume-averaged heat density by the cell volume, which for a wound cell includes more than one electrode layer).
-   */
-  readonly volumeScale: number;
   /** Index of the temperature state (stored as T − T_amb [K]) in the state vector. */
   readonly index: number;
 }
@@ -77,7 +74,7 @@ export function thermalRequiredParameters(): string[] {
  *
  * @example
  * const th = lumpedThermalProperties(parameterValues("Chen2020"));
- * th.rhoCpEff; // 1.8115e6 J.m-3.K-1
+ * th.rhoCpEff; // 1.7676e6 J.m-3.K-1
  */
 export function lumpedThermalProperties(p: ParameterValues): Omit<ThermalProperties, "index"> {
   requireParameters(p, thermalRequiredParameters(), 'the lumped thermal model ({ thermal: "lumped" })');
@@ -97,7 +94,6 @@ export function lumpedThermalProperties(p: ParameterValues): Omit<ThermalPropert
   }
   const rhoCpEff = rhoCpL / L;
   const cellVolume = p.number("Cell volume [m3]");
-  const area = p.number("Electrode width [m]") * p.number("Electrode height [m]") * p.number("Number of electrodes connected in parallel to make a cell");
   return {
     rhoCpEff,
     cellVolume,
@@ -105,7 +101,6 @@ export function lumpedThermalProperties(p: ParameterValues): Omit<ThermalPropert
     coolingCoefficient: p.number("Total heat transfer coefficient [W.m-2.K-1]") * p.number("Cell cooling surface area [m2]"),
     ambientTemperature: p.number("Ambient temperature [K]"),
     initialTemperature: p.number("Initial temperature [K]"),
-    volumeScale: cellVolume / (area * L),
   };
 }
 
@@ -190,7 +185,7 @@ class LumpedThermalModel implements CellModel {
         setT(y);
         bs.rhs(y, I, out);
         const q = heat(y, I);
-        const Q = (q.ohmicElectrolyte + q.ohmicSolid + q.reaction + q.reversible) * th.volumeScale + I * I * Rc;
+        const Q = q.ohmicElectrolyte + q.ohmicSolid + q.reaction + q.reversible + I * I * Rc;
         // cooling towards the current ambient: T − T_amb = y − (T_amb − the set's ambient)
         out[iT] = (Q - th.coolingCoefficient * (y[iT] - (this.ambient - Tamb))) / th.heatCapacity;
       },
@@ -242,24 +237,27 @@ class LumpedThermalModel implements CellModel {
     const T = this.cell.T;
     const out = this.base.scalars(y, I);
     const q = this.heat(y, I);
-    const s = th.volumeScale;
+    // PyBaMM's names and meanings: the electrochemical heat of the simulated electrode pairs [W], its density over
+    // the whole cell volume [W.m-3] and per unit electrode-pair area [W.m-2]; the contact resistance's heat apart
     const contact = I * I * this.cell.contactResistance;
-    const ohmic = (q.ohmicElectrolyte + q.ohmicSolid) * s + contact;
-    const total = ohmic + q.reaction * s + q.reversible * s;
+    const ohmic = q.ohmicElectrolyte + q.ohmicSolid;
+    const total = ohmic + q.reaction + q.reversible;
     out["Cell temperature [K]"] = T;
     out["X-averaged cell temperature [K]"] = T;
     out["Volume-averaged cell temperature [K]"] = T;
     out["Volume-averaged cell temperature [C]"] = T - 273.15;
     out["Ohmic heating [W]"] = ohmic;
-    out["Electrolyte ohmic heating [W]"] = q.ohmicElectrolyte * s;
-    out["Solid ohmic heating [W]"] = q.ohmicSolid * s;
-    out["Contact resistance heating [W]"] = contact;
-    out["Irreversible electrochemical heating [W]"] = q.reaction * s;
-    out["Reversible heating [W]"] = q.reversible * s;
-    out["Irreversible heating [W]"] = ohmic + q.reaction * s;
+    out["Electrolyte ohmic heating [W]"] = q.ohmicElectrolyte;
+    out["Solid ohmic heating [W]"] = q.ohmicSolid;
+    out["Irreversible electrochemical heating [W]"] = q.reaction;
+    out["Reversible heating [W]"] = q.reversible;
     out["Total heating [W]"] = total;
     out["Volume-averaged total heating [W.m-3]"] = total / th.cellVolume;
-    // heat leaving through the surface (> 0 when the cell is warmer than its surroundings)
+    out["Total heating per unit electrode-pair area [W.m-2]"] = total / this.cell.area;
+    out["Lumped contact resistance heating [W]"] = contact;
+    out["Lumped contact resistance heating [W.m-3]"] = contact / th.cellVolume;
+    // heat leaving through the surface (> 0 when the cell is warmer than its surroundings; PyBaMM's "Surface total
+    // cooling [W]" is its negative)
     out["Total cooling [W]"] = th.coolingCoefficient * (T - this.ambient);
     out["Ambient temperature [K]"] = this.ambient;
     return out;
@@ -295,9 +293,13 @@ class LumpedThermalModel implements CellModel {
  * option `{ thermal: "lumped" }`. An experiment's step temperatures ("... at 0oC") set the ambient temperature for
  * their steps, as in PyBaMM; the cell's temperature follows it through the cooling, from `Initial temperature [K]`.
  *
- * Outputs (besides the base model's): "Cell temperature [K]", "X-averaged cell temperature [K]",
- * "Volume-averaged cell temperature [K]", "Ambient temperature [K]", "Ohmic heating [W]", "Irreversible electrochemical heating [W]",
- * "Reversible heating [W]", "Total heating [W]", "Total cooling [W]" and more.
+ * Outputs (besides the base model's), named as PyBaMM's: "Cell temperature [K]", "X-averaged cell temperature [K]",
+ * "Volume-averaged cell temperature [K]", "Ambient temperature [K]", the electrochemical heat of the simulated
+ * electrode pairs "Ohmic heating [W]" (= "Electrolyte ohmic heating [W]" + "Solid ohmic heating [W]"),
+ * "Irreversible electrochemical heating [W]", "Reversible heating [W]" and their sum "Total heating [W]" (also per
+ * cell volume, "Volume-averaged total heating [W.m-3]", and per electrode-pair area), the contact resistance's
+ * "Lumped contact resistance heating [W]" (not part of the total, as in PyBaMM), and "Total cooling [W]" (heat
+ * leaving through the surface).
  *
  * @example
  * const model = dfn(parameterValues("Chen2020"), { thermal: "lumped" });
