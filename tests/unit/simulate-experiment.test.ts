@@ -458,3 +458,77 @@ test("sixth audit: the log names the condition that actually ended a step, also 
     }
   }
 });
+
+test("thirteenth audit: a rest passes no charge, so formation cycles (charge, rest) neither end nor anchor capacity terminations, and coulombic efficiencies of one-way cycles are null", () => {
+  const model = spm(parameterValues("Chen2020"));
+  const cycles = [["Charge at 0.2C for 10 minutes", "Rest for 1 hour"], ["Discharge at 1C until 3 V"], ["Charge at 1C until 4.1 V", "Hold at 4.1 V until C/20"]];
+  // the rest's 1e-14 A.h of rounding made cycle 1 one that "discharged 0.0000 A.h" (the 4 A.h termination fired at
+  // once) and the reference of the 80 % termination (which then never fired)
+  const absolute = simulate(model, new Experiment(cycles, { cycles: 3, termination: "4 Ah capacity" }), { initialSoc: 0.5 });
+  assert.match(absolute.termination, /reached at the end of cycle 2: it discharged 2\.3120 A\.h/);
+  const relative = simulate(model, new Experiment([cycles[0], ["Discharge at 1C until 3 V"], ["Charge at 1C for 30 minutes"], ["Discharge at 1C until 3 V"]], { termination: "80% capacity" }), { initialSoc: 0.8 });
+  assert.match(relative.termination, /reached at the end of cycle 4: it discharged 2\.500\d A\.h, 64\.8\d % of cycle 2's 3\.857\d A\.h/);
+  const oneWay = simulate(model, [["Discharge at 1C for 10 minutes", "Rest for 1 hour"], ["Rest for 1 hour"], ["Charge at 0.2C for 10 minutes", "Rest for 1 hour"]]);
+  assert.deepEqual(oneWay.cycles.map((c) => [c["Charge capacity [A.h]"] === 0, c["Discharge capacity [A.h]"] === 0, c["Coulombic efficiency"]]), [[true, false, null], [true, true, null], [false, true, null]]);
+  // a constant current passes exactly I·Δt
+  assert.ok(Math.abs(oneWay.cycles[0]["Discharge capacity [A.h]"] - 5 / 6) < 1e-12);
+});
+
+test("thirteenth audit: a step that ends at its start does not enter its cycle's voltage range, and a cycle none of whose steps ran stops the experiment (PyBaMM: infeasible)", () => {
+  const model = spm(parameterValues("Chen2020"));
+  // "Discharge at 2C until 3.4 V" from 3.3 V is skipped; its state under 2C (3.2507 V, never held) was the minimum
+  const sol = simulate(model, new Experiment([["Discharge at 1C until 3.3 V", "Discharge at 2C until 3.4 V", "Rest for 10 minutes"]], { termination: "3.26 V" }));
+  assert.equal(sol.termination, "completed");
+  assert.ok(Math.abs(sol.cycles[0]["Minimum voltage [V]"] - 3.3) < 1e-6, `${sol.cycles[0]["Minimum voltage [V]"]}`);
+  assert.match(sol.stepLog[1].reason, /already reached at the start of the step/);
+  const alone = simulate(model, "Discharge at 1 A until 2 A");
+  assert.equal(alone.termination, `The only step of cycle 1 ended at its start ("Discharge at 1 A until 2 A"): the cycle is infeasible from this state, and the experiment stops (PyBaMM raises an error)`);
+  const later = simulate(model, [["Discharge at 1C until 3.3 V"], ["Discharge at 2C until 3.4 V", "Discharge at 3C until 3.4 V"], ["Rest for 1 minute"]]);
+  assert.match(later.termination, /^All 2 steps of cycle 2 ended at their start \("Discharge at 2C until 3\.4 V"; "Discharge at 3C until 3\.4 V"\)/);
+  assert.equal(later.cycles.length, 2);
+  // its summary still has voltages (those of the skipped steps' states, the only ones it has)
+  assert.ok(Number.isFinite(later.cycles[1]["Minimum voltage [V]"]));
+});
+
+test("thirteenth audit: PyBaMM's comparison conditions (\"< 2.5 V\", \"> -0.5 A\"), the minute unit \"m\", tags, and a hint for the old \"Run\" syntax", () => {
+  assert.deepEqual(parseStep("Discharge at 1C until < 2.5 V").until, { quantity: "voltage", value: 2.5, direction: "falling" });
+  const built = step.cRate(-1, { until: "> 4.2 V" });
+  assert.deepEqual(built.until, { quantity: "voltage", value: 4.2, direction: "rising" });
+  assert.equal(built.description, "Charge at 1C until > 4.2 V");
+  assert.deepEqual(parseStep("Hold at 4.1 V until > -500 mA").until, { quantity: "current", value: -0.5, direction: "rising" });
+  assert.equal(step.voltage(4.1, { until: { quantity: "current", value: -0.5, direction: "rising" } }).description, "Hold at 4.1 V until > -500 mA");
+  assert.deepEqual(parseStep("Hold at 4.1 V until < C/50").until, { quantity: "c-rate", value: 0.02 });
+  assert.throws(() => parseStep("Hold at 4.1 V until > C/50"), /PyBaMM reads "> C\/50" the same way/);
+  assert.throws(() => parseStep("Discharge at 1C until < 10 W"), /not a power/);
+  const p = parameterValues("Chen2020");
+  const model = spm(p);
+  // the comparison form ends where the plain one does
+  const plain = simulate(model, "Discharge at 1C until 3.5 V", { saveStates: false });
+  const compared = simulate(model, "Discharge at 1C until < 3.5 V", { saveStates: false });
+  assert.ok(Math.abs(plain.get("Time [s]").at(-1)! - compared.get("Time [s]").at(-1)!) < 1, `${plain.get("Time [s]").at(-1)} vs ${compared.get("Time [s]").at(-1)}`);
+  assert.ok(Math.abs(compared.get("Voltage [V]").at(-1)! - 3.5) < 1e-3);
+  const taper = (until: string) => simulate(model, [`Charge at 1C until 4.1 V`, `Hold at 4.1 V until ${until}`], { initialSoc: 0.3, saveStates: false });
+  const a = taper("500 mA");
+  const b = taper("> -500 mA");
+  assert.ok(Math.abs(a.get("Time [s]").at(-1)! - b.get("Time [s]").at(-1)!) < 1 && Math.abs(b.get("Current [A]").at(-1)! + 0.5) < 1e-3);
+  // a rest that ends on the voltage recovering through 3.2 V
+  const rest = simulate(model, [["Discharge at 1C until 3 V"], ["Rest for 1 hour or until > 3.2 V"]], { saveStates: false });
+  const restTime = rest.get("Time [s]").at(-1)! - plain.get("Time [s]").at(-1)!;
+  assert.equal(rest.stepLog[1].reason, "Rest for 1 hour or until > 3.2 V");
+  assert.ok(Math.abs(rest.get("Voltage [V]").at(-1)! - 3.2) < 1e-3 && restTime < 3600);
+  // "m" is minutes, as in PyBaMM's steps and terminations
+  assert.equal(parseStep("Rest for 10 m").duration, 600);
+  assert.equal(parseStep("Discharge at 1C until 2.5 V (1 m period)").period, 60);
+  assert.deepEqual(new Experiment(["Rest for 1 hour"], { termination: "10 m" }).termination, [{ kind: "time", value: 600, text: "10 m" }]);
+  // tags, as PyBaMM's step keyword; Experiment.searchTag as its search_tag (0-based cycles)
+  const exp = new Experiment([[step.cRate(1, { until: "3 V", tags: ["rpt", "slow"] })], [step.rest("1 minute", { tags: "relax" })], ["Charge at 1C until 4.1 V"]], { cycles: 2 });
+  assert.deepEqual(exp.searchTag("rpt"), [0, 3]);
+  assert.deepEqual(exp.searchTag("relax"), [1, 4]);
+  assert.deepEqual(exp.searchTag("none"), []);
+  const tagged = simulate(model, exp.cycles.slice(0, 2).map((c) => [...c]), { saveStates: false });
+  assert.deepEqual(tagged.stepLog.map((e) => e.tags), [["rpt", "slow"], ["relax"]]);
+  assert.throws(() => step.cRate(1, { until: "3 V", tags: [""] as never }), /tags are a list of non-empty strings/);
+  assert.throws(() => parseStep("Discharge at 1C until 2.5 V [cycling]"), /give tags as a step object's option, e.g\. step\.cRate\(1, \{ until: "2\.5 V", tags: \["cycling"\] \}\)/);
+  // PyBaMM's removed drive-cycle syntax points to the constructors
+  assert.throws(() => parseStep("Run US06 (A) for 5 minutes"), /old drive-cycle syntax .* step\.current\(\[\[0, 5\]/);
+});

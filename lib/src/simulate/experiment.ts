@@ -7,7 +7,15 @@
  * W/mW/kW; the same steps as typed constructors ({@link step}`.current(5, { until: "2.5 V" })`, as PyBaMM's
  * `pybamm.step.current`); drive cycles, a current, C-rate or power that follows rows of (time, value) linearly
  * interpolated (`step.current([[0, 5], [60, -2], …])`, PyBaMM's step with a two-column array); a list of steps
- * repeated for N cycles.
+ * repeated for N cycles. PyBaMM's comparison conditions (`"until < 2.5 V"`, `"until > -0.5 A"` on the signed
+ * current), durations in s/min/m/h, temperatures `"at 25oC"` and step `tags` are read as PyBaMM reads them.
+ *
+ * Where this language differs from PyBaMM's, on purpose: a negative value ("Discharge at -1 A") is refused, where
+ * PyBaMM silently turns it into a charge; a plain voltage condition on a rest ("Rest for 1 hour or until 3.2 V") ends
+ * the rest when the voltage crosses it, where PyBaMM creates no event for it and rests the full hour (write
+ * "until > 3.2 V" for a condition both read alike); a flat list of steps is one cycle, where PyBaMM makes each
+ * element a cycle; "Run US06 (A)" (dropped from PyBaMM) and tags written in the string ("... [tag]", read by older
+ * PyBaMM) fail naming the constructor to use instead.
  */
 
 import { nearestNames } from "./parameters";
@@ -22,8 +30,8 @@ export type StepKind = "current" | "c-rate" | "power" | "resistance" | "voltage"
  * (`"falling"`) or rising to or above (`"rising"`) a value (PyBaMM's `CustomTermination`).
  */
 export type StepUntil =
-  | { quantity: "voltage"; value: number }
-  | { quantity: "current"; value: number }
+  | { quantity: "voltage"; value: number; direction?: "falling" | "rising" }
+  | { quantity: "current"; value: number; direction?: "falling" | "rising" }
   | { quantity: "c-rate"; value: number }
   | { quantity: "variable"; name: string; value: number; direction: "falling" | "rising" };
 
@@ -108,6 +116,8 @@ export interface ExperimentStep {
    * the start of the step, besides the solver's own steps and the step's end. Unset: the solver's steps only.
    */
   readonly period?: number;
+  /** Labels of the step (PyBaMM's `tags`), given with the {@link step} constructors; found with {@link Experiment.searchTag} and in the step log. */
+  readonly tags?: readonly string[];
 }
 
 const EXAMPLES =
@@ -149,14 +159,14 @@ export class ExperimentError extends Error {
 /** A number as the parser reads it; the sign is allowed here so that a negative value gets its own message. */
 const NUM = String.raw`([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)`;
 
-/** Seconds per duration unit (PyBaMM's units, plus days). */
+/** Seconds per duration unit (PyBaMM's units, "m" for minutes among them, plus days). */
 function secondsPer(unit: string): number {
   const u = unit.toLowerCase();
   return u.startsWith("s") ? 1 : u.startsWith("m") ? 60 : u.startsWith("d") ? 86400 : 3600;
 }
 
-/** A duration's text: a number and a unit ("10 minutes", "1 hour", "30 s"). */
-const DURATION = new RegExp(String.raw`^${NUM}\s*(s|sec|secs|second|seconds|min|mins|minute|minutes|h|hr|hrs|hour|hours|day|days)$`, "i");
+/** A duration's text: a number and a unit ("10 minutes", "1 hour", "30 s", "5 m"). */
+const DURATION = new RegExp(String.raw`^${NUM}\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|day|days)$`, "i");
 
 /** Parses "10 minutes", "1 hour", "30 s" into seconds (> 0); `fail` reports what is wrong. */
 function parseDurationText(text: string, fail: (why: string) => never, what = "duration"): number {
@@ -234,6 +244,25 @@ function toKelvin(x: number | string, fail: (why: string) => never): number {
  * {@link StepUntil}; voltages and currents are positive.
  */
 function parseUntil(text: string, fail: (why: string) => never): StepUntil {
+  // PyBaMM's comparison form (v25.1): "< 2.5 V" / "> 4.2 V" end the step when the voltage falls below / rises above
+  // the value whichever way the step drives (also in a rest, where a plain voltage condition gives PyBaMM no event);
+  // "< 1 A" / "> -2 A" compare the signed current (> 0 discharges)
+  const op = /^([<>])\s*(.+)$/.exec(text.trim());
+  if (op) {
+    const q = parseQuantity(op[2], fail);
+    const direction = op[1] === "<" ? "falling" : "rising";
+    if (q.unit === "V") {
+      if (!(q.value > 0)) fail(`the condition "until ${text.trim()}" must be a positive voltage`);
+      return { quantity: "voltage", value: q.value, direction };
+    }
+    if (q.unit === "A") return { quantity: "current", value: q.value, direction };
+    if (q.unit === "C" && op[1] === "<" && q.value > 0) return { quantity: "c-rate", value: q.value };
+    return fail(
+      q.unit === "C"
+        ? `"until ${text.trim()}": a C-rate condition ends the step when |I| falls to it ("until C/50", or "< C/50"); PyBaMM reads "> C/50" the same way, so give a current ("> -2 A") to compare the signed current`
+        : `a step can end on a voltage or a current, not a ${q.unit === "W" ? "power" : "resistance"} ("${text.trim()}")`,
+    );
+  }
   const v = new RegExp(String.raw`^"([^"]+)"\s+(below|above)\s+(-?[\d.]+(?:e[-+]?\d+)?)$`, "i").exec(text.trim());
   if (v) return variableUntil(v[1], v[2].toLowerCase() === "below" ? "falling" : "rising", Number(v[3]), fail);
   if (/^"/.test(text.trim())) fail(`"until ${text.trim()}": a condition on a variable reads until "<variable name>" below <value> (or above <value>)`);
@@ -279,6 +308,12 @@ export function parseStep(step: string): ExperimentStep {
     throw new ExperimentSyntaxError(step, unmask(why));
   };
   const described = step.trim().replace(/\s+/g, " ");
+  // a trailing "[tag]" (older PyBaMM read tags from the string)
+  const tagged = /\s\[([^\]"]*)\]$/.exec(described);
+  if (tagged && !/"[^"]*\[[^\]"]*\]"$/.test(described))
+    fail(`a trailing "[${tagged[1]}]" is not read as tags from a step string: give tags as a step object's option, e.g. step.cRate(1, { until: "2.5 V", tags: ["${tagged[1].split(",")[0].trim() || "cycling"}"] })`);
+  if (/^run\s/i.test(described))
+    fail(`"Run <drive cycle> ..." is PyBaMM's old drive-cycle syntax (removed there too): give the rows to a step constructor, e.g. step.current([[0, 5], [30, 5], [31, -3], [60, -3]]) or step.power(rows), times in seconds from the step's start`);
   const s = described.replace(/"([^"]*)"/g, (_, name: string) => `"#${names.push(name) - 1}"`);
   // a temperature may stand anywhere, as in PyBaMM ("... until 3.3 V at 25oC (1 minute period)", "Discharge at 1C at
   // 25oC until 2.5 V", "... (1 minute period) at 25oC"); one at most
@@ -408,8 +443,9 @@ function formatDuration(s: number): string {
 /** A termination condition in the step language ("2.5 V", "50 mA", "C/50", `"Cell temperature [K]" above 318.15`). */
 export function describeUntil(u: StepUntil): string {
   if (u.quantity === "variable") return `"${u.name}" ${u.direction === "falling" ? "below" : "above"} ${String(u.value)}`;
-  if (u.quantity === "voltage") return `${fmt(u.value)} V`;
-  if (u.quantity === "current") return u.value < 1 ? `${fmt(u.value * 1000)} mA` : `${fmt(u.value)} A`;
+  const op = u.quantity === "voltage" || u.quantity === "current" ? (u.direction === "falling" ? "< " : u.direction === "rising" ? "> " : "") : "";
+  if (u.quantity === "voltage") return `${op}${fmt(u.value)} V`;
+  if (u.quantity === "current") return Math.abs(u.value) < 1 && u.value !== 0 ? `${op}${fmt(u.value * 1000)} mA` : `${op}${fmt(u.value)} A`;
   const inv = 1 / u.value;
   return Math.abs(inv - Math.round(inv)) < 1e-9 * inv && inv > 1 ? `C/${Math.round(inv)}` : `${fmt(u.value)}C`;
 }
@@ -574,7 +610,11 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
       if (u.direction !== "falling" && u.direction !== "rising") fail(`has until on "${String(u.name)}" with direction ${JSON.stringify(u.direction)}: give "falling" (ends at or below the value) or "rising"`);
       return variableUntil(u.name, u.direction as "falling" | "rising", u.value, fail);
     }
-    if (!(typeof u.value === "number" && Number.isFinite(u.value) && u.value > 0)) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
+    if (u.direction !== undefined && (u.quantity === "c-rate" || (u.direction !== "falling" && u.direction !== "rising")))
+      fail(`has until ${u.quantity} with direction ${JSON.stringify(u.direction)}: a voltage or a current condition may have direction "falling" (< value) or "rising" (> value)`);
+    // a current with a direction compares the signed current (> 0 discharges), so any finite value
+    const signed = u.quantity === "current" && u.direction !== undefined;
+    if (!(typeof u.value === "number" && Number.isFinite(u.value) && (signed || u.value > 0))) fail(`has until ${u.quantity} ${String(u.value)}: the condition's value must be a positive finite number (a current condition is on |I|)`);
     return u as StepUntil;
   };
   const until = s.until === undefined ? undefined : checkUntil(s.until);
@@ -593,6 +633,9 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
   if (s.description !== undefined && typeof s.description !== "string") fail(`has a description that is not a string`);
   if (s.temperature !== undefined && !(typeof s.temperature === "number" && s.temperature >= 200 && s.temperature <= 400))
     fail(`has temperature ${String(s.temperature)}: a temperature is in kelvin, within 200–400 K`);
+  if (s.tags !== undefined && !(Array.isArray(s.tags) && s.tags.every((x) => typeof x === "string" && x.trim() !== "")))
+    fail(`has tags ${JSON.stringify(s.tags)}: tags are a list of non-empty strings, e.g. ["cycling"]`);
+  const tags = s.tags === undefined ? undefined : Object.freeze((s.tags as string[]).map((x) => x.trim()));
   const duration = s.duration as number | undefined;
   const period = s.period as number | undefined;
   const temperature = s.temperature as number | undefined;
@@ -615,6 +658,7 @@ function checkStep(raw: unknown, where: string): ExperimentStep {
     ...(orUntil ? { orUntil } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(period !== undefined ? { period } : {}),
+    ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
   };
 }
 
@@ -638,6 +682,8 @@ export interface StepOptions {
   description?: string;
   /** The cell's temperature during the step: kelvin, or text such as "25oC" (see {@link ExperimentStep.temperature}). */
   temperature?: number | string;
+  /** Labels of the step, as PyBaMM's `tags` (see {@link ExperimentStep.tags}). */
+  tags?: string | readonly string[];
 }
 
 /** A value that changes in time, as the {@link step} constructors take it: a function of the time [s] from the step's start. */
@@ -649,7 +695,7 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput | ValueFunctio
     throw new ExperimentError(`${call}: ${why}`);
   };
   if (typeof opts !== "object" || opts === null) fail(`the options must be an object such as { until: "2.5 V" }, got ${String(opts)}`);
-  const known = ["duration", "until", "period", "description", "temperature"];
+  const known = ["duration", "until", "period", "description", "temperature", "tags"];
   for (const k of Object.keys(opts)) if (!known.includes(k)) fail(`unknown option "${k}". Did you mean: ${nearestNames(k, known, 1).map((n) => `"${n}"`).join(", ")}? Options: ${known.join(", ")}`);
   const duration = opts.duration === undefined ? undefined : toSeconds(opts.duration, fail);
   const period = opts.period === undefined ? undefined : toSeconds(opts.period, fail, "period");
@@ -662,12 +708,14 @@ function makeStep(kind: StepKind, value: number | DriveCycleInput | ValueFunctio
   const until = conditions[0];
   const orUntil = conditions.length > 1 ? conditions.slice(1) : undefined;
   const temperature = opts.temperature === undefined ? undefined : toKelvin(opts.temperature, fail);
-  if (typeof value === "function") return checkStep({ kind, value: 0, valueFunction: value, duration, until, orUntil, period, temperature, description: opts.description }, call);
+  const tags = opts.tags === undefined ? undefined : typeof opts.tags === "string" ? [opts.tags] : opts.tags;
+  const common = { duration, until, orUntil, period, temperature, description: opts.description, ...(tags !== undefined ? { tags } : {}) };
+  if (typeof value === "function") return checkStep({ kind, value: 0, valueFunction: value, ...common }, call);
   if (typeof value === "object" && value !== null) {
     const driveCycle = toDriveCycle(value, UNITS[kind], fail);
-    return checkStep({ kind, value: 0, driveCycle, duration, until, orUntil, period, temperature, description: opts.description }, call);
+    return checkStep({ kind, value: 0, driveCycle, ...common }, call);
   }
-  return checkStep({ kind, value, duration, until, orUntil, period, temperature, description: opts.description }, call);
+  return checkStep({ kind, value, ...common }, call);
 }
 
 /** A constructor's object condition: `{ variable, below | above }` becomes a variable {@link StepUntil}; a StepUntil passes (checked later). */
@@ -915,5 +963,20 @@ export class Experiment {
     const terms = opts.termination === undefined ? [] : typeof opts.termination === "string" ? [opts.termination] : Array.isArray(opts.termination) ? opts.termination : [opts.termination as unknown];
     this.termination = terms.map(parseTermination);
     if (opts.temperature !== undefined) this.temperature = toKelvin(opts.temperature, (why) => { throw new ExperimentError(`Experiment: option temperature: ${why}`); });
+  }
+
+  /**
+   * The 0-based indices of the cycles with a step tagged `tag` (PyBaMM's `Experiment.search_tag`).
+   *
+   * @example
+   * const exp = new Experiment([[step.cRate(1, { until: "2.5 V", tags: ["rpt"] })], ["Rest for 1 hour"]], { cycles: 2 });
+   * exp.searchTag("rpt"); // [0, 2]
+   */
+  searchTag(tag: string): number[] {
+    const found: number[] = [];
+    this.cycles.forEach((c, i) => {
+      if (c.some((st) => st.tags?.includes(tag))) found.push(i);
+    });
+    return found;
   }
 }

@@ -100,6 +100,8 @@ export interface StepLogEntry {
   reason: string;
   /** What the reason alone does not say: the value of the limit that ended the step, a default duration, a lifted cut-off. */
   note?: string;
+  /** The step's tags ({@link ExperimentStep.tags}), when it has any. */
+  tags?: readonly string[];
 }
 
 /** Solver statistics. */
@@ -499,6 +501,10 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
     const sum = emptySummary(c + 1);
     const cycleStart = t;
     cycles.push(sum);
+    // whether any step of the cycle ran (rather than ending at its start), and the voltages of those that did not
+    let cycleRan = false;
+    let skippedMin = Infinity;
+    let skippedMax = -Infinity;
     for (let s = 0; s < exp.cycles[c].length; s++) {
       const step = exp.cycles[c][s];
       const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
@@ -574,7 +580,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const conditionName = (k: number): string => (conditions.length > 1 ? `${step.description}${CONDITION_MARK}${k}` : step.description);
       conditions.forEach((u, k) => {
         const name = conditionName(k);
-        if (u.quantity === "voltage") events.push({ quantity: "voltage", value: u.value, name, direction: voltageDirection(u.value) });
+        // a comparison ("< 2.5 V", PyBaMM's operator) faces its own way whatever the step drives, also in a rest
+        if (u.quantity === "voltage") events.push({ quantity: "voltage", value: u.value, name, direction: u.direction ?? voltageDirection(u.value) });
+        else if (u.quantity === "current" && u.direction !== undefined) {
+          // "> -0.5 A": the signed current (> 0 discharges), PyBaMM's CurrentTermination with an operator
+          events.push({ quantity: "state", value: u.value, fn: (_yy, cur) => cur, tolerance: 1e-9 * Math.max(1, Math.abs(u.value)), name, direction: u.direction, consistent: true });
+        }
         else if (u.quantity === "variable") {
           const variable = u.name;
           // located on consistent states: the variable may depend on the algebraic unknowns and the current
@@ -686,6 +697,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         met = conditions[Number(res.reason.slice(step.description.length + CONDITION_MARK.length))];
         res.reason = step.description;
       }
+      const endedAtStart = res.points.length === 1 && res.reason !== "duration";
       for (let k = 0; k < res.points.length; k++) {
         const p = res.points[k];
         const packed = (p.summary as PackedOutputs | undefined) ?? packOutputs(model, p.y, p.current);
@@ -697,7 +709,11 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
           // current drive cycle, the exact ∫I dt of its rows instead, as a cycler counts it: the particles' lithium
           // carries the solver's error on the whole inventory (rtol 1e-4 of ~10⁴ A·s), which made the charge of
           // 20 pulses 0.12 % off (Chen2020 DFN) and did not shrink with rtol
-          const dq = control.kind === "current" && (control.profile || control.fn) ? controlIntegral(control, lastT, p.t) / 3600 : ((lastNegLi - negLi) * FARADAY) / 3600;
+          // A constant current (a rest: 0) passes exactly I·Δt: the particles' lithium also moved by rounding while the
+          // cell rested (1e-14 A.h), and a formation cycle "charge, rest" counted as one that discharged something (a
+          // "4 Ah capacity" termination fired on it, an "80% capacity" took it as its reference and never fired, and its
+          // coulombic efficiency came out as 8e13)
+          const dq = control.kind === "current" ? controlIntegral(control, lastT, p.t) / 3600 : ((lastNegLi - negLi) * FARADAY) / 3600;
           q += dq;
           const vPrev = cols["Voltage [V]"][cols["Voltage [V]"].length - 1];
           // energy: P·Δt is exact under power control, V̄·Δq under voltage control (V constant) and current
@@ -730,8 +746,17 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         }
         for (let k = 0; k < packed.names.length; k++) push(packed.names[k], packed.values[k + 2]);
         if (save) states.push(p.y);
-        sum["Minimum voltage [V]"] = Math.min(sum["Minimum voltage [V]"], p.voltage);
-        sum["Maximum voltage [V]"] = Math.max(sum["Maximum voltage [V]"], p.voltage);
+        // a step that ended at its start stores the state under its control at no time passed: the cell never held
+        // that voltage ("Discharge at 2C until 3.4 V" skipped at 3.3 V put 3.2507 V into the cycle's minimum, and a
+        // "3.26 V" termination fired); PyBaMM drops such a step's solution
+        if (!endedAtStart) {
+          sum["Minimum voltage [V]"] = Math.min(sum["Minimum voltage [V]"], p.voltage);
+          sum["Maximum voltage [V]"] = Math.max(sum["Maximum voltage [V]"], p.voltage);
+          cycleRan = true;
+        } else {
+          skippedMin = Math.min(skippedMin, p.voltage);
+          skippedMax = Math.max(skippedMax, p.voltage);
+        }
         points++;
       }
       const end = res.points[res.points.length - 1];
@@ -740,7 +765,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       I = end.current;
       sum["Duration [s]"] = t - cycleStart;
       // an event that held at the start ended the step without time passing: say so, the step did nothing
-      const atOnce = res.points.length === 1 && res.reason !== "duration";
+      const atOnce = endedAtStart;
       // A state already beyond one of the set's cut-offs on the side the step drives towards stops the experiment,
       // whichever event the solver found first, as PyBaMM calls such an experiment infeasible: "Discharge at 1C until
       // 2.6 V" (or "until 2.5 V") from 2.35 V ended on its own limit, reported "completed", and the next cycles did
@@ -760,7 +785,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const timedOut = res.reason === "duration" && usesDefault && !cutByTime;
       if (res.reason === "duration" && cutByTime) {
         notes.unshift(`the experiment's termination "${timeStop!.text}" cut the step at t = ${end.t.toFixed(1)} s`);
-        stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: "time termination", note: notes.join("; ") });
+        stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason: "time termination", note: notes.join("; "), ...(step.tags ? { tags: step.tags } : {}) });
         termination = `Time termination "${timeStop!.text}" reached in ${where} at t = ${end.t.toFixed(1)} s (PyBaMM's Experiment termination)`;
         break outer;
       }
@@ -773,7 +798,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       // several conditions: say which one ended the step
       if (met && res.reason === step.description) notes.unshift(`ended on the condition: until ${describeUntil(met)}`);
       const reason = timedOut ? "default duration" : atOnce ? `${res.reason} (already reached at the start of the step)` : res.reason;
-      stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason, ...(notes.length > 0 ? { note: notes.join("; ") } : {}) });
+      stepLog.push({ cycle: c + 1, step: s + 1, description: step.description, reason, ...(notes.length > 0 ? { note: notes.join("; ") } : {}), ...(step.tags ? { tags: step.tags } : {}) });
       if (timedOut) {
         // PyBaMM treats this as an infeasible experiment and stops: the next steps would start from a state the
         // experiment did not intend (a discharge "until 2.5 V" that is not at 2.5 V)
@@ -791,6 +816,15 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
           (res.reason === "max steps" ? `; the solver's limit of step attempts per experiment step ran out: raise solver.maxSteps (now ${opts.solver?.maxSteps ?? "the default"})` : "");
         break outer;
       }
+    }
+    // a cycle none of whose steps ran: PyBaMM raises "All steps in the cycle ... are infeasible"; here the experiment
+    // stops with that message ("Discharge at 1 A until 2 A" alone reported "completed" with one point)
+    if (!cycleRan) {
+      sum["Minimum voltage [V]"] = skippedMin;
+      sum["Maximum voltage [V]"] = skippedMax;
+      const n = exp.cycles[c].length;
+      termination = `${n === 1 ? "The only step" : `All ${n} steps`} of cycle ${c + 1} ended at ${n === 1 ? "its" : "their"} start (${stepLog.slice(-n).map((e) => (e.reason.startsWith(e.description) ? `"${e.description}"` : `"${e.description}": ${e.reason}`)).join("; ")}): the cycle is infeasible from this state, and the experiment stops (PyBaMM raises an error)`;
+      break;
     }
     // the experiment's capacity and voltage terminations, checked at the end of each cycle (as PyBaMM does)
     // the reference of a "% capacity" termination: the first cycle that discharged anything (a formation charge or a
