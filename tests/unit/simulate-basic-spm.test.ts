@@ -39,3 +39,13 @@ test("BasicSPM rejects a zero time step, too few cells and a start beyond the cu
   assert.throws(() => basicSpm(p.update({ "Contact resistance [Ohm]": -1 })), /"Contact resistance \[Ohm\]" = -1 must be ≥ 0/);
   assert.equal(basicSpm(p, { cells: 2 })["Voltage [V]"].length > 100, true, "two cells are enough for the surface extrapolation");
 });
+
+test("fourteenth audit: basicSpm runs at the initial temperature with the OCPs' entropic term, as PyBaMM's BasicSPM and the composed SPM (Marquis2019 at 273.15 / 318.15 K: equal starting voltages)", () => {
+  for (const T of [273.15, 318.15]) {
+    const p = parameterValues("Marquis2019").update({ "Ambient temperature [K]": T, "Initial temperature [K]": T });
+    const b = basicSpm(p, { dt: 1 });
+    const s = simulate(spm(p), "Discharge at 1C until 3.105 V", { saveStates: false });
+    // both start from uniform particles: the same OCPs and overpotentials (0.3–0.5 mV apart without the entropic term)
+    assert.ok(Math.abs(b["Voltage [V]"][0] - s.get("Voltage [V]")[0]) < 1e-9, `${T} K: ${b["Voltage [V]"][0]} vs ${s.get("Voltage [V]")[0]}`);
+  }
+});

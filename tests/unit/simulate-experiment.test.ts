@@ -284,7 +284,8 @@ test("per-step temperatures with the lumped thermal model set the ambient temper
   const p = parameterValues("Chen2020");
   const m = spme(p, { thermal: "lumped" });
   const out = Float64Array.from({ length: 31 }, (_, i) => i * 360);
-  const s = simulate(m, new Experiment(["Rest for 2 hours at 0oC", "Rest for 1 hour at 40oC"]), { saveStates: false, solver: { outputTimes: out } });
+  // (a first step at the set's ambient: the first step's own temperature would also be the cell's initial one)
+  const s = simulate(m, new Experiment(["Rest for 1 s", "Rest for 2 hours at 0oC", "Rest for 1 hour at 40oC"]), { saveStates: false, solver: { outputTimes: out } });
   assert.equal(m.ambientTemperature!(), 298.15, "the set's ambient is restored");
   const t = s.get("Time [s]");
   const T = s.get("Cell temperature [K]");
@@ -294,12 +295,12 @@ test("per-step temperatures with the lumped thermal model set the ambient temper
   const tau = m.thermal!.heatCapacity / m.thermal!.coolingCoefficient;
   let worst = 0;
   for (let i = 0; i < t.length; i++) {
-    assert.equal(amb[i], st[i] === 1 ? 273.15 : 313.15);
-    if (st[i] === 1) worst = Math.max(worst, Math.abs(T[i] - (273.15 + 25 * Math.exp(-t[i] / tau))));
+    assert.equal(amb[i], st[i] === 1 ? 298.15 : st[i] === 2 ? 273.15 : 313.15);
+    if (st[i] === 2) worst = Math.max(worst, Math.abs(T[i] - (273.15 + 25 * Math.exp(-(t[i] - 1) / tau))));
   }
   assert.ok(worst < 1e-3, `rest at 0oC: ${worst} K from the exponential`);
   // continuous at the step change, then warming towards 40oC
-  const k = st.indexOf(2);
+  const k = st.indexOf(3);
   assert.ok(Math.abs(T[k] - T[k - 1]) < 1e-3 && T[k - 1] < 273.2, `${T[k - 1]} → ${T[k]}`);
   const end = T.length - 1;
   assert.ok(Math.abs(T[end] - (313.15 - (313.15 - T[k]) * Math.exp(-(t[end] - t[k]) / tau))) < 0.05, `after an hour at 40oC: ${T[end]} K`);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parameterValues, spm, spme, dfn, simulate, lumpedThermalProperties, CellData, marquis2019GraphiteEntropicChange } from "../../lib/src/simulate";
+import { parameterValues, spm, spme, dfn, simulate, lumpedThermalProperties, CellData, marquis2019GraphiteEntropicChange, Experiment, initialStoichiometries } from "../../lib/src/simulate";
 import type { Solution } from "../../lib/src/simulate";
 
 /** ∫(Total heating + contact heating − Total cooling) dt by the trapezoid rule over the stored points [J]. */
@@ -180,4 +180,26 @@ test("the heat entering the balance is the simulated layer's heat in watts, not 
   const T = sol.get("Cell temperature [K]");
   const stored = model.thermal!.heatCapacity * (T[T.length - 1] - T[0]);
   assert.ok(Math.abs(netHeat(sol) / stored - 1) < 1e-3, `${netHeat(sol)} J vs m·c_p·ΔT ${stored} J`);
+});
+
+test("fourteenth audit: a lumped cell starts at its first step's temperature, as PyBaMM sets 'Initial temperature [K]' for an experiment; an initial SOC given as a voltage is the OCV at the initial temperature", () => {
+  const chen = parameterValues("Chen2020");
+  const model = spme(chen, { thermal: "lumped" });
+  // "Rest for 1 hour at 45oC" started at 25 °C and warmed towards 45 °C (to 317.92 K)
+  const rest = simulate(model, "Rest for 1 hour at 45oC", { saveStates: false });
+  for (const T of rest.get("Cell temperature [K]")) assert.ok(Math.abs(T - 318.15) < 1e-9, `${T}`);
+  // a 0 °C discharge equals one of a set whose initial temperature is 0 °C
+  const cold = simulate(model, "Discharge at 1C until 2.5 V at 0oC", { saveStates: false });
+  const soaked = simulate(spme(chen.update({ "Initial temperature [K]": 273.15 }), { thermal: "lumped" }), "Discharge at 1C until 2.5 V at 0oC", { saveStates: false });
+  assert.equal(cold.get("Cell temperature [K]")[0], 273.15);
+  assert.ok(Math.abs(cold.get("Voltage [V]").at(-1)! - soaked.get("Voltage [V]").at(-1)!) < 1e-9 && Math.abs(cold.get("Time [s]").at(-1)! - soaked.get("Time [s]").at(-1)!) < 1e-6);
+  // an experiment-wide temperature counts as the first step's; a given initial state keeps its own temperature
+  const warm = simulate(model, new Experiment(["Rest for 1 minute"], { temperature: "45oC" }), { saveStates: false });
+  assert.equal(warm.get("Cell temperature [K]")[0], 318.15);
+  // Marquis2019 at 45 °C: "3.3 V" is the open-circuit voltage at 318.15 K, entropic term included (3.2876 V before)
+  const m = parameterValues("Marquis2019").update({ "Initial temperature [K]": 318.15, "Ambient temperature [K]": 318.15 });
+  const soh = initialStoichiometries(m, "3.3 V");
+  const cell = new CellData(m);
+  const ocv = cell.pos.U(soh.y, 318.15) - cell.neg.U(soh.x, 318.15);
+  assert.ok(Math.abs(ocv - 3.3) < 1e-6, `${ocv}`);
 });

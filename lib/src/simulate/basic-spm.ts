@@ -7,7 +7,7 @@
  * The composed {@link spm} in models.ts solves the same equations with the adaptive BDF solver; a unit test
  * checks the two agree.
  */
-import { ParameterValues, checkParameterValues, FARADAY as F, GAS_CONSTANT as R, OcpFunction, ExchangeCurrentFunction, ParticleDiffusivityFunction } from "./parameters";
+import { ParameterValues, checkParameterValues, FARADAY as F, GAS_CONSTANT as R, OcpFunction, ExchangeCurrentFunction, ParticleDiffusivityFunction, EntropicChangeFunction } from "./parameters";
 
 /** Options of {@link basicSpm}. */
 export interface BasicSpmOptions {
@@ -47,7 +47,9 @@ export interface BasicSpmResult {
  * The equations (PyBaMM's conventions, I > 0 on discharge):
  *   ∂c/∂t = (1/r²) ∂/∂r (r² D ∂c/∂r),  ∂c/∂r = 0 at r = 0,  −D ∂c/∂r = j/F at r = R,
  *   j_n = I/(A a_n L_n),  j_p = −I/(A a_p L_p),  a = 3 ε_s / R,
- *   V = U_p(c_p,surf) − U_n(c_n,surf) + (2RT/F)·[asinh(j_p/2j0_p) − asinh(j_n/2j0_n)].
+ *   V = U_p(c_p,surf) − U_n(c_n,surf) + (2RT/F)·[asinh(j_p/2j0_p) − asinh(j_n/2j0_n)],
+ * at the cell's "Initial temperature [K]" throughout (isothermal, as PyBaMM's BasicSPM), with each OCP's entropic
+ * term U(c, T_ref) + (T − T_ref)·dU/dT where the set gives "... OCP entropic change [V.K-1]".
  *
  * @example
  * const out = basicSpm(parameterValues("Chen2020"));
@@ -78,7 +80,10 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
   const vCut = opts.cutoff ?? params.number(I < 0 ? "Upper voltage cut-off [V]" : "Lower voltage cut-off [V]");
   if (!Number.isFinite(vCut)) throw new Error(`basicSpm: cutoff must be a finite voltage, got ${vCut}`);
   const reachedCutoff = (V: number): boolean => (I > 0 ? V <= vCut : I < 0 ? V >= vCut : false);
-  const T = params.number("Ambient temperature [K]");
+  // PyBaMM's BasicSPM runs at the initial temperature (the composed isothermal models at the ambient one; the shipped
+  // sets have both at 298.15 K)
+  const T = params.number("Initial temperature [K]");
+  const Tref = params.number("Reference temperature [K]");
   // the electrode area of the whole cell: width × height × electrodes in parallel (as the composed models)
   const area = params.number("Electrode width [m]") * params.number("Electrode height [m]") * params.number("Number of electrodes connected in parallel to make a cell");
 
@@ -89,10 +94,14 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
     const L = params.number(`${side} electrode thickness [m]`);
     const cmax = params.number(`Maximum concentration in ${domain} electrode [mol.m-3]`);
     const a = (3 * epsS) / radius;
+    const ocp = params.fn<OcpFunction>(`${side} electrode OCP [V]`);
+    // the OCP at the cell temperature: the entropic change dU/dT [V/K] times the distance from the reference
+    const entropic = `${side} electrode OCP entropic change [V.K-1]`;
+    const dUdT = params.has(entropic) && params.get(entropic) !== 0 ? params.fn<EntropicChangeFunction>(entropic) : undefined;
     return {
       cmax,
       D: params.fn<ParticleDiffusivityFunction>(`${side} particle diffusivity [m2.s-1]`),
-      U: params.fn<OcpFunction>(`${side} electrode OCP [V]`),
+      U: (sto: number, TT: number): number => ocp(sto, TT) + (dUdT ? (TT - Tref) * dUdT(sto) : 0),
       j0: params.fn<ExchangeCurrentFunction>(`${side} electrode exchange-current density [A.m-2]`),
       j: (sign * I) / (area * a * L), // interfacial current density [A.m-2]
       radius,

@@ -107,7 +107,8 @@ export interface ExperimentStep {
   /**
    * The step's temperature [K] ("... at 25oC", PyBaMM's per-step temperature): an isothermal model runs the step
    * at it; the lumped thermal model takes it as the step's ambient temperature, towards which the cell's temperature
-   * (a state, continuous across steps) relaxes through the cooling, as PyBaMM does. Unset: the experiment's
+   * (a state, continuous across steps) relaxes through the cooling, as PyBaMM does; the first step's temperature is
+   * also the cell's initial temperature (PyBaMM: a cell soaked there). Unset: the experiment's
    * {@link ExperimentOptions.temperature} or the set's "Ambient temperature [K]".
    */
   readonly temperature?: number;

@@ -1454,7 +1454,7 @@ function knownParameterNames(): string[] {
 export const SIMULATE_PARAMETERS = ["Nominal cell capacity [A.h]", "Lower voltage cut-off [V]", "Upper voltage cut-off [V]"] as const;
 
 /** The names {@link initialStoichiometries} reads besides the cell's. */
-export const STATE_OF_HEALTH_PARAMETERS = ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]", "Reference temperature [K]"] as const;
+export const STATE_OF_HEALTH_PARAMETERS = ["Open-circuit voltage at 0% SOC [V]", "Open-circuit voltage at 100% SOC [V]", "Reference temperature [K]", "Initial temperature [K]"] as const;
 
 /** A number to 4 significant digits for messages. */
 function fmt4(v: number): string {
@@ -1550,7 +1550,9 @@ function initialStoichiometriesAtVoltage(params: ParameterValues, text: string):
   const vMax = params.number("Open-circuit voltage at 100% SOC [V]");
   const vMin = params.number("Open-circuit voltage at 0% SOC [V]");
   if (!(v >= vMin && v <= vMax)) throw new Error(`initialStoichiometries: an open-circuit voltage of ${v} V lies outside the set's ${vMin}–${vMax} V (its 0 % and 100 % SOC)`);
-  const T = params.number("Reference temperature [K]");
+  // the voltage is the cell's open-circuit voltage at its initial temperature (PyBaMM, conventions §6), entropic term
+  // included: at the reference temperature a Marquis2019 cell at 45 °C given "3.3 V" started at 3.2876 V
+  const T = params.number("Initial temperature [K]");
   const c = new CellData(params);
   const ends = initialStoichiometries(params, 0);
   // the stoichiometries move linearly with the SOC between the two ends computed once above

@@ -394,8 +394,9 @@ function defaultRule(step: ExperimentStep): string {
  * {@link Solution.stepLog} says which, and {@link Solution.termination} says why the run ended. Steps "at 25oC" (or an
  * Experiment `temperature`) run an isothermal model at that temperature and add "Cell temperature [K]" and "Ambient
  * temperature [K]" columns; with the lumped thermal model they set the ambient temperature, and the cell's temperature
- * follows through the cooling from "Initial temperature [K]" (set that to the first step's temperature for a cell
- * that soaked there). Either way the model is left at the set's ambient afterwards.
+ * follows through the cooling, starting from the first step's temperature when it has one (PyBaMM sets "Initial
+ * temperature [K]" to it: a cell soaked there), else from "Initial temperature [K]". Either way the model is left at
+ * the set's ambient afterwards.
  *
  * @example
  * const sol = simulate(spm(parameterValues("Chen2020")), "Discharge at 1C until 2.5 V");
@@ -456,6 +457,10 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
         })()
       : model.initialState();
   if (y.length !== model.system.n) throw new Error(`simulate: initialState has ${y.length} entries, the ${model.name} needs ${model.system.n}`);
+  // a lumped thermal cell starts at the first step's temperature when it has one, as PyBaMM sets "Initial temperature
+  // [K]" to it: "Rest for 1 hour at 45oC" started at the set's 25 °C and warmed towards 45 °C
+  const firstTemperature = exp.cycles[0][0].temperature ?? exp.temperature;
+  if (!opts.initialState && model.thermal !== undefined && firstTemperature !== undefined) y[model.thermal.index] = firstTemperature - model.thermal.ambientTemperature;
   if (opts.initialState) {
     // a concentration above its maximum or below 0 was accepted and the run "completed" (eleventh audit)
     const sys = model.system;

@@ -291,7 +291,8 @@ class LumpedThermalModel implements CellModel {
  * entry, starting from `Initial temperature [K]`, cooled through `Total heat transfer coefficient [W.m-2.K-1]` ×
  * `Cell cooling surface area [m2]` towards `Ambient temperature [K]`. Usually reached through the factories'
  * option `{ thermal: "lumped" }`. An experiment's step temperatures ("... at 0oC") set the ambient temperature for
- * their steps, as in PyBaMM; the cell's temperature follows it through the cooling, from `Initial temperature [K]`.
+ * their steps, as in PyBaMM; the cell's temperature follows it through the cooling, from the first step's temperature
+ * when it has one (PyBaMM's "Initial temperature [K]" for an experiment), else from `Initial temperature [K]`.
  *
  * Outputs (besides the base model's), named as PyBaMM's: "Cell temperature [K]", "X-averaged cell temperature [K]",
  * "Volume-averaged cell temperature [K]", "Ambient temperature [K]", the electrochemical heat of the simulated
