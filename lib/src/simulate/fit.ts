@@ -111,6 +111,19 @@ export interface FitResult {
    * whatever the RMSE. Above 2 means residuals alternating in sign (rare; e.g. noise from a digitiser).
    */
   durbinWatson: number;
+  /**
+   * Trial simulations that failed (threw) during the fit, and the last failure's message with the values tried. A
+   * failed trial only rejects its step; a fit whose last iteration met failures ends at the edge of where the model
+   * runs, not at a minimum, and is reported with `converged` false.
+   */
+  failedTrials: number;
+  /** The last failed trial: its values and error message (undefined when none failed). */
+  lastFailure?: string;
+  /**
+   * Names of the parameters the data hardly determine: a log-scale interval spanning more than a factor of 10, a
+   * linear one wider than ±100 % of the value. Their values are not to be quoted (the message says so too).
+   */
+  undetermined: string[];
 }
 
 /** Solves a small dense symmetric positive-definite system by Cholesky (throws if not SPD). */
@@ -189,7 +202,7 @@ function checkIdentifiable(JtJ: number[][], names: string[], logs: boolean[], va
     const k = JtJ[a][b] / JtJ[b][b];
     const combination =
       logs[a] && logs[b]
-        ? `to first order "${names[a]}" × ("${names[b]}")^${(1 / k).toFixed(2)}`
+        ? `to first order "${names[a]}" × ("${names[b]}")^${(1 / k).toPrecision(3)}`
         : !logs[a] && !logs[b]
           ? `to first order "${names[a]}" + ${(1 / k).toPrecision(3)} × "${names[b]}"`
           : "a combination of them";
@@ -244,6 +257,8 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[]; t
   for (let i = 0; i < m; i++) {
     const t = opts.time[i];
     const v = opts.voltage[i];
+    if (typeof t !== "number") throw new Error(`fitParameters: time[${i}] is a ${typeof t} (${JSON.stringify(t)}), not a number; convert the times to numbers of seconds (e.g. Float64Array.from(column, Number))`);
+    if (typeof v !== "number") throw new Error(`fitParameters: voltage[${i}] is a ${typeof v} (${JSON.stringify(v)}), not a number; convert the voltages to numbers`);
     if (!Number.isFinite(t)) throw new Error(`fitParameters: time[${i}] is ${t}; every time must be a finite number of seconds`);
     if (!Number.isFinite(v)) throw new Error(`fitParameters: voltage[${i}] (at t = ${t} s) is ${v}; remove the point from time and voltage, or fill it in`);
     if (i === 0 && t < 0) throw new Error(`fitParameters: time[0] = ${t} s is before the simulation starts (t = 0); shift the data or drop the points at negative time`);
@@ -283,6 +298,7 @@ function checkFitInputs(opts: FitOptions): { start: number[]; logs: boolean[]; t
   const it = opts.maxIterations;
   if (it !== undefined && !(Number.isInteger(it) && it >= 1)) throw new Error(`fitParameters: maxIterations must be an integer ≥ 1, got ${it}`);
   if (opts.current !== undefined && !Number.isFinite(opts.current)) throw new Error(`fitParameters: current must be a finite number of amperes, got ${opts.current}`);
+  if (opts.current !== undefined && opts.protocol !== undefined) throw new Error("fitParameters: give a protocol or a constant current, not both (the current would be ignored)");
   return { start, logs, typical };
 }
 
@@ -317,13 +333,26 @@ export function fitParameters(opts: FitOptions): FitResult {
     return { current: opts.current, duration: tEnd };
   })();
   const toValue = (th: number[]) => th.map((v, i) => (logs[i] ? Math.exp(v) : v));
+  const describe = (vals: number[]): string => names.map((n, i) => `${n} = ${vals[i].toPrecision(6)}`).join(", ");
+  // the simulation stores a point at every data time (with the caller's own output times): residuals between stored
+  // points interpolated linearly carried up to the solver's interpolation tolerance (0.5 mV), which biased a fit to
+  // exact synthetic data (an SPM diffusivity 3.3156e-14 ± 0.001e-14 against the true 3.3e-14)
+  const userSimulate = opts.simulate ?? {};
+  const outputTimes = Array.from(new Set([...Array.from(opts.time), ...Array.from(userSimulate.solver?.outputTimes ?? [])])).sort((a, b) => a - b);
+  const simulateOptions: SimulateOptions = { ...userSimulate, solver: { ...(userSimulate.solver ?? {}), outputTimes }, saveStates: false, respectCutoffs: false };
   let evaluations = 0;
-  const residuals = (th: number[]): Float64Array => {
+  const residuals = (th: number[], phase: string): Float64Array => {
     evaluations++;
     const vals = toValue(th);
     const changes: Record<string, number> = {};
     names.forEach((n, i) => (changes[n] = vals[i]));
-    const sol = simulate(opts.model(params.update(changes)), protocol, { ...(opts.simulate ?? {}), saveStates: false, respectCutoffs: false });
+    let sol: ReturnType<typeof simulate>;
+    try {
+      sol = simulate(opts.model(params.update(changes)), protocol, simulateOptions);
+    } catch (e) {
+      // which fit step, which values: "model crashed" alone did not say it came from the fit at all
+      throw new Error(`fitParameters: the simulation of ${phase} failed with ${describe(vals)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     const t = sol.get("Time [s]");
     const V = sol.get("Voltage [V]");
     // Data after the simulation's end would be compared with its last voltage (the interpolation weight clamps
@@ -365,24 +394,42 @@ export function fitParameters(opts: FitOptions): FitResult {
       let h = logs[j] ? 1e-3 : 1e-4 * size(th, j);
       const tp = th.slice();
       tp[j] += h;
+      const phase = `the finite-difference derivative for "${names[j]}"`;
       let r1: Float64Array;
       try {
-        r1 = residuals(tp);
+        r1 = residuals(tp, phase);
       } catch (forward) {
         // a value at the edge of its valid range (a volume fraction of 1, a contact resistance of 0 fitted on a linear
         // scale pushed the other way) is differenced backwards instead
         h = -h;
         tp[j] = th[j] + h;
         try {
-          r1 = residuals(tp);
+          r1 = residuals(tp, phase);
         } catch {
           throw forward;
         }
       }
       return r1.map((v, i) => (v - r0[i]) / h);
     });
+  /**
+   * A parameter whose effect on the voltage is below what the solver resolves (RMS change under 1 µV for an e-fold
+   * change of a log-scale parameter, or a change of its typical size): not determined by the data. Checked at every
+   * Jacobian: a conductivity with no visible effect ran off to 4.85e30 S/m and ended in an unnamed singular matrix.
+   */
+  const checkEffects = (J: Float64Array[], th: number[], where: string): void => {
+    J.forEach((col, j) => {
+      const rms = Math.sqrt(col.reduce((a, v) => a + v * v, 0) / m) * (logs[j] ? 1 : size(th, j));
+      if (col.every((v) => v === 0))
+        throw new Error(`fitParameters: the simulated voltage does not change with "${names[j]}" (the model does not use it under these conditions), so it cannot be fitted from voltage data; remove it from names`);
+      if (rms < 1e-6)
+        throw new Error(
+          `fitParameters: the simulated voltage hardly depends on "${names[j]}" ${where} (${(rms * 1e6).toPrecision(2)} µV RMS for ${logs[j] ? "an e-fold change" : "a change of its size"}, at ${describe(toValue(th))}): ` +
+            "the data cannot determine it; fix it at a known value (remove it from names)",
+        );
+    });
+  };
   let theta = start.map((v, i) => (logs[i] ? Math.log(v) : v));
-  let r = residuals(theta);
+  let r = residuals(theta, "the start values");
   let cost = ssr(r);
   let lambda = 1e-3;
   let iterations = 0;
@@ -390,12 +437,13 @@ export function fitParameters(opts: FitOptions): FitResult {
   let message = "";
   let accepted = 0;
   const maxIt = opts.maxIterations ?? 30;
+  let failedTrials = 0;
+  let lastFailure: string | undefined;
+  let failuresThisIteration = 0;
   let J = jacobian(theta, r);
-  // a parameter the simulated voltage does not depend on at all (e.g. a thermal property in an isothermal model)
-  // makes JᵀJ singular; name it rather than report a non-positive-definite matrix
-  J.forEach((col, j) => {
-    if (col.every((v) => v === 0)) throw new Error(`fitParameters: the simulated voltage does not change with "${names[j]}" (the model does not use it under these conditions), so it cannot be fitted from voltage data; remove it from names`);
-  });
+  // a parameter the simulated voltage does not depend on (e.g. a thermal property in an isothermal model) makes JᵀJ
+  // singular; name it rather than report a non-positive-definite matrix
+  checkEffects(J, theta, "at the start");
   // parameters of which only a combination matters (electrode height and width: only the area) give (nearly)
   // dependent columns; found at every Jacobian instead of as a singular JᵀJ after the whole fit
   checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), "at the start");
@@ -404,6 +452,7 @@ export function fitParameters(opts: FitOptions): FitResult {
     const JtJ = normalMatrix(J);
     const Jtr = J.map((col) => col.reduce((s, v, i) => s + v * r[i], 0));
     let improved = false;
+    failuresThisIteration = 0;
     for (let tries = 0; tries < 10; tries++) {
       const A = JtJ.map((row, a) => row.map((v, b) => (a === b ? v * (1 + lambda) + 1e-12 : v)));
       let delta: number[];
@@ -413,11 +462,20 @@ export function fitParameters(opts: FitOptions): FitResult {
         lambda *= 10;
         continue;
       }
+      // at most a factor of 100 per step for a log-scale parameter (the whole step scaled, keeping its direction): a
+      // weakly determined one otherwise jumped by 26 orders of magnitude in one step
+      const stretch = Math.max(1, ...delta.map((d, i) => (logs[i] ? Math.abs(d) / Math.log(100) : 0)));
+      if (stretch > 1) delta = delta.map((d) => d / stretch);
       const trial = theta.map((v, i) => v + delta[i]);
       let rt: Float64Array;
       try {
-        rt = residuals(trial);
-      } catch {
+        rt = residuals(trial, "a trial step");
+      } catch (e) {
+        // a trial the model cannot run only rejects the step; counted and reported (a fit pushed against a region
+        // where the model throws "converged" there, silently)
+        failedTrials++;
+        failuresThisIteration++;
+        lastFailure = e instanceof Error ? e.message : String(e);
         lambda *= 10;
         continue;
       }
@@ -471,13 +529,27 @@ export function fitParameters(opts: FitOptions): FitResult {
     }
     // the covariance below needs the Jacobian at the final theta, so it is refreshed after every accepted step
     J = jacobian(theta, r);
-    checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), `after ${iterations} iteration${iterations === 1 ? "" : "s"}`);
+    const after = `after ${iterations} iteration${iterations === 1 ? "" : "s"}`;
+    checkEffects(J, theta, after);
+    checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), after);
   }
   if (!message) message = `iteration limit (${maxIt}) reached`;
+  if (failuresThisIteration > 0 && converged) {
+    converged = false;
+    message =
+      `stopped at the edge of where the model runs, not at a minimum: ${failuresThisIteration} trial step${failuresThisIteration === 1 ? "" : "s"} of the last iteration ` +
+      `could not be simulated (last: ${lastFailure}); ${message}`;
+  }
   // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
   const JtJ = normalMatrix(J);
   const s2 = cost / (m - p);
-  const cov = inverse(JtJ).map((row) => row.map((v) => v * s2));
+  let inv: number[][];
+  try {
+    inv = inverse(JtJ);
+  } catch {
+    throw new Error(`fitParameters: the parameters are not determined at the end of the fit (JᵀJ is singular at ${describe(toValue(theta))}): fix some of them at known values and fit the rest`);
+  }
+  const cov = inv.map((row) => row.map((v) => v * s2));
   const tq = twoSidedTQuantile(opts.confidence ?? 0.95, m - p);
   const values = toValue(theta);
   const lower = theta.map((v, i) => {
@@ -502,8 +574,12 @@ export function fitParameters(opts: FitOptions): FitResult {
   // a perfect fit (all residuals 0) has no autocorrelation to speak of: 0 and 2, the values of white noise
   const residualAutocorrelation = centred > 0 ? lagged / centred : 0;
   const durbinWatson = cost > 0 ? differenced / cost : 2;
+  // intervals so wide the data say little: named, and said in the message
+  const undetermined = names.filter((_, i) => (logs[i] ? upper[i] / lower[i] > 10 : upper[i] - lower[i] > 2 * Math.abs(values[i])));
+  if (undetermined.length > 0) message += `; the data hardly determine ${undetermined.map((n) => `"${n}"`).join(", ")} (${undetermined.length === 1 ? "its interval spans" : "their intervals span"} more than a factor of 10): do not quote ${undetermined.length === 1 ? "its value" : "their values"}`;
+  if (failedTrials > 0 && !message.includes("could not be simulated")) message += `; ${failedTrials} trial simulation${failedTrials === 1 ? "" : "s"} failed on the way (last: ${lastFailure})`;
   return {
     values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, message, evaluations, params: params.update(changes), residuals: r,
-    residualAutocorrelation, durbinWatson,
+    residualAutocorrelation, durbinWatson, failedTrials, ...(lastFailure !== undefined ? { lastFailure } : {}), undetermined,
   };
 }
