@@ -482,6 +482,9 @@ test("thirteenth audit: a step that ends at its start does not enter its cycle's
   assert.equal(sol.termination, "completed");
   assert.ok(Math.abs(sol.cycles[0]["Minimum voltage [V]"] - 3.3) < 1e-6, `${sol.cycles[0]["Minimum voltage [V]"]}`);
   assert.match(sol.stepLog[1].reason, /already reached at the start of the step/);
+  // and it stores no row (fifteenth audit: its 2C state at no time passed drew a 170 mV spike in the plots)
+  assert.ok(!sol.get("Current [A]").some((i) => Math.abs(i - 10) < 1e-9), "no row of the skipped 2C step");
+  assert.ok(!sol.get("Step number").includes(2));
   const alone = simulate(model, "Discharge at 1 A until 2 A");
   assert.equal(alone.termination, `The only step of cycle 1 ended at its start ("Discharge at 1 A until 2 A"): the cycle is infeasible from this state, and the experiment stops (PyBaMM raises an error)`);
   const later = simulate(model, [["Discharge at 1C until 3.3 V"], ["Discharge at 2C until 3.4 V", "Discharge at 3C until 3.4 V"], ["Rest for 1 minute"]]);

@@ -123,7 +123,7 @@ function meshChange(a: ReturnType<typeof simulate>, b: ReturnType<typeof simulat
   return { worst, at: where };
 }
 
-test("mesh refinement converges: after the first 2 minutes of a 1C discharge (to 0.1 V above the cut-off) SPM, SPMe and DFN change by less than 1 mV between the default mesh and one twice as fine; with particleGrading 0.89 also from t = 5 s (uniform: 7 mV at 5 s)", (t) => {
+test("mesh refinement converges: after the first 2 minutes of a 1C discharge (to 0.1 V above the cut-off) SPM, SPMe and DFN change by less than 1 mV between the default mesh and one twice as fine (Ecker2015 with graded particles: uniform, 1.85 mV); with particleGrading 0.89 also from t = 5 s (uniform: 7 mV at 5 s)", (t) => {
   const opts = { saveStates: false, solver: { rtol: 1e-6, maxStep: 20 } };
   const fine = { xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 };
   const out: string[] = [];
@@ -147,6 +147,15 @@ test("mesh refinement converges: after the first 2 minutes of a 1C discharge (to
     out.push(`graded ${make.name} ${(graded.worst * 1000).toFixed(2)} mV at ${graded.at} s`);
     assert.ok(graded.worst < 1e-3, `graded ${make.name}: ${graded.worst * 1000} mV at ${graded.at} s`);
   }
+  // Ecker2015's large, slow negative particles (sixteenth audit): uniform 1.85 mV at 1C, as DEFAULT_MESH documents;
+  // graded, within 1 mV
+  const ecker = parameterValues("Ecker2015");
+  const eckerRun = (mesh?: Partial<Mesh>) => simulate(dfn(ecker, { mesh }), { current: 0.15625, duration: 4000 }, opts);
+  const eckerUniform = meshChange(eckerRun(), eckerRun(fine), 2.5, 120);
+  const eckerGraded = meshChange(eckerRun({ particleGrading: 0.89 }), eckerRun({ ...fine, particleGrading: 0.89 }), 2.5, 120);
+  out.push(`Ecker2015 DFN: uniform ${(eckerUniform.worst * 1000).toFixed(2)} mV, graded ${(eckerGraded.worst * 1000).toFixed(2)} mV`);
+  assert.ok(eckerUniform.worst > 1.5e-3 && eckerUniform.worst < 2.2e-3, `Ecker2015 uniform: ${eckerUniform.worst * 1000} mV`);
+  assert.ok(eckerGraded.worst < 1e-3, `Ecker2015 graded: ${eckerGraded.worst * 1000} mV`);
   assert.throws(() => spm(chen, { mesh: { particleGrading: 0 } }), /mesh.particleGrading must be a number in \(0, 1\]/);
   // misspelt options are errors, not silently the defaults
   assert.throws(() => dfn(chen, { thermall: "lumped" } as never), /Unknown model option "thermall". Did you mean: "thermal"/);
@@ -186,7 +195,7 @@ test("outputs export as typed columns, a danfojs DataFrame, and through-cell pro
   assert.throws(() => simulate(spm(chen), "Rest for 1 minute", { saveStates: false }).profilesAt(0), /saveStates/);
 });
 
-test("figures: voltage against capacity for several models, and electrolyte profiles at chosen times (separator gaps dropped)", () => {
+test("figures: voltage against capacity for several models, and electrode profiles at chosen times with a gap at the separator", () => {
   const a = simulate(spm(chen), "Discharge at 1C for 20 minutes");
   const b = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 1C for 20 minutes");
   const fig = plotVoltage([a, b]);
@@ -197,7 +206,20 @@ test("figures: voltage against capacity for several models, and electrolyte prof
   assert.equal((fig.data[1] as { name?: string }).name, "DFN");
   const prof = plotProfiles(b, "Electrode potential [V]", [0, 600, 1200]);
   assert.equal(prof.data.length, 3);
-  assert.equal(((prof.data[0] as { x: number[] }).x).length, coarseDfn.xn + coarseDfn.xp, "no points in the separator");
+  // the separator's cells are gaps (null in plotly's JSON, which draws no line across them): the two electrodes were
+  // joined straight across the separator (fifteenth audit)
+  const y0 = (prof.data[1] as { y: (number | null)[] }).y;
+  assert.equal(y0.length, coarseDfn.xn + coarseDfn.xs + coarseDfn.xp);
+  assert.equal(y0.filter((v) => v === null || Number.isNaN(v as number)).length, coarseDfn.xs, "one gap per separator cell");
+  assert.equal((prof.data[1] as { connectgaps?: boolean }).connectgaps ?? false, false);
+  // legends tell close times apart, and solutions of one model by their first step; a one-point solution has a marker
+  const close = plotProfiles(b, "Electrolyte concentration [mol.m-3]", [0, 0.4, 600]);
+  assert.deepEqual(close.data.map((d) => (d as { name?: string }).name), ["t = 0.0 s", "t = 0.4 s", "t = 600 s"]);
+  const c = simulate(dfn(chen, { mesh: coarseDfn }), "Discharge at 2C for 10 minutes");
+  assert.deepEqual(plotVoltage([b, c]).data.map((d) => (d as { name?: string }).name), ["DFN: Discharge at 1C for 20 minutes", "DFN: Discharge at 2C for 10 minutes"]);
+  const one = simulate(spm(chen), "Discharge at 1C until 4.5 V");
+  assert.equal(one.length, 1);
+  assert.equal((plotVoltage(one).data[0] as { mode?: string }).mode, "lines+markers");
   assert.throws(() => plotProfiles(a, "Electrolyte concentration [mol.m-3]", [0]), /no through-cell profile/);
 });
 
@@ -403,4 +425,13 @@ test("the SPMe's electrolyte potential is referenced as the DFN's, to φ_s = 0 a
   let worst = 0;
   for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
   assert.ok(worst < 3e-4, `max |φ_e(SPMe) − φ_e(DFN)| = ${worst * 1e3} mV`);
+});
+
+test("sixteenth audit: at 3C the Chen2020 DFN's capacity is set by electrolyte depletion and moves by about 1 % between the default mesh and one twice as fine (DEFAULT_MESH documents it)", (t) => {
+  const run = (mesh?: Partial<Mesh>) => simulate(dfn(chen, { mesh }), "Discharge at 3C until 2.5 V", { saveStates: false }).get("Discharge capacity [A.h]").at(-1)!;
+  const base = run();
+  const fine = run({ xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 });
+  const change = fine / base - 1;
+  t.diagnostic(`Chen2020 DFN 3C: ${base.toFixed(4)} A.h default, ${fine.toFixed(4)} A.h at 2× (${(100 * change).toFixed(2)} %)`);
+  assert.ok(change > 0.005 && change < 0.02, `${base} → ${fine}`);
 });

@@ -12,6 +12,7 @@ const BREAKDOWN = [
   "Electrolyte potential drop [V]",
   "Ohmic solid potential drop [V]",
   "Open-circuit voltage [V]",
+  "Surface open-circuit voltage [V]",
   "Negative electrode surface potential difference at separator interface [V]",
 ];
 
@@ -52,16 +53,16 @@ test("SPM, SPMe and DFN export the same scalar variables (isothermal and lumped)
   }
 });
 
-test("the voltage breakdown closes in every model, V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s + \"Contact overpotential [V]\" (−I·R_contact), and at C/50 each term agrees between SPM, SPMe and DFN within 2 mV", () => {
+test("the voltage breakdown closes in every model, V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s − \"Contact overpotential [V]\" (I·R_contact, PyBaMM's sign), and at C/50 each term agrees between SPM, SPMe and DFN within 2 mV", () => {
   const p = parameterValues("Chen2020");
   const closure = (s: Solution, Rc: number): number => {
     let worst = 0;
     for (let i = 0; i < s.length; i++) {
       const g = (n: string) => s.get(n)[i];
-      const sum = g("Open-circuit voltage [V]") + g("Positive electrode reaction overpotential [V]") - g("Negative electrode reaction overpotential [V]") + g("Electrolyte potential drop [V]") + g("Ohmic solid potential drop [V]") + g("Contact overpotential [V]");
-      assert.ok(Math.abs(g("Contact overpotential [V]") + g("Current [A]") * Rc) < 1e-15);
+      const sum = g("Surface open-circuit voltage [V]") + g("Positive electrode reaction overpotential [V]") - g("Negative electrode reaction overpotential [V]") + g("Electrolyte potential drop [V]") + g("Ohmic solid potential drop [V]") - g("Contact overpotential [V]");
+      assert.ok(Math.abs(g("Contact overpotential [V]") - g("Current [A]") * Rc) < 1e-15);
       worst = Math.max(worst, Math.abs(sum - g("Voltage [V]")));
-      assert.ok(Math.abs(g("Open-circuit voltage [V]") - (g("Positive electrode open-circuit potential [V]") - g("Negative electrode open-circuit potential [V]"))) < 1e-12);
+      assert.ok(Math.abs(g("Surface open-circuit voltage [V]") - (g("Positive electrode open-circuit potential [V]") - g("Negative electrode open-circuit potential [V]"))) < 1e-12);
     }
     return worst;
   };
@@ -102,4 +103,63 @@ test("the plating indicator φs − φe is taken at the negative electrode/separ
   const rest = simulate(dfn(p), "Rest for 1 minute", { saveStates: false });
   const r = rest.get(name).at(-1)!;
   assert.ok(Math.abs(r - rest.get("Negative electrode open-circuit potential [V]").at(-1)!) < 1e-9);
+});
+
+test("fifteenth audit: \"Open-circuit voltage [V]\" is PyBaMM's bulk OCV (from the average stoichiometries), \"Surface open-circuit voltage [V]\" the surface one, and the x-averaged scalars answer to PyBaMM's \"X-averaged …\" names", (t) => {
+  const p = parameterValues("Chen2020");
+  const out: string[] = [];
+  for (const [name, make] of Object.entries(makers)) {
+    const s = simulate(make(p), ["Discharge at 1C until 2.5 V", "Rest for 2 hours"], { saveStates: false });
+    const bulk = s.get("Open-circuit voltage [V]");
+    const surf = s.get("Surface open-circuit voltage [V]");
+    const V = s.get("Voltage [V]");
+    const step = s.get("Step number");
+    const end = step.indexOf(2) - 1; // the 2.5 V cut-off
+    // the particles' concentration overpotential: the surface OCV lies below the bulk one during a discharge
+    out.push(`${name}: bulk − surface OCV at 2.5 V ${((bulk[end] - surf[end]) * 1000).toFixed(0)} mV`);
+    assert.ok(bulk[end] - surf[end] > 0.2, `${name}: ${bulk[end]} vs ${surf[end]}`);
+    // after two hours of rest the particles are uniform and both equal the voltage
+    const last = s.length - 1;
+    assert.ok(Math.abs(bulk[last] - surf[last]) < 2e-3 && Math.abs(bulk[last] - V[last]) < 2e-3, `${name} at rest: ${bulk[last]} ${surf[last]} ${V[last]}`);
+    // the bulk OCV is that of the average stoichiometries
+    const x = s.get("Average negative particle stoichiometry")[end];
+    const y = s.get("Average positive particle stoichiometry")[end];
+    const Un = p.get("Negative electrode OCP [V]") as (v: number, T: number) => number;
+    const Up = p.get("Positive electrode OCP [V]") as (v: number, T: number) => number;
+    assert.ok(Math.abs(bulk[end] - (Up(y, 298.15) - Un(x, 298.15))) < 1e-6);
+    assert.deepEqual(s.get("Bulk open-circuit voltage [V]"), bulk);
+    for (const n of ["negative particle surface concentration [mol.m-3]", "positive particle surface stoichiometry", "negative electrode reaction overpotential [V]", "positive electrode open-circuit potential [V]"]) {
+      assert.deepEqual(s.get(`X-averaged ${n}`), s.get(n[0].toUpperCase() + n.slice(1)), n);
+    }
+  }
+  t.diagnostic(out.join("; "));
+});
+
+test("fifteenth audit: PyBaMM's throughput and energy columns, battery voltage, time in minutes and the 'Terminal voltage [V]' alias; an SPM asked for an electrolyte variable says why it has none", () => {
+  const p = parameterValues("Chen2020");
+  const s = simulate(spm(p), ["Discharge at 1C for 30 minutes", "Rest for 10 minutes", "Charge at 0.5C for 20 minutes"], { saveStates: false });
+  const t = s.get("Time [s]");
+  const I = s.get("Current [A]");
+  const V = s.get("Voltage [V]");
+  // trapezoids of the stored points against the exact accumulations (constant currents: ∫|I| dt exact)
+  let thr = 0;
+  let eNet = 0;
+  let eThr = 0;
+  for (let i = 1; i < s.length; i++) {
+    const dt = t[i] - t[i - 1];
+    thr += (0.5 * (Math.abs(I[i]) + Math.abs(I[i - 1])) * dt) / 3600;
+    const de = (0.5 * (I[i] * V[i] + I[i - 1] * V[i - 1]) * dt) / 3600;
+    eNet += de;
+    eThr += Math.abs(de);
+  }
+  assert.ok(Math.abs(s.get("Throughput capacity [A.h]").at(-1)! - (2.5 + 5 / 6)) < 1e-9, `${s.get("Throughput capacity [A.h]").at(-1)}`);
+  assert.ok(Math.abs(s.get("Discharge capacity [A.h]").at(-1)! - (2.5 - 5 / 6)) < 1e-9);
+  assert.ok(Math.abs(s.get("Discharge energy [W.h]").at(-1)! - eNet) < 2e-3 * eThr);
+  assert.ok(Math.abs(s.get("Throughput energy [W.h]").at(-1)! - eThr) < 2e-3 * eThr);
+  assert.deepEqual(s.get("Terminal voltage [V]"), V);
+  assert.deepEqual(s.get("Battery voltage [V]"), V);
+  assert.ok(Math.abs(s.get("Time [min]").at(-1)! - 60) < 1e-9);
+  assert.throws(() => s.get("Electrolyte concentration [mol.m-3]"), /the SPM has no electrolyte/);
+  const two = simulate(spm(p.update({ "Number of cells connected in series to make a battery": 2 })), "Discharge at 1C for 1 minute", { saveStates: false });
+  assert.deepEqual(two.get("Battery voltage [V]"), two.get("Voltage [V]").map((v) => 2 * v));
 });

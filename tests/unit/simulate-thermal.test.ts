@@ -26,7 +26,7 @@ test("lumped thermal constants: ρc_p,eff matches the values derived in datasets
   assert.ok(Math.abs(c.rhoCpEff / expected - 1) < 1e-12);
 });
 
-test("the default stays isothermal: no temperature state, no thermal outputs; an unknown thermal option is rejected", () => {
+test("the default stays isothermal: no temperature state, no heat outputs, the cell temperature is the ambient (as PyBaMM reports it); an unknown thermal option is rejected", () => {
   const p = parameterValues("Chen2020");
   const iso = dfn(p);
   const th = dfn(p, { thermal: "lumped" });
@@ -34,7 +34,9 @@ test("the default stays isothermal: no temperature state, no thermal outputs; an
   assert.equal(th.system.n, iso.system.n + 1);
   assert.equal(th.thermal?.index, iso.system.n);
   const sol = simulate(spm(p), { current: 5, duration: 60 }, { saveStates: false });
-  assert.ok(!sol.variableNames().includes("Cell temperature [K]"));
+  assert.ok(sol.get("Cell temperature [K]").every((T) => T === 298.15));
+  assert.ok(!sol.variableNames().includes("Total heating [W]"));
+  assert.throws(() => sol.get("Total heating [W]"), /an isothermal model computes no heat: build the model with \{ thermal: "lumped" \}/);
   assert.throws(() => spme(p, { thermal: "full" as never }), /Unknown thermal option "full"/);
 });
 

@@ -32,13 +32,22 @@ export interface Mesh {
 }
 
 /**
- * Default mesh: PyBaMM's (conventions §8), uniform particles. Measured on 1C discharges (Chen2020, Marquis2019,
- * Ecker2015; SPM, SPMe, DFN), voltage against a mesh twice as fine, from t = 5 s to 0.1 V above the cut-off:
- * uniform particles 7.1 mV worst (Chen2020 at t = 5 s: the first seconds' diffusion layer, 0.4 µm, is thinner
- * than a radial cell, 0.29 µm; ≤ 0.64 mV after 2 minutes), `particleGrading: 0.89` ≤ 0.91 mV everywhere. The
- * grading coarsens the particle interior, which the end of a fast discharge needs: Ecker2015 DFN at 5C
- * delivers 7.418 A.h (×48 layers) with it, 7.443 uniform, 7.460 converged (80 radial cells). So the uniform
- * mesh stays the default, and the grading is there for studies of the first seconds (pulses, GITT, EIS-like).
+ * Default mesh: PyBaMM's (conventions §8), uniform particles. The discretisation converges at second order (the
+ * change from 2× to 4× finer is a quarter of that from 1× to 2×). Measured, voltage against a mesh twice as fine from
+ * 2 minutes into a discharge to 0.1 V above the cut-off (the sixteenth audit's table; SPM, SPMe and DFN alike):
+ * - 1C: Chen2020 ≤ 0.64 mV, Marquis2019 ≤ 0.36 mV, **Ecker2015 1.85 mV** (its large, slow negative particles:
+ *   13.7 µm, D ≈ 1e-14 m²/s mid-discharge; doubling only `rn` accounts for it); Ecker2015 with
+ *   `particleGrading: 0.89` ≤ 0.49 mV, with `rn: 30` 0.76 mV.
+ * - 3C / 5C: Marquis2019 0.86 / 1.12 mV; Ecker2015 7.0 / 26 mV; Chen2020 ends in electrolyte depletion, where the
+ *   through-cell mesh sets the capacity: its DFN at 3C delivers 2.301 A.h at this mesh, 2.328 at 2×, 2.335 at 4×
+ *   (1.2 % and 1.4 % more). Compare with `{ xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 }` before trusting a
+ *   high-rate capacity to better than a few per cent.
+ * - The first seconds: the diffusion layer at the particle surface (0.4 µm at 5 s for Chen2020) is thinner than a
+ *   uniform radial cell (0.29 µm): 7.1 mV at t = 5 s; `particleGrading: 0.89` brings every set to ≤ 0.91 mV from
+ *   t = 5 s. The grading coarsens the particle interior, which the end of a fast discharge needs: the isothermal
+ *   Ecker2015 DFN at 5C delivers 7.358 A.h (×48 layers) graded, 7.384 uniform, 7.403 converged (80 radial cells).
+ *   So the uniform mesh stays the default, and the grading is there for pulses, GITT and EIS-like studies and for
+ *   sets with slow, large particles such as Ecker2015.
  */
 export const DEFAULT_MESH: Readonly<Mesh> = { xn: 20, xs: 20, xp: 20, rn: 20, rp: 20, particleGrading: 1 };
 
@@ -74,6 +83,40 @@ function barrier(s: number): number {
  * asking for 5 V at 100 % SOC of Chen2020 gave x100 = 0.99993 with 0.6 V of it from the barrier, silently.
  */
 export const BARRIER_EDGE = BARRIER_C - Math.log(Math.expm1(0.01 / BARRIER_A)) / BARRIER_B;
+
+/**
+ * The open-circuit voltages of a state, PyBaMM's names since v23.5 (#2740): "Surface open-circuit voltage [V]" from
+ * the (x-averaged) surface OCPs `Un`, `Up`, and the bulk "Open-circuit voltage [V]" (also "Bulk open-circuit voltage
+ * [V]") from the average stoichiometries `xBulk`, `yBulk`, which does not include the particles' concentration
+ * overpotential (at the 2.5 V cut-off of a 1C Chen2020 discharge the two differ by 0.3 V). Also the x-averaged
+ * surface and bulk quantities under PyBaMM's "X-averaged …" names.
+ */
+function openCircuitVoltages(c: CellData, Un: number, Up: number, xBulk: number, yBulk: number): Record<string, number> {
+  const bulk = ocpWithBarrier(c.pos.U, yBulk, c.T) - ocpWithBarrier(c.neg.U, xBulk, c.T);
+  return {
+    "Surface open-circuit voltage [V]": Up - Un,
+    "Open-circuit voltage [V]": bulk,
+    "Bulk open-circuit voltage [V]": bulk,
+    "X-averaged negative electrode open-circuit potential [V]": Un,
+    "X-averaged positive electrode open-circuit potential [V]": Up,
+  };
+}
+
+/** Scalars that PyBaMM also offers as "X-averaged …" (its plain names are profiles through the cell). */
+const X_AVERAGED = [
+  "Negative particle surface concentration [mol.m-3]",
+  "Positive particle surface concentration [mol.m-3]",
+  "Negative particle surface stoichiometry",
+  "Positive particle surface stoichiometry",
+  "Negative electrode reaction overpotential [V]",
+  "Positive electrode reaction overpotential [V]",
+] as const;
+
+/** Adds the {@link X_AVERAGED} names of `out` under PyBaMM's "X-averaged …" spelling. */
+function withXAveragedNames(out: Record<string, number>): Record<string, number> {
+  for (const name of X_AVERAGED) out[`X-averaged ${name[0].toLowerCase()}${name.slice(1)}`] = out[name];
+  return out;
+}
 
 /** OCP with PyBaMM's clipping and barrier term. */
 export function ocpWithBarrier(U: OcpFunction, sto: number, T: number): number {
@@ -374,11 +417,12 @@ export interface CellModel {
   setStoichiometry(y: Float64Array, xNeg: number, yPos: number): void;
   /**
    * Scalar output variables of a state at current I [A] (units in the names), the same names in every model:
-   * particle surface concentrations [mol.m-3] and stoichiometries, average particle stoichiometries, the voltage
-   * breakdown V = "Open-circuit voltage [V]" + η_p − η_n + "Electrolyte potential drop [V]" + "Ohmic solid
-   * potential drop [V]" − I·R_contact with the electrode open-circuit potentials [V] and reaction overpotentials
-   * [V], and "Negative electrode surface potential difference at separator interface [V]" (φ_s − φ_e, the lithium
-   * plating indicator).
+   * particle surface concentrations [mol.m-3] and stoichiometries, average particle stoichiometries (in the DFN
+   * x-averages, also under PyBaMM's "X-averaged …" names), the voltage breakdown V = "Surface open-circuit voltage
+   * [V]" + η_p − η_n + "Electrolyte potential drop [V]" + "Ohmic solid potential drop [V]" − "Contact overpotential
+   * [V]" (I·R_contact) with the electrode open-circuit potentials [V] and reaction overpotentials [V], the bulk
+   * "Open-circuit voltage [V]" (from the average stoichiometries, as PyBaMM since v23.5), and "Negative electrode
+   * surface potential difference at separator interface [V]" (φ_s − φ_e, the lithium plating indicator).
    */
   scalars(y: Float64Array, current: number): Record<string, number>;
   /**
@@ -778,7 +822,7 @@ class SingleParticleModel implements CellModel {
   scalars(y: Float64Array, I: number): Record<string, number> {
     const p = this.parts(y, I);
     const c = this.cell;
-    return {
+    return withXAveragedNames({
       "Negative particle surface concentration [mol.m-3]": p.csn,
       "Positive particle surface concentration [mol.m-3]": p.csp,
       "Negative particle surface stoichiometry": p.csn / c.neg.cmax,
@@ -791,11 +835,11 @@ class SingleParticleModel implements CellModel {
       "Positive electrode reaction overpotential [V]": p.etaP,
       "Electrolyte potential drop [V]": p.dPhiE,
       "Ohmic solid potential drop [V]": p.dPhiS,
-      // −I·R_contact: the term that closes V = OCV + η_p − η_n + Δφ_e + Δφ_s + this (PyBaMM's name)
-      "Contact overpotential [V]": -I * c.contactResistance,
-      "Open-circuit voltage [V]": p.Up - p.Un,
+      // I·R_contact, PyBaMM's sign: V = surface OCV + η_p − η_n + Δφ_e + Δφ_s − this
+      "Contact overpotential [V]": I * c.contactResistance,
+      ...openCircuitVoltages(c, p.Un, p.Up, this.pn.average(y, 0) / c.neg.cmax, this.pp.average(y, this.pn.N) / c.pos.cmax),
       "Negative electrode surface potential difference at separator interface [V]": this.separatorInterfacePotential(p, I),
-    };
+    });
   }
 
   /**
@@ -1270,7 +1314,7 @@ class DfnModel implements CellModel {
     // the breakdown closes exactly: V = (U_p − U_n) + (η_p − η_n) + Δφ_e + Δφ_s − I·R_contact, with every term an
     // x-average as in PyBaMM's DFN and the same names and signs as the SPM/SPMe (where the reaction is uniform and
     // the x-average is the value itself)
-    return {
+    return withXAveragedNames({
       "Negative particle surface concentration [mol.m-3]": av.surf[0] * c.neg.cmax,
       "Positive particle surface concentration [mol.m-3]": av.surf[1] * c.pos.cmax,
       "Negative particle surface stoichiometry": av.surf[0],
@@ -1284,15 +1328,15 @@ class DfnModel implements CellModel {
       "Electrolyte potential drop [V]": av.phiE[1] - av.phiE[0],
       // solid-phase drops from the current collectors to the electrode averages (φ_s = 0 at the negative one)
       "Ohmic solid potential drop [V]": phiSpos - av.phiS[1] + av.phiS[0],
-      "Contact overpotential [V]": -I * c.contactResistance,
-      "Open-circuit voltage [V]": av.U[1] - av.U[0],
+      "Contact overpotential [V]": I * c.contactResistance,
+      ...openCircuitVoltages(c, av.U[0], av.U[1], av.bulk[0], av.bulk[1]),
       // φ_s − φ_e at the negative electrode/separator interface (below 0 V: lithium plating is favoured), a boundary
       // value: extrapolated linearly from the last two negative cells to x = L_n, as PyBaMM's boundary_value. The
       // cell centre's value sits half a cell inside and converges only to first order: the lowest value of a 0.7C
       // charge from empty (Chen2020) read +1.82 / +0.35 / −0.41 / −0.79 mV at 10 / 20 / 40 / 80 cells, where the
       // interface value reads −0.90 / −1.11 / −1.16 / −1.18 mV
       "Negative electrode surface potential difference at separator interface [V]": this.negativeInterfacePotential(y),
-    };
+    });
   }
 
   profiles(y: Float64Array, _I: number): Record<string, Float64Array> {

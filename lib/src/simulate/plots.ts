@@ -15,7 +15,7 @@ export interface PlotVoltageOptions {
   x?: string;
   /** Variable on the y axis (default "Voltage [V]"). */
   y?: string;
-  /** Legend names (default: each solution's model name). */
+  /** Legend names (default: each solution's model name; where two would be alike, with its first step's description, then its position). */
   names?: string[];
   /** Figure title. */
   title?: string;
@@ -36,8 +36,10 @@ export function plotVoltage(solutions: Solution | Solution[], opts: PlotVoltageO
   });
   const xName = opts.x ?? "Discharge capacity [A.h]";
   const yName = opts.y ?? "Voltage [V]";
+  const names = uniqueLabels(sols.map((s, i) => [s.model.name, `${s.model.name}: ${s.stepLog[0]?.description ?? "no steps"}`, `${s.model.name} #${i + 1}`]));
   return linePlot({
-    series: sols.map((s, i) => ({ x: s.get(xName), y: s.get(yName), name: opts.names?.[i] ?? s.model.name })),
+    // a one-point solution (a step that ended at its start) shows as a marker: a line of one point draws nothing
+    series: sols.map((s, i) => ({ x: s.get(xName), y: s.get(yName), name: opts.names?.[i] ?? names[i], ...(s.length < 2 ? { markers: true } : {}) })),
     xTitle: xName,
     yTitle: yName,
     title: opts.title,
@@ -71,14 +73,30 @@ export function plotProfiles(solution: Solution, variable: string, times: number
   const layout = profileLayout(profiles[0]);
   const axis = layout.coordinate[variable];
   if (!axis) throw new Error(notAProfile(solution, variable, layout));
-  const series = profiles.map((p) => {
+  // legend times with as many decimals as it takes to tell them apart (0.4 s and 0 s were both "t = 0 s")
+  const labels = uniqueLabels(profiles.map((p) => [0, 1, 2, 3].map((d) => `t = ${p["Time [s]"][0].toFixed(d)} s`)));
+  const series = profiles.map((p, k) => {
     const y = p[variable];
     const x = p[axis];
-    const keep: number[] = [];
-    for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) keep.push(i);
-    return { x: keep.map((i) => x[i] * 1e6), y: keep.map((i) => y[i]), name: `t = ${p["Time [s]"][0].toFixed(0)} s` };
+    // positions without the variable (the separator, for an electrode variable) stay NaN: gaps in the line, which
+    // otherwise joined the two electrodes straight across the separator
+    return { x: Array.from(x, (v) => v * 1e6), y: Array.from(y, (v) => (Number.isFinite(v) ? v : NaN)), name: labels[k], ...(y.length < 2 ? { markers: true } : {}) };
   });
-  return linePlot({ series, xTitle: AXIS_TITLES[axis], yTitle: variable, title });
+  return linePlot({ series, xTitle: AXIS_TITLES[axis], yTitle: variable, title, allowGaps: true });
+}
+
+/**
+ * One label per entry: the first of its candidates (from the shortest) that no other entry shares at that level,
+ * else its last candidate.
+ */
+function uniqueLabels(candidates: string[][]): string[] {
+  return candidates.map((cands, i) => {
+    for (let level = 0; level < cands.length; level++) {
+      const mine = cands[level];
+      if (candidates.every((other, j) => j === i || (other[Math.min(level, other.length - 1)] ?? "") !== mine)) return mine;
+    }
+    return cands[cands.length - 1];
+  });
 }
 
 /** Why `variable` cannot be plotted as a profile of `solution`, listing the names that can (radial and through-cell). */

@@ -128,7 +128,14 @@ export interface SolveStats {
   points: number;
 }
 
-/** Result of a simulation: columns keyed by variable names with units. */
+/**
+ * Result of a simulation: columns keyed by variable names with units, PyBaMM's names and signs (a current or power
+ * > 0 discharges): "Time [s]" / "[min]" / "[h]", "Voltage [V]" (also as "Terminal voltage [V]"), "Battery voltage
+ * [V]" (× the cells in series), "Current [A]", "C-rate", "Power [W]", "Discharge capacity [A.h]" (net ∫I dt),
+ * "Throughput capacity [A.h]" (∫|I| dt), "Discharge energy [W.h]" (net ∫I·V dt), "Throughput energy [W.h]",
+ * "Cycle number", "Step number", "Total lithium [mol]", "Cell temperature [K]" and "Ambient temperature [K]", and the
+ * model's scalars ({@link CellModel.scalars}); profiles through {@link Solution.profilesAt}.
+ */
 export class Solution {
   /** The model that produced it. */
   readonly model: CellModel;
@@ -176,7 +183,8 @@ export class Solution {
    * unknown name throws with the nearest names.
    */
   get(name: string): Float64Array {
-    const c = this.columns[name];
+    // PyBaMM's former name of "Voltage [V]", which it still answers to
+    const c = this.columns[name === "Terminal voltage [V]" ? "Voltage [V]" : name];
     if (!c) throw new Error(this.notAVariable(name));
     return c;
   }
@@ -206,8 +214,13 @@ export class Solution {
     }
     const names = Object.keys(this.columns);
     const listed = [...layout.throughCell, ...layout.radial];
+    // the SPM has no electrolyte and an isothermal model no heat: say so rather than offer look-alike names
+    const hint =
+      model === "SPM" && /electrolyte/i.test(name) ? ` (the SPM has no electrolyte: its concentration and potential are in the SPMe and DFN)`
+        : this.model.thermal === undefined && /heating|cooling/i.test(name) ? ` (an isothermal model computes no heat: build the model with { thermal: "lumped" })`
+          : "";
     return (
-      `Unknown variable "${name}". Did you mean: ${nearestNames(name, names).map((s) => `"${s}"`).join(", ")}? All variables: ${names.join(", ")}` +
+      `Unknown variable "${name}"${hint}. Did you mean: ${nearestNames(name, names).map((s) => `"${s}"`).join(", ")}? All variables: ${names.join(", ")}` +
       (listed.length > 0 ? `. Profiles of the ${model} (a value per position, sol.profilesAt(t)[name]): ${listed.join(", ")}` : "")
     );
   }
@@ -480,6 +493,11 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   };
   const states: Float64Array[] = [];
   let q = 0;
+  // PyBaMM's throughput capacity ∫|I| dt, discharge energy ∫I·V dt (net) and throughput energy ∫|I·V| dt
+  let qThroughput = 0;
+  let eNet = 0;
+  let eThroughput = 0;
+  const seriesCells = params.has("Number of cells connected in series to make a battery") ? params.number("Number of cells connected in series to make a battery") : 1;
   let lastT = 0;
   let lastI = 0;
   let lastNegLi = 0;
@@ -705,6 +723,15 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       const endedAtStart = res.points.length === 1 && res.reason !== "duration";
       for (let k = 0; k < res.points.length; k++) {
         const p = res.points[k];
+        // a step that ended at its start stores no row (PyBaMM drops its solution): its one point is the state under
+        // the step's control at no time passed, which the cell never held (a rest at 3.2352 V, then a 2C row at the
+        // same time and 3.0667 V, then the rest again: a 170 mV spike in every plot); its log entry says what happened.
+        // The experiment's very first point is kept: without it the solution would be empty.
+        if (endedAtStart && points > 0) {
+          skippedMin = Math.min(skippedMin, p.voltage);
+          skippedMax = Math.max(skippedMax, p.voltage);
+          continue;
+        }
         const packed = (p.summary as PackedOutputs | undefined) ?? packOutputs(model, p.y, p.current);
         const negLi = packed.values[0];
         if (!first) {
@@ -728,24 +755,33 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
           else sum["Charge capacity [A.h]"] -= dq;
           if (de > 0) sum["Discharge energy [W.h]"] += de;
           else sum["Charge energy [W.h]"] -= de;
+          qThroughput += Math.abs(dq);
+          eNet += de;
+          eThroughput += Math.abs(de);
         }
         first = false;
         lastT = p.t;
         lastI = p.current;
         lastNegLi = negLi;
         push("Time [s]", p.t);
+        push("Time [min]", p.t / 60);
         push("Time [h]", p.t / 3600);
         push("Voltage [V]", p.voltage);
+        // PyBaMM's battery voltage: the cell's times the cells in series (the sets have 1)
+        push("Battery voltage [V]", p.voltage * seriesCells);
         push("Current [A]", p.current);
         push("C-rate", p.current / capacity);
         push("Power [W]", p.current * p.voltage);
         push("Discharge capacity [A.h]", q);
+        push("Throughput capacity [A.h]", qThroughput);
+        push("Discharge energy [W.h]", eNet);
+        push("Throughput energy [W.h]", eThroughput);
         push("Cycle number", c + 1);
         push("Step number", s + 1);
         push("Total lithium [mol]", packed.values[1]);
-        // an isothermal cell's temperature, which is the ambient, when the experiment sets it per step (the thermal
-        // model reports both its own)
-        if (stepTemperatures && model.thermal === undefined) {
+        // an isothermal cell's temperature, which is the ambient (the set's, or a step's), as PyBaMM reports it; the
+        // thermal model reports both its own
+        if (model.thermal === undefined) {
           push("Cell temperature [K]", model.cell.T);
           push("Ambient temperature [K]", model.cell.T);
         }
@@ -973,7 +1009,7 @@ function checkConditionVariables(model: CellModel, exp: Experiment, y: Float64Ar
           "Time [s]": `give the step a duration ("for 10 minutes")`,
           "Time [h]": `give the step a duration ("for 10 minutes")`,
         };
-        const counted = ["Power [W]", "Discharge capacity [A.h]", "Cycle number", "Step number", "Total lithium [mol]"];
+        const counted = ["Power [W]", "Discharge capacity [A.h]", "Throughput capacity [A.h]", "Discharge energy [W.h]", "Throughput energy [W.h]", "Battery voltage [V]", "Time [min]", "Cycle number", "Step number", "Total lithium [mol]"];
         let profiles: string[] = [];
         try {
           profiles = Object.keys(model.profiles(y, I));
