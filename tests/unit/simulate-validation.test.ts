@@ -33,9 +33,12 @@ function rmse(data: Table2, dataX: (c: number) => number, x: Float64Array, V: Fl
  * a 0.17 % mismatch between the two time axes that moves the end-of-discharge knee by 6 s at 1C. Comparing on the
  * discharged capacity (column / 48 against the simulated "Discharge capacity [A.h]") is independent of that factor.
  *
- * Measured (default mesh, one layer at C-rate × 0.15625 A): isothermal 1C 33.1 mV, 5C 84.9 mV; PyBaMM's lumped
- * thermal option with the set's single-layer cooling 1C 33.3 mV, 5C 57.7 mV. On PyBaMM's time axis (column × 479.17)
- * the isothermal figures are 39.4 and 79.5 mV. What remains: at 1C the knee comes about 0.65 % of the capacity (23 s)
+ * The particles are meshed with 60 radial cells (PyBaMM's own Ecker comparison refines its mesh too): Ecker2015's
+ * large, slow particles leave the default 20 cells 26 mV from converged in mid-discharge at 5C (DEFAULT_MESH), which
+ * moved the 5C RMSE by 8 mV (84.9 → 76.8 isothermal); 80 cells change it by 0.4 mV more, the 1C RMSE not at all.
+ *
+ * Measured (one layer at C-rate × 0.15625 A): isothermal 1C 33.1 mV, 5C 76.8 mV; PyBaMM's lumped thermal option
+ * with the set's single-layer cooling 1C 33.3 mV, 5C 52.3 mV. What remains: at 1C the knee comes about 0.65 % of the capacity (23 s)
  * later than measured (moving the measured capacities by +0.65 % gives 13.1 mV) — above 3.1 V the RMSE is 19.5 mV; at 5C the model polarises 40–50 mV too little in
  * the first 100 s and too much near the end, the signature of a cell that warms during the test (the 48-layer cell's
  * cooling is not in the data). Every parameter matches datasets-src/pybamm-parameters/Ecker2015.md.
@@ -43,17 +46,17 @@ function rmse(data: Table2, dataX: (c: number) => number, x: Float64Array, V: Fl
  * The points were digitised from a journal figure: moving the 1C capacities by ±0.1 % (8 mA.h of the 7.75 A.h, under
  * one pixel of a typical axis) changes the 1C RMSE to 29.4 / 36.8 mV, so the comparison itself is uncertain by a few mV.
  */
-test("Ecker2015 DFN against the measured 1C and 5C discharges of the Kokam cell on the discharged-capacity axis: isothermal 33/85 mV, lumped thermal 33/58 mV (guarded at 36/90 and 36/62 mV)", (t) => {
+test("Ecker2015 DFN (60 radial cells) against the measured 1C and 5C discharges of the Kokam cell on the discharged-capacity axis: isothermal 33/77 mV, lumped thermal 33/52 mV (guarded at 36/82 and 36/56 mV)", (t) => {
   const p = parameterValues("Ecker2015");
   const out: string[] = [];
   const r5: Record<string, number> = {};
   for (const thermal of ["isothermal", "lumped"] as const) {
     for (const [crate, data, factor, limit] of [
       [1, ecker1C, 479.17199, 0.036],
-      [5, ecker5C, 95.834398, thermal === "isothermal" ? 0.09 : 0.062],
+      [5, ecker5C, 95.834398, thermal === "isothermal" ? 0.082 : 0.056],
     ] as const) {
       // PyBaMM's comparison: current = C-rate × 0.15625 A (one layer of the 7.5 A.h cell)
-      const sol = simulate(dfn(p, { thermal }), { current: crate * 0.15625, duration: crate === 1 ? 3800 : 720 }, { saveStates: false, solver: { maxStep: 30 } });
+      const sol = simulate(dfn(p, { thermal, mesh: { rn: 60, rp: 60 } }), { current: crate * 0.15625, duration: crate === 1 ? 3800 : 720 }, { saveStates: false, solver: { maxStep: 30 } });
       const V = sol.get("Voltage [V]");
       const r = rmse(data, (c) => c / 48, sol.get("Discharge capacity [A.h]"), V);
       const rt = rmse(data, (c) => c * factor, sol.get("Time [s]"), V);
