@@ -10,7 +10,8 @@
  * layer and over its area (width × height × electrodes in parallel). This is PyBaMM's balance since v24.1
  * (PyBaMM #3611/#3707): before, it took the layer's heat per unit volume times the whole cell volume, which for a
  * wound cell whose volume holds more than the modelled layer (Chen2020: 1.17×) overstated the heat by that ratio
- * (a 1C discharge warmed the cell by 15.9 K instead of 13.9 K).
+ * (a 1C discharge warmed the cell by 15.9 K instead of 13.9 K). PyBaMM's x-average also counts the current
+ * collectors' ohmic heat i²·(L_cn/σ_cn + L_cp/σ_cp) per unit area, about 1e-10 W for Chen2020 at 1C: left out here.
  *
  * The temperature enters the electrochemistry through the parameter functions (Arrhenius factors of the
  * diffusivities, exchange-current densities and electrolyte properties that each set defines), F/RT in the kinetics
