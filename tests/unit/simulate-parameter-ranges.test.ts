@@ -31,7 +31,7 @@ test("a value outside its physical range fails when the model is built, naming t
     [{ "Negative particle diffusivity [m2.s-1]": 0 }, /"Negative particle diffusivity \[m2\.s-1\]" = 0 must be > 0/],
     [{ "Positive particle radius [m]": 0 }, /"Positive particle radius \[m\]" = 0 must be > 0/],
     [{ "Positive electrode conductivity [S.m-1]": -0.18 }, /"Positive electrode conductivity \[S\.m-1\]" = -0\.18 must be > 0/],
-    [{ "Initial concentration in electrolyte [mol.m-3]": 0 }, /"Initial concentration in electrolyte \[mol\.m-3\]" = 0 must be > 0/],
+    [{ "Initial concentration in electrolyte [mol.m-3]": 0 }, /"Initial concentration in electrolyte \[mol\.m-3\]" = 0 must be a salt concentration of 10–10000 mol\.m-3/],
     [{ "Nominal cell capacity [A.h]": 0 }, /"Nominal cell capacity \[A\.h\]" = 0 must be > 0 A\.h/],
     [{ "Lower voltage cut-off [V]": 4.3 }, /"Lower voltage cut-off \[V\]" = 4\.3 must be below "Upper voltage cut-off \[V\]" = 4\.2/],
   ];

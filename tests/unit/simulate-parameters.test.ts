@@ -16,6 +16,11 @@ import {
   ecker1C,
   ecker5C,
   initialStoichiometries,
+  ParameterValues,
+  ParameterValueError,
+  withInitialState,
+  spm,
+  simulate,
 } from "../../lib/src/simulate";
 import type { ElectrolyteFunction, ExchangeCurrentFunction } from "../../lib/src/simulate";
 
@@ -128,4 +133,68 @@ test("PyBaMM's electrode state-of-health calculation reproduces the stoichiometr
     assert.ok(Math.abs(s.x - (s.x0 + s.x100) / 2) < 1e-12);
   }
   assert.throws(() => initialStoichiometries(parameterValues("Chen2020"), 1.5), /soc must be in \[0, 1\]/);
+});
+
+test("eighteenth audit: adapting a set as in PyBaMM — search, diff, toString, JSON round trip with the functions named, update from a set or a Map, withInitialState; bad arguments and misspellings are refused", () => {
+  const chen = parameterValues("Chen2020");
+  assert.deepEqual(chen.search("negative particle diffusivity"), [{ name: "Negative particle diffusivity [m2.s-1]", unit: "m2.s-1", value: 3.3e-14 }]);
+  assert.equal(chen.search("electrode OCP [V]").length, 2);
+  assert.equal(chen.search("negative electrode OCP [V]")[0].value, "function");
+  // diff, as PyBaMM's
+  const mine = chen.update({ "Negative particle radius [m]": 6e-6, "Contact resistance [Ohm]": 0.01 });
+  assert.deepEqual(mine.diff(chen), {
+    added: [],
+    removed: [],
+    changed: [
+      { name: "Contact resistance [Ohm]", from: 0, to: 0.01 },
+      { name: "Negative particle radius [m]", from: 5.86e-6, to: 6e-6 },
+    ],
+  });
+  assert.match(String(chen), /^ParameterValues Chen2020 \(\d+ parameters\)\n  cite: .*\n[\s\S]*  Negative particle diffusivity \[m2\.s-1\] = 3\.3e-14\n/);
+  // JSON: numbers and tables travel, other functions are named (they were dropped unseen)
+  // OCPs given as tables (pchip), the other functions as formulas
+  const xs = Array.from({ length: 41 }, (_, i) => 0.005 + (0.99 * i) / 40);
+  const ocp = (name: string) => pchip(xs, xs.map((x) => (chen.get(name) as (v: number, T: number) => number)(x, 298.15)));
+  const tables = chen.update({ "Negative electrode OCP [V]": ocp("Negative electrode OCP [V]"), "Positive electrode OCP [V]": ocp("Positive electrode OCP [V]") });
+  const json = JSON.parse(JSON.stringify(tables));
+  assert.deepEqual(json.functions.sort(), ["Electrolyte conductivity [S.m-1]", "Electrolyte diffusivity [m2.s-1]", "Negative electrode exchange-current density [A.m-2]", "Positive electrode exchange-current density [A.m-2]"]);
+  assert.ok("Negative electrode OCP [V]" in json.tables && json.numbers["Nominal cell capacity [A.h]"] === 5);
+  assert.throws(() => ParameterValues.fromJSON(json), /has 4 function-valued parameters JSON cannot hold; give them in functions: "Electrolyte conductivity/);
+  const back = ParameterValues.fromJSON(json, tables.toObject());
+  assert.deepEqual(back.diff(tables), { added: [], removed: [], changed: [] });
+  assert.deepEqual(back.citations, tables.citations);
+  const a = simulate(spm(tables), "Discharge at 1C for 10 minutes", { saveStates: false }).get("Voltage [V]");
+  const b = simulate(spm(back), "Discharge at 1C for 10 minutes", { saveStates: false }).get("Voltage [V]");
+  assert.deepEqual(a, b);
+  // update takes a set or a Map (as PyBaMM's update takes ParameterValues); anything else is a TypeError
+  assert.equal(chen.update(mine).number("Contact resistance [Ohm]"), 0.01);
+  assert.equal(chen.update(new Map([["Contact resistance [Ohm]", 0.02]])).number("Contact resistance [Ohm]"), 0.02);
+  assert.equal(new ParameterValues("copy", chen).number("Nominal cell capacity [A.h]"), 5);
+  assert.throws(() => chen.update(null as never), /update\(\) of Chen2020: the values must be an object .* got null/);
+  assert.throws(() => chen.update([1, 2] as never), /got an array/);
+  assert.throws(() => chen.update({ "Contact resistence [Ohm]": 0.01 }), /is not in the set \(a misspelling\? to add a parameter the set lacks, call update\(changes, true\)/);
+  // a misspelt name next to the right one is refused when a model is built (it was ignored, the set having the right one)
+  assert.throws(() => spm(chen.update({ "Contact Resistance [Ohm]": 0.05 }, true)), /"Contact Resistance \[Ohm\]" .* is not a name the models read; it is within two edits of "Contact resistance \[Ohm\]", which they read and which the set also has/);
+  // functions of the wrong form are named
+  const j0 = "Negative electrode exchange-current density [A.m-2]";
+  assert.throws(() => spm(chen.update({ [j0]: ((c_e: number, T: number) => 2.5e-6 * Math.sqrt(c_e) * T) as never })), (e: unknown) => e instanceof ParameterValueError && /is written \(c_e, T\), but it is called with \(c_e, c_s, c_max, T\): its argument "T" receives c_s/.test(e.message));
+  assert.throws(() => spm(chen.update({ "Negative electrode OCP [V]": ((_x: number) => "0.1") as never })), /returns a string \("0\.1"\)/);
+  assert.throws(() => spm(chen.update({ "Initial concentration in electrolyte [mol.m-3]": 1 })), /is it in mol\/L\? \(1 mol\/L is 1000 mol\.m-3\)/);
+  // immutable at run time; citations frozen
+  assert.throws(() => (chen.citations as string[]).push("x"), TypeError);
+  assert.throws(() => ((chen as unknown as { setName: string }).setName = "x"), TypeError);
+  // options are checked
+  assert.throws(() => parameterValues("Chen2020", { ocp: "table" } as never), /unknown option "ocp"/);
+  assert.throws(() => parameterValues("Marquis2019", { chen2020Ocp: "table" }), /applies to Chen2020 only/);
+  // a PyBaMM dictionary's citations and chemistry entries
+  const dict = new ParameterValues("from PyBaMM", { ...chen.toObject(), citations: ["Someone2024"] as never, chemistry: "lithium_ion" as never });
+  assert.deepEqual(dict.citations, ["Someone2024"]);
+  assert.ok(!dict.has("chemistry"));
+  // PyBaMM's set_initial_state
+  const half = withInitialState(chen, 0.5);
+  const soh = initialStoichiometries(chen, 0.5);
+  assert.ok(Math.abs(half.number("Initial concentration in negative electrode [mol.m-3]") / chen.number("Maximum concentration in negative electrode [mol.m-3]") - soh.x) < 1e-12);
+  const v1 = simulate(spm(half), "Discharge at 1C for 10 minutes", { saveStates: false }).get("Voltage [V]");
+  const v2 = simulate(spm(chen), "Discharge at 1C for 10 minutes", { saveStates: false, initialSoc: 0.5 }).get("Voltage [V]");
+  assert.ok(Math.abs(v1.at(-1)! - v2.at(-1)!) < 1e-9);
 });

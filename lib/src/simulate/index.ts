@@ -52,8 +52,10 @@ export type {
   ExchangeCurrentFunction,
   ElectrolyteFunction,
   EntropicChangeFunction,
+  ParameterInput,
+  ParameterSetJSON,
 } from "./parameters";
-export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData, initialStoichiometries } from "./models";
+export { spm, spme, dfn, createModel, DEFAULT_MESH, ocpWithBarrier, CellData, initialStoichiometries, withInitialState } from "./models";
 export type { CellModel, Mesh, ModelName, ModelOptions, ElectrodeSoh, SurfaceStoichiometryRange } from "./models";
 export { withLumpedThermal, lumpedThermalProperties } from "./thermal";
 export type { ThermalOption, HeatSources, ThermalProperties } from "./thermal";

@@ -1586,6 +1586,23 @@ export function initialStoichiometries(params: ParameterValues, soc: number | st
   return { x100, y100, x0, y0, Qn, Qp, QLi, Q: Qn * (x100 - x0), x: x0 + soc * (x100 - x0), y: y0 - soc * (y0 - y100) };
 }
 
+/**
+ * A copy of `params` whose initial particle concentrations are those of `soc` (a number in [0, 1], or an
+ * open-circuit voltage such as "3.9 V"), from {@link initialStoichiometries}: PyBaMM's
+ * `ParameterValues.set_initial_state`. The set's other values (the electrolyte, the temperatures) are kept.
+ *
+ * @example
+ * const half = withInitialState(parameterValues("Chen2020"), 0.5);
+ * simulate(spm(half), "Discharge at 1C until 2.5 V"); // as simulate(spm(p), ..., { initialSoc: 0.5 })
+ */
+export function withInitialState(params: ParameterValues, soc: number | string): ParameterValues {
+  const soh = initialStoichiometries(params, soc);
+  return params.update({
+    "Initial concentration in negative electrode [mol.m-3]": soh.x * params.number("Maximum concentration in negative electrode [mol.m-3]"),
+    "Initial concentration in positive electrode [mol.m-3]": soh.y * params.number("Maximum concentration in positive electrode [mol.m-3]"),
+  });
+}
+
 /** The state of health at the SOC whose open-circuit voltage is `text` ("3.9 V"; PyBaMM's initial_soc="3.9 V"). */
 function initialStoichiometriesAtVoltage(params: ParameterValues, text: string): ElectrodeSoh {
   const m = /^\s*(-?\d+(?:\.\d*)?(?:e-?\d+)?)\s*V\s*$/i.exec(text);

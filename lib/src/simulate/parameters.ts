@@ -4,6 +4,7 @@
  * datasets-src/pybamm-parameters (PyBaMM commit 7c9f5bd8, BSD-3-Clause); no PyBaMM code was copied.
  */
 import { pchip } from "./interp";
+import type { Interpolant1D } from "./interp";
 import { graphiteLGM50OcpChen2020, nmcLGM50OcpChen2020, graphiteOcpEcker2015, ncoOcpEcker2015 } from "./data/tables";
 
 /** Molar gas constant R [J.mol-1.K-1] (CODATA 2018, as PyBaMM). */
@@ -98,16 +99,29 @@ export class ParameterValues {
    * @param citations - papers the values come from
    * @throws Error when a value is not a finite number or a function (a string, `undefined`, `null`, NaN …)
    */
-  constructor(setName: string, values: Record<string, ParameterValue>, citations: readonly string[] = []) {
+  constructor(setName: string, values: ParameterInput, citations: readonly string[] = []) {
     this.setName = setName;
-    this.citations = citations;
+    const entries = inputEntries(values, `new ParameterValues("${setName}", values)`);
+    const cited = [...citations];
     const m = new Map<string, ParameterValue>();
-    for (const [k, v] of Object.entries(values)) {
+    for (const [k, v] of entries) {
+      // a PyBaMM dictionary carries its citations and chemistry among the values
+      if (k === "citations" && Array.isArray(v) && v.every((c) => typeof c === "string")) {
+        cited.push(...(v as string[]).filter((c) => !cited.includes(c)));
+        continue;
+      }
+      if (k === "chemistry" && (v as unknown) === "lithium_ion") continue;
       const problem = valueTypeProblem(v);
-      if (problem) throw new Error(`Parameter "${k}" in ${setName} ${problem}`);
+      if (problem) {
+        const hint = k === "citations" ? " (citations go in the third argument, or as a list of strings)" : k === "chemistry" ? ` (only "lithium_ion" sets are modelled)` : "";
+        throw new Error(`Parameter "${k}" in ${setName} ${problem}${hint}`);
+      }
       m.set(k, v);
     }
     this.values = m;
+    this.citations = Object.freeze(cited);
+    // immutable at run time too (readonly holds only at compile time; a subclass adds its own fields first)
+    if (new.target === ParameterValues) Object.freeze(this);
   }
 
   /** All parameter names, sorted. */
@@ -150,11 +164,12 @@ export class ParameterValues {
    * ({@link checkParameterValues}), so that related values (a maximum and an initial concentration) can be changed
    * in separate calls.
    */
-  update(changes: Record<string, ParameterValue>, allowNew = false): ParameterValues {
+  update(changes: ParameterInput, allowNew = false): ParameterValues {
     const next: Record<string, ParameterValue> = {};
     for (const [k, v] of this.values) next[k] = v;
-    for (const [k, v] of Object.entries(changes)) {
-      if (!allowNew && !this.values.has(k)) throw new UnknownParameterError(k, this.setName, nearestNames(k, this.values.keys()));
+    for (const [k, v] of inputEntries(changes, `update() of ${this.setName}`)) {
+      if (!allowNew && !this.values.has(k))
+        throw new UnknownParameterError(k, this.setName, nearestNames(k, this.values.keys()), "is not in the set (a misspelling? to add a parameter the set lacks, call update(changes, true), as PyBaMM's check_already_exists=False)");
       const problem = valueTypeProblem(v);
       if (problem) {
         const keep = v === undefined ? "; to keep the current value leave the name out of the changes (parameters cannot be removed)" : "";
@@ -170,6 +185,118 @@ export class ParameterValues {
   toObject(): Record<string, ParameterValue> {
     return Object.fromEntries(this.values);
   }
+
+  /**
+   * The parameters whose names contain every word of `term` (case aside), with the unit read from the name and the
+   * value ("function" or "table" for a function-valued one), as PyBaMM's `search`.
+   *
+   * @example
+   * parameterValues("Chen2020").search("negative diffusivity");
+   * // [{ name: "Negative particle diffusivity [m2.s-1]", unit: "m2.s-1", value: 3.3e-14 }]
+   */
+  search(term: string): { name: string; unit: string; value: number | "function" | "table" }[] {
+    const words = term.toLowerCase().split(/\s+/).filter((w) => w !== "");
+    return this.names()
+      .filter((n) => words.every((w) => n.toLowerCase().includes(w)))
+      .map((n) => ({ name: n, unit: /\[([^\]]*)\]$/.exec(n)?.[1] ?? "", value: describeValue(this.values.get(n)!) }));
+  }
+
+  /**
+   * What differs from `other`: names only here, names only there, and names whose values differ (functions compare by
+   * identity; tables by their knots), as PyBaMM's `diff`.
+   */
+  diff(other: ParameterValues): { added: string[]; removed: string[]; changed: { name: string; from: number | "function" | "table"; to: number | "function" | "table" }[] } {
+    const added = this.names().filter((n) => !other.has(n));
+    const removed = other.names().filter((n) => !this.has(n));
+    const changed = this.names()
+      .filter((n) => other.has(n) && !sameValue(this.values.get(n)!, other.get(n)))
+      .map((n) => ({ name: n, from: describeValue(other.get(n)), to: describeValue(this.values.get(n)!) }));
+    return { added, removed, changed };
+  }
+
+  /** One line per parameter, "name = value", sorted by name, under the set's name and citations. */
+  toString(): string {
+    const lines = this.names().map((n) => `  ${n} = ${String(describeValue(this.values.get(n)!))}`);
+    return [`ParameterValues ${this.setName} (${lines.length} parameters)`, ...this.citations.map((c) => `  cite: ${c}`), ...lines].join("\n");
+  }
+
+  /**
+   * A JSON-ready copy: numbers, tabulated functions (a {@link pchip} given as the parameter) as their knots, and
+   * the names of the other functions, which JSON cannot hold (JSON.stringify(set) lists them instead of dropping them
+   * unseen). {@link ParameterValues.fromJSON} rebuilds the set, given those functions.
+   */
+  toJSON(): ParameterSetJSON {
+    const numbers: Record<string, number> = {};
+    const tables: Record<string, { x: number[]; y: number[] }> = {};
+    const functions: string[] = [];
+    for (const n of this.names()) {
+      const v = this.values.get(n)!;
+      if (typeof v === "number") numbers[n] = v;
+      else if (isTable(v)) tables[n] = { x: Array.from(v.x), y: Array.from(v.y) };
+      else functions.push(n);
+    }
+    return { setName: this.setName, citations: [...this.citations], numbers, tables, functions };
+  }
+
+  /**
+   * Rebuilds a set written by {@link ParameterValues.toJSON}: numbers and tables from the JSON, each listed function
+   * from `functions` (e.g. the shipped set's own: `parameterValues("Chen2020").toObject()`).
+   *
+   * @throws Error naming the functions the JSON lists and `functions` lacks
+   */
+  static fromJSON(json: ParameterSetJSON, functions: Record<string, ParameterValue> = {}): ParameterValues {
+    if (typeof json !== "object" || json === null || typeof json.numbers !== "object") throw new Error("ParameterValues.fromJSON: give the object toJSON() wrote ({ setName, citations, numbers, tables, functions })");
+    const values: Record<string, ParameterValue> = { ...json.numbers };
+    for (const [n, t] of Object.entries(json.tables ?? {})) values[n] = pchip(t.x, t.y);
+    const missing = (json.functions ?? []).filter((n) => typeof functions[n] !== "function");
+    if (missing.length > 0) throw new Error(`ParameterValues.fromJSON: ${json.setName} has ${missing.length} function-valued parameter${missing.length === 1 ? "" : "s"} JSON cannot hold; give ${missing.length === 1 ? "it" : "them"} in functions: ${missing.map((n) => `"${n}"`).join(", ")}`);
+    for (const n of json.functions ?? []) values[n] = functions[n];
+    return new ParameterValues(json.setName, values, json.citations ?? []);
+  }
+}
+
+/** What {@link ParameterValues.toJSON} writes. */
+export interface ParameterSetJSON {
+  /** The set's name. */
+  setName: string;
+  /** Papers the values come from. */
+  citations: string[];
+  /** Numeric parameters. */
+  numbers: Record<string, number>;
+  /** Tabulated functions: their pchip knots. */
+  tables: Record<string, { x: number[]; y: number[] }>;
+  /** Names of the other function-valued parameters (not serialisable). */
+  functions: string[];
+}
+
+/** Values as the constructor and {@link ParameterValues.update} take them: an object, a Map, or another set. */
+export type ParameterInput = Readonly<Record<string, ParameterValue>> | ReadonlyMap<string, ParameterValue> | ParameterValues;
+
+/** The entries of a {@link ParameterInput}; anything else (null, an array, a number) is a TypeError naming `where`. */
+function inputEntries(values: unknown, where: string): [string, ParameterValue][] {
+  if (values instanceof ParameterValues) return Object.entries(values.toObject());
+  if (values instanceof Map) return [...(values as Map<string, ParameterValue>).entries()];
+  if (typeof values !== "object" || values === null || Array.isArray(values))
+    throw new TypeError(`${where}: the values must be an object of { name: value }, a Map or a ParameterValues, got ${values === null ? "null" : Array.isArray(values) ? "an array" : typeof values}`);
+  return Object.entries(values as Record<string, ParameterValue>);
+}
+
+/** A tabulated function (a {@link pchip} interpolant) rather than a formula. */
+function isTable(v: ParameterValue): v is Interpolant1D & ParameterValue {
+  const t = v as unknown as { x?: unknown; y?: unknown };
+  return typeof v === "function" && t.x instanceof Float64Array && t.y instanceof Float64Array;
+}
+
+/** A value as {@link ParameterValues.search} shows it. */
+function describeValue(v: ParameterValue): number | "function" | "table" {
+  return typeof v === "number" ? v : isTable(v) ? "table" : "function";
+}
+
+/** Equal values: numbers by value, tables by knots, other functions by identity. */
+function sameValue(a: ParameterValue, b: ParameterValue): boolean {
+  if (typeof a === "number" || typeof b === "number") return a === b;
+  if (isTable(a) && isTable(b)) return a.x.length === b.x.length && a.x.every((v, i) => v === b.x[i]) && a.y.every((v, i) => v === b.y[i]);
+  return a === b;
 }
 
 /**
@@ -230,7 +357,7 @@ export function optionalNamesOf(key: string, build: (p: ParameterValues) => void
 }
 
 /**
- * A name of `p` that nothing reads but that is within two edits (any case) of a name that is read and that `p` lacks
+ * A name of `p` that nothing reads but that is within two edits (any case) of a name that is read (whether `p` has that one too or not)
  * is a typo: "Contact Resistance [Ohm]" left the contact resistance at its default 0 Ω, silently.
  *
  * @throws UnknownParameterError naming the misspelt name and the one meant
@@ -240,8 +367,12 @@ export function checkNearMisses(p: ParameterValues, known: readonly string[]): v
   const knownSet = new Set(known);
   for (const n of p.names()) {
     if (knownSet.has(n)) continue;
-    const meant = known.find((k) => !p.has(k) && Math.abs(k.length - n.length) <= 2 && editDistance(k, n) <= 2);
-    if (meant) throw new UnknownParameterError(n, p.setName, [meant], `is not a name the models read, and the set lacks "${meant}", which they read when it is given: a misspelling leaves that parameter at its default`);
+    const meant = known.find((k) => Math.abs(k.length - n.length) <= 2 && editDistance(k, n) <= 2);
+    if (!meant) continue;
+    // (also when the set has the right name too: every shipped set has "Contact resistance [Ohm]" = 0, so an added
+    // "Contact Resistance [Ohm]" = 0.05 was ignored silently)
+    if (p.has(meant)) throw new UnknownParameterError(n, p.setName, [meant], `is not a name the models read; it is within two edits of "${meant}", which they read and which the set also has, so this value would be ignored: a misspelling`);
+    throw new UnknownParameterError(n, p.setName, [meant], `is not a name the models read, and the set lacks "${meant}", which they read when it is given: a misspelling leaves that parameter at its default`);
   }
 }
 
@@ -290,7 +421,7 @@ export class ParameterValueError extends Error {
   /** One line per problem, each naming the parameter, its value and the valid range. */
   readonly problems: string[];
   constructor(setName: string, problems: string[]) {
-    super(`Parameter set ${setName} has ${problems.length === 1 ? "a value" : `${problems.length} values`} outside the physical range:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`Parameter set ${setName} has ${problems.length === 1 ? "a value" : `${problems.length} values`} the models cannot use (outside its physical range, or a function of the wrong form):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ParameterValueError";
     this.problems = problems;
   }
@@ -316,6 +447,11 @@ const RANGE_RULES: readonly { match: RegExp; check: (v: number) => string | unde
   { match: /conductivity \[S\.m-1\]$|conductivity \[W\.m-1\.K-1\]$|diffusivity \[m2\.s-1\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 (a conductivity or diffusivity)") },
   { match: /exchange-current density \[A\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 A.m-2 (a constant exchange-current density; 0 stops the reaction, a negative one reverses it)") },
   { match: /^Contact resistance \[Ohm\]$/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0 Ohm (a negative resistance adds voltage)") },
+  // a salt concentration in mol/L (1 for 1 M) ran and stopped at 0.07 s on "Zero electrolyte concentration cut-off"
+  {
+    match: /concentration in electrolyte \[mol\.m-3\]$/,
+    check: (v) => (v >= 10 && v <= 1e4 ? undefined : v > 0 && v < 10 ? `must be in mol.m-3 (10–10000 for a liquid electrolyte): is it in mol/L? (${v} mol/L is ${v * 1000} mol.m-3)` : "must be a salt concentration of 10–10000 mol.m-3"),
+  },
   { match: /concentration in .* \[mol\.m-3\]$/, check: (v) => (v > 0 ? undefined : "must be > 0 mol.m-3") },
   { match: /density \[kg\.m-3\]$|specific heat capacity \[J\.kg-1\.K-1\]$|double-layer capacity \[F\.m-2\]$/, check: (v) => (v > 0 ? undefined : "must be > 0") },
   { match: /heat transfer coefficient \[W\.m-2\.K-1\]$/, check: (v) => (v >= 0 ? undefined : "must be ≥ 0 (0 is adiabatic)") },
@@ -412,6 +548,40 @@ export function checkParameterValues(p: ParameterValues): void {
   if (problems.length > 0) throw new ParameterValueError(p.setName, problems);
 }
 
+/** The arguments each kind of function-valued parameter is called with (PyBaMM's signatures). */
+const FUNCTION_SIGNATURES: readonly { match: RegExp; args: readonly string[] }[] = [
+  { match: /electrode OCP \[V\]$/, args: ["sto", "T"] },
+  { match: /particle diffusivity \[m2\.s-1\]$/, args: ["sto", "T"] },
+  { match: /OCP entropic change \[V\.K-1\]$/, args: ["sto"] },
+  { match: /exchange-current density \[A\.m-2\]$/, args: ["c_e", "c_s", "c_max", "T"] },
+  { match: /^Electrolyte (conductivity \[S\.m-1\]|diffusivity \[m2\.s-1\])$/, args: ["c_e", "T"] },
+];
+
+/** The parameter names of a function as written (from its source), or undefined when they cannot be read. */
+function parameterNamesOf(f: (...a: number[]) => number): string[] | undefined {
+  const src = Function.prototype.toString.call(f);
+  const m = /^\s*(?:async\s+)?(?:function\b[^(]*)?\(([^)]*)\)/.exec(src) ?? /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(src);
+  if (!m) return undefined;
+  return m[1].split(",").map((a) => a.replace(/=.*$/s, "").trim()).filter((a) => a !== "");
+}
+
+/**
+ * Why a function cannot be the parameter whose arguments are `args`: more arguments than it is called with, or an
+ * argument named as a temperature where another quantity arrives; undefined when it fits.
+ */
+function signatureProblem(f: (...a: number[]) => number, args: readonly string[]): string | undefined {
+  const want = `(${args.join(", ")})`;
+  const names = parameterNamesOf(f);
+  if (f.length > args.length) return `takes ${f.length} arguments, but it is called with ${want}`;
+  const tAt = args.indexOf("T");
+  // (a capital T, or a word for it: a table's own "t" or "x" is not a temperature)
+  const misplaced = names?.findIndex((n, i) => i !== tAt && (/^T(_K|_ref)?$/.test(n) || /^(temp|temperature)$/i.test(n)));
+  if (names && misplaced !== undefined && misplaced >= 0) {
+    return `is written (${names.join(", ")}), but it is called with ${want}: its argument "${names[misplaced]}" receives ${args[misplaced]}${tAt >= 0 ? `, and the temperature comes as argument ${tAt + 1}` : " (it is not called with a temperature)"}`;
+  }
+  return undefined;
+}
+
 /** Stoichiometries at which function-valued electrode parameters are sampled: 0.01, 0.02, …, 0.99. */
 const SAMPLE_STO = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 /** Electrolyte concentrations, as fractions of the initial one, at which electrolyte functions are sampled. */
@@ -445,13 +615,22 @@ function functionProblems(p: ParameterValues, num: (name: string) => number | un
         return;
       }
       if (!(typeof v === "number" && ok(v))) {
-        out.push(`"${name}" returns ${String(v)} at ${at(a)}: ${need}`);
+        // a string "0.1" printed as 0.1 read as a number that failed the check
+        out.push(`"${name}" returns ${typeof v === "number" ? String(v) : `a ${typeof v} (${JSON.stringify(v)})`} at ${at(a)}: ${need}`);
         return;
       }
     }
   };
   const finite = (v: number): boolean => Number.isFinite(v);
   const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+  // arguments first: a j0 written (c_e, T) received c_s (~2e4 mol.m-3) as its temperature and ran, 0.1 V off
+  for (const name of p.names()) {
+    const f = fn(name);
+    const sig = f && FUNCTION_SIGNATURES.find((s) => s.match.test(name));
+    if (!f || !sig) continue;
+    const problem = signatureProblem(f, sig.args);
+    if (problem) out.push(`"${name}" ${problem}`);
+  }
   for (const side of ["Negative", "Positive"] as const) {
     const cmax = num(`Maximum concentration in ${side.toLowerCase()} electrode [mol.m-3]`);
     const stoAt = (a: number[]): string => `stoichiometry ${a[0]}, ${a[1]} K`;
@@ -952,13 +1131,18 @@ export const PARAMETER_SETS: readonly ParameterSetName[] = ["Chen2020", "Marquis
  *
  * Some entries are carried as in PyBaMM's files but have no effect on these models, as with PyBaMM's default
  * options: the double-layer capacities (no "surface form" option), and "Number of cells connected in series to make a
- * battery" (every output is per cell). The charge transfer coefficients must stay 0.5 (symmetric Butler–Volmer).
+ * battery" (used only for "Battery voltage [V]"; every other output is per cell). The charge transfer coefficients must stay 0.5 (symmetric Butler–Volmer).
  *
  * @example
  * const p = parameterValues("Marquis2019");
  * p.number("Current function [A]"); // 0.680616
  */
 export function parameterValues(name: ParameterSetName | string, opts: ParameterSetOptions = {}): ParameterValues {
+  // an option that does not exist, or one another set has, was ignored silently ({ ocp: "table" } gave the fits)
+  for (const k of Object.keys(opts ?? {})) {
+    if (k !== "chen2020Ocp") throw new Error(`parameterValues("${name}"): unknown option "${k}"; the options are: chen2020Ocp (Chen2020 only: "fit" or "table")`);
+    if (name !== "Chen2020") throw new Error(`parameterValues("${name}"): the option chen2020Ocp applies to Chen2020 only`);
+  }
   switch (name) {
     case "Chen2020":
       return chen2020(opts);
