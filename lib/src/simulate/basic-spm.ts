@@ -53,7 +53,7 @@ export interface BasicSpmResult {
  *
  * @example
  * const out = basicSpm(parameterValues("Chen2020"));
- * out["Discharge capacity [A.h]"].at(-1); // ≈ 4.9 A.h at 1C
+ * out["Discharge capacity [A.h]"].at(-1); // ≈ 4.96 A.h at 1C
  * // charging needs room to charge: start from 30 % SOC, stop at the upper cut-off (4.2 V)
  * const p = parameterValues("Chen2020");
  * const soh = initialStoichiometries(p, 0.3);
@@ -61,7 +61,7 @@ export interface BasicSpmResult {
  *   "Initial concentration in negative electrode [mol.m-3]": soh.x * p.number("Maximum concentration in negative electrode [mol.m-3]"),
  *   "Initial concentration in positive electrode [mol.m-3]": soh.y * p.number("Maximum concentration in positive electrode [mol.m-3]"),
  * });
- * basicSpm(empty, { current: -5 })["Discharge capacity [A.h]"].at(-1); // ≈ −2.55 A.h
+ * basicSpm(empty, { current: -5 })["Discharge capacity [A.h]"].at(-1); // ≈ −2.56 A.h
  * @throws Error for a non-finite current, dt ≤ 0, fewer than 2 cells, a start already beyond the cut-off, or a
  * particle that empties or fills before the cut-off
  */

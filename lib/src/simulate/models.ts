@@ -35,10 +35,10 @@ export interface Mesh {
  * Default mesh: PyBaMM's (conventions §8), uniform particles. The discretisation converges at second order (the
  * change from 2× to 4× finer is a quarter of that from 1× to 2×). Measured, voltage against a mesh twice as fine from
  * 2 minutes into a discharge to 0.1 V above the cut-off (the sixteenth audit's table; SPM, SPMe and DFN alike):
- * - 1C: Chen2020 ≤ 0.64 mV, Marquis2019 ≤ 0.36 mV, **Ecker2015 1.85 mV** (its large, slow negative particles:
+ * - 1C: Chen2020 ≤ 0.64 mV, Marquis2019 ≤ 0.48 mV, **Ecker2015 1.85 mV** (its large, slow negative particles:
  *   13.7 µm, D ≈ 1e-14 m²/s mid-discharge; doubling only `rn` accounts for it); Ecker2015 with
  *   `particleGrading: 0.89` ≤ 0.49 mV, with `rn: 30` 0.76 mV.
- * - 3C / 5C: Marquis2019 0.86 / 1.12 mV; Ecker2015 7.0 / 26 mV; Chen2020 ends in electrolyte depletion, where the
+ * - 3C / 5C: Marquis2019 ≤ 0.68 / 1.00 mV; Ecker2015 7.0 / 26 mV; Chen2020 ends in electrolyte depletion, where the
  *   through-cell mesh sets the capacity: its DFN at 3C delivers 2.301 A.h at this mesh, 2.328 at 2×, 2.335 at 4×
  *   (1.2 % and 1.4 % more). Compare with `{ xn: 40, xs: 40, xp: 40, rn: 40, rp: 40 }` before trusting a
  *   high-rate capacity to better than a few per cent.

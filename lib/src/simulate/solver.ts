@@ -335,7 +335,8 @@ export interface SolverOptions {
   /**
    * Integration method: "bdf" (default; variable-order 1–5, variable-step BDF with dense output, as CVODE/IDA and
    * scipy's BDF) or "bdf2" (variable-step BDF2, the first integrator of this library, kept for comparison). On the
-   * one-hour 1C discharges "bdf" takes 37 % fewer steps on the DFN (Marquis2019 107 vs 170, Chen2020 472 vs 714)
+   * one-hour 1C discharges "bdf" takes 37 % fewer steps on the DFN (Marquis2019 107 vs 170, Chen2020 118 vs 186; with
+   * Chen2020's measured OCP tables 470 vs 714)
    * and is faster there; on the few-millisecond SPM/SPMe runs the two are within noise. See
    * {@link Integrator.integrateStep}.
    */
@@ -367,7 +368,7 @@ export interface SolverPoint {
 }
 
 /** The empty state of a point whose state was released (see {@link Integrator.summarizePoint}). */
-export const RELEASED_STATE = new Float64Array(0);
+export const RELEASED_STATE: Float64Array = new Float64Array(0);
 
 /** Result of {@link integrateStep}. */
 export interface StepResult {
@@ -471,25 +472,25 @@ export class Integrator {
    * a few hundred points, the usual, is not summarised at all and runs as fast as without a summary (summarising every
    * point cost the SPM's one-hour discharge 30 % of its 2 ms).
    */
-  keepStatesPerStep = 512;
+  keepStatesPerStep: number = 512;
   /** Number of right-hand-side evaluations since construction (finite-difference columns included). */
-  rhsEvaluations = 0;
+  rhsEvaluations: number = 0;
   /** Number of finite-difference Jacobians computed since construction. */
-  jacobians = 0;
+  jacobians: number = 0;
   /** Number of LU factorisations of the iteration matrix. */
-  factorizations = 0;
+  factorizations: number = 0;
   /** Number of Newton iterations (each one residual evaluation and one linear solve). */
-  newtonIterations = 0;
+  newtonIterations: number = 0;
   /** Number of accepted steps. */
-  steps = 0;
+  steps: number = 0;
   /** Converged steps whose algebraic unknowns moved far from their prediction and were checked with a fresh Jacobian. */
-  creepChecks = 0;
+  creepChecks: number = 0;
   /** Number of rejected step attempts (error test or Newton failure). */
-  rejectedSteps = 0;
+  rejectedSteps: number = 0;
   /** Rejected step attempts whose Newton iteration failed (also with a fresh Jacobian). */
-  newtonFailures = 0;
+  newtonFailures: number = 0;
   /** Rejected step attempts that failed the local-error test ("bdf2": or the voltage-change limit). */
-  errorTestFailures = 0;
+  errorTestFailures: number = 0;
   /** Accepted steps taken at each BDF order (index 1–5; index 0 unused). */
   readonly stepsByOrder: number[] = [0, 0, 0, 0, 0, 0];
 
@@ -571,7 +572,8 @@ export class Integrator {
    * were tiny while I·V missed P by 0.76 W (Chen2020 SPM at 50 W: two accepted steps and six stored points 0.07–1.5 %
    * off the set power). So under power control the accepted iterate must also meet |I·V − P| ≤ |V|·(rtol·|I| + 1e-9),
    * the power error that one tolerance unit of the current makes at this voltage; a converging iteration ends far
-   * inside it (measured: ≤ 1e-5 relative at rtol 1e-4, SPM/SPMe/DFN, Chen2020 and Marquis2019, 1C to 6C). Current
+   * inside it (measured: ≤ 2e-5 relative at rtol 1e-4, SPM/SPMe/DFN, Chen2020 and Marquis2019, 1C to 6C; 1.8e-5 at
+   * the end of a Marquis2019 SPM discharge at 2.586 W, 7e-6 or less elsewhere). Current
    * control is exact. Under voltage control the same happens where the kinetics are steep: the Ecker2015 SPM's hold
    * after a 5C charge stored 8 of 65 points up to 0.33 mV off the held 4.2 V, with currents 0.5 % off; so a hold's
    * iterate must also meet |V − V_hold| ≤ 0.1·rtol·V_hold.
@@ -1660,7 +1662,7 @@ const NEWTON_MAX_IT = 4;
 const ERROR_TEST_ALGEBRAIC = false;
 /**
  * The global variables (a lumped cell temperature) are error-tested at this fraction of their tolerance: they carry
- * a weakly damped balance (the heat: τ = m·c_p/(h·A) ≈ 20 min for a 21700 cell), so their local errors add up over
+ * a weakly damped balance (the heat: τ = m·c_p/(h·A) ≈ 13 min for Chen2020's 21700 cell), so their local errors add up over
  * hundreds of steps instead of being damped within a few as the diffusive fields' are. Measured on the Chen2020 DFN
  * 1C lumped discharge (rtol 1e-4, maxStep 20): heat balance ∫(Q − h·A·ΔT) dt against m·c_p·ΔT off by 1.0e-3
  * relative at factor 1, 1.9e-4 at 0.1, 2.0e-5 at 0.01 (+28 % steps; isothermal models are unaffected).
