@@ -112,9 +112,12 @@ const X_AVERAGED = [
   "Positive electrode reaction overpotential [V]",
 ] as const;
 
+/** [name, its "X-averaged …" spelling] (built once: the scalars are read at every stored point). */
+const X_AVERAGED_PAIRS: readonly (readonly [string, string])[] = X_AVERAGED.map((name) => [name, `X-averaged ${name[0].toLowerCase()}${name.slice(1)}`] as const);
+
 /** Adds the {@link X_AVERAGED} names of `out` under PyBaMM's "X-averaged …" spelling. */
 function withXAveragedNames(out: Record<string, number>): Record<string, number> {
-  for (const name of X_AVERAGED) out[`X-averaged ${name[0].toLowerCase()}${name.slice(1)}`] = out[name];
+  for (const [name, averaged] of X_AVERAGED_PAIRS) out[averaged] = out[name];
   return out;
 }
 

@@ -491,6 +491,8 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   const push = (k: string, v: number): void => {
     (cols[k] ??= []).push(v);
   };
+  let scalarNames: string[] | undefined;
+  let scalarColumns: number[][] = [];
   const states: Float64Array[] = [];
   let q = 0;
   // PyBaMM's throughput capacity ∫|I| dt, discharge energy ∫I·V dt (net) and throughput energy ∫|I·V| dt
@@ -785,7 +787,12 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
           push("Cell temperature [K]", model.cell.T);
           push("Ambient temperature [K]", model.cell.T);
         }
-        for (let k = 0; k < packed.names.length; k++) push(packed.names[k], packed.values[k + 2]);
+        // the model's columns, looked up once per names list rather than by name at every point
+        if (packed.names !== scalarNames) {
+          scalarNames = packed.names;
+          scalarColumns = scalarNames.map((n) => (cols[n] ??= []));
+        }
+        for (let k = 0; k < scalarColumns.length; k++) scalarColumns[k].push(packed.values[k + 2]);
         if (save) states.push(p.y);
         // a step that ended at its start stores the state under its control at no time passed: the cell never held
         // that voltage ("Discharge at 2C until 3.4 V" skipped at 3.3 V put 3.2507 V into the cycle's minimum, and a
@@ -1047,13 +1054,22 @@ interface PackedOutputs {
 
 function packOutputs(model: CellModel, y: Float64Array, current: number): PackedOutputs {
   const scalars = model.scalars(y, current);
-  const names = Object.keys(scalars);
+  // a model's scalars have the same names at every state (an object literal): listed once per model, not per point
+  let names = SCALAR_NAMES.get(model);
+  if (names === undefined) {
+    names = Object.keys(scalars);
+    SCALAR_NAMES.set(model, names);
+  }
   const values = new Float64Array(names.length + 2);
   values[0] = model.negativeLithium(y);
   values[1] = model.lithium(y);
-  for (let i = 0; i < names.length; i++) values[i + 2] = scalars[names[i]];
+  // in key order (the order of names), without a hash lookup per name
+  values.set(Object.values(scalars), 2);
   return { values, names };
 }
+
+/** The names of each model's scalars, in the order {@link packOutputs} packs them. */
+const SCALAR_NAMES = new WeakMap<CellModel, string[]>();
 
 /** Rows closer than this to the row before [s] are a jump of a drive cycle (see {@link integrateDriveCycle})… */
 const JUMP_GAP = 1e-3;
