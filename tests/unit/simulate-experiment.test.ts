@@ -489,9 +489,17 @@ test("thirteenth audit: a step that ends at its start does not enter its cycle's
   assert.equal(alone.termination, `The only step of cycle 1 ended at its start ("Discharge at 1 A until 2 A"): the cycle is infeasible from this state, and the experiment stops (PyBaMM raises an error)`);
   const later = simulate(model, [["Discharge at 1C until 3.3 V"], ["Discharge at 2C until 3.4 V", "Discharge at 3C until 3.4 V"], ["Rest for 1 minute"]]);
   assert.match(later.termination, /^All 2 steps of cycle 2 ended at their start \("Discharge at 2C until 3\.4 V"; "Discharge at 3C until 3\.4 V"\)/);
-  assert.equal(later.cycles.length, 2);
-  // its summary still has voltages (those of the skipped steps' states, the only ones it has)
-  assert.ok(Number.isFinite(later.cycles[1]["Minimum voltage [V]"]));
+  // the infeasible cycle has no summary (it held none of the voltages its skipped steps would have started at)
+  assert.equal(later.cycles.length, 1);
+  // a skipped first step leaves no row either when later steps run (twenty-second audit: a 2C row at 3.614 V before
+  // the rest's 3.751 V at t = 0)
+  const firstSkipped = simulate(model, ["Discharge at 2C until 3.9 V", "Rest for 10 minutes"], { initialSoc: 0.5 });
+  assert.equal(firstSkipped.get("Step number")[0], 2);
+  assert.ok(!firstSkipped.get("Current [A]").some((i) => i !== 0));
+  assert.equal(firstSkipped.length, firstSkipped.get("Time [s]").length);
+  assert.equal(firstSkipped.state(0).length, model.system.n);
+  // alone, it keeps its one row (the solution is not empty)
+  assert.equal(alone.length, 1);
 });
 
 test("thirteenth audit: PyBaMM's comparison conditions (\"< 2.5 V\", \"> -0.5 A\"), the minute unit \"m\", tags, and a hint for the old \"Run\" syntax", () => {

@@ -206,10 +206,11 @@ test("eighth audit: data at t = 0 after a first step that ends at once (two simu
   const t = truth.get("Time [s]");
   const V = truth.get("Voltage [V]");
   assert.equal(t[0], 0);
-  assert.equal(t[1], 0, "the charge ended at once: two points at t = 0");
+  // the charge ended at once and stores no row: the first row is the discharge's start
+  assert.equal(truth.get("Step number")[0], 2);
   const time = [0];
-  const voltage = [V[1]];
-  for (let i = 2; i < t.length; i++) if (Math.abs(t[i] / 60 - Math.round(t[i] / 60)) < 1e-9 && t[i] > time[time.length - 1]) {
+  const voltage = [V[0]];
+  for (let i = 1; i < t.length; i++) if (Math.abs(t[i] / 60 - Math.round(t[i] / 60)) < 1e-9 && t[i] > time[time.length - 1]) {
     time.push(t[i]);
     voltage.push(V[i]);
   }
@@ -259,7 +260,18 @@ test("seventeenth audit: a parameter whose effect vanishes is named (an SPMe ele
   let seed = 1;
   const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const noisy = time.map((x) => ref.get("Voltage [V]")[tt.indexOf(x)] + 0.002 * Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd()));
-  assert.throws(() => fitParameters({ params: base, model: (p) => spme(p), names: [sigma], time, voltage: noisy, current: 5 }), /the simulated voltage hardly depends on "Negative electrode conductivity \[S\.m-1\]" .* µV RMS for an e-fold change/);
+  // it goes up to where the voltage no longer depends on it: the fit stops there and reports a lower bound only
+  const runaway = fitParameters({ params: base, model: (p) => spme(p), names: [sigma], time, voltage: noisy, current: 5 });
+  assert.match(runaway.message, /"Negative electrode conductivity \[S\.m-1\]" went up to [\d.e+]+, where the voltage no longer depends on it .* the data only say it is at least about that/);
+  assert.ok(runaway.values[0] < 1e6 && runaway.lower[0] === runaway.values[0] && runaway.upper[0] === Infinity, `${runaway.values[0]} [${runaway.lower[0]}, ${runaway.upper[0]}]`);
+  assert.deepEqual(runaway.undetermined, [sigma]);
+  // a start where it has no effect at all is an error naming it
+  assert.throws(() => fitParameters({ params: base, model: (p) => spme(p), names: [sigma], initial: [1e7], time, voltage: noisy, current: 5 }), /the simulated voltage hardly depends on "Negative electrode conductivity \[S\.m-1\]" at the start/);
+  // a contact resistance whose best value is 0 goes down to where it no longer matters: an upper bound, not an error
+  // (twenty-first audit: the fit threw on the TSDoc example's own pair)
+  const zero = syntheticCurve({});
+  const toZero = fitParameters({ params: base, model: (p) => spm(p), names: ["Negative particle diffusivity [m2.s-1]", "Contact resistance [Ohm]"], initial: [3e-14, 0.01], time: zero.time, voltage: zero.voltage, current: 5 });
+  assert.ok(toZero.converged && Math.abs(toZero.values[0] / 3.3e-14 - 1) < 1e-3 && toZero.lower[1] === 0 && toZero.upper[1] < 1e-5, `${toZero.values} [${toZero.lower}, ${toZero.upper}] ${toZero.message}`);
   // a contact resistance of 1 mΩ under 20 mV of noise: fitted, flagged as not determined
   const R = "Contact resistance [Ohm]";
   const { voltage } = syntheticCurve({ [R]: 0.001 }, 0.02, 3);
@@ -268,4 +280,14 @@ test("seventeenth audit: a parameter whose effect vanishes is named (an SPMe ele
   assert.match(wide.message, /the data hardly determine "Contact resistance \[Ohm\]"/);
   assert.throws(() => fitParameters({ params: base, model: (p) => spm(p), names: [R], time: time.map(String) as never, voltage, current: 5 }), /time\[0\] is a string \("30"\), not a number/);
   assert.throws(() => fitParameters({ params: base, model: (p) => spm(p), names: [R], time, voltage, current: 5, protocol: "Discharge at 1C for 1 hour" }), /give a protocol or a constant current, not both/);
+});
+
+test("twenty-first audit: a fit to dense data reads only the voltage at the data times (outputs: \"basic\"), and simulate's basic outputs are the simulation's own columns", () => {
+  const base = parameterValues("Chen2020");
+  const s = simulate(spm(base), "Discharge at 1C for 10 minutes", { outputs: "basic", saveStates: false });
+  assert.ok(s.variableNames().includes("Voltage [V]") && s.variableNames().includes("Throughput capacity [A.h]"));
+  assert.ok(!s.variableNames().includes("Negative particle surface concentration [mol.m-3]"));
+  const full = simulate(spm(base), "Discharge at 1C for 10 minutes", { saveStates: false });
+  assert.deepEqual(s.get("Voltage [V]"), full.get("Voltage [V]"));
+  assert.throws(() => simulate(spm(base), "Rest for 1 s", { outputs: "some" as never }), /outputs must be "all" or "basic"/);
 });

@@ -198,3 +198,13 @@ test("eighteenth audit: adapting a set as in PyBaMM — search, diff, toString, 
   const v2 = simulate(spm(chen), "Discharge at 1C for 10 minutes", { saveStates: false, initialSoc: 0.5 }).get("Voltage [V]");
   assert.ok(Math.abs(v1.at(-1)! - v2.at(-1)!) < 1e-9);
 });
+
+test("twenty-first audit: an undefined option passes, a copy keeps its citations, an optional trailing argument is no error", () => {
+  assert.equal(parameterValues("Marquis2019", { chen2020Ocp: undefined }).setName, "Marquis2019");
+  const chen = parameterValues("Chen2020");
+  assert.deepEqual(new ParameterValues("copy", chen).citations, chen.citations);
+  const ocp = chen.get("Negative electrode OCP [V]") as (x: number, T: number) => number;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const withOptional = (sto: number, T: number, extra?: number) => ocp(sto, T);
+  spm(chen.update({ "Negative electrode OCP [V]": withOptional as never }));
+});

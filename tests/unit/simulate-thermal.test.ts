@@ -205,3 +205,17 @@ test("fourteenth audit: a lumped cell starts at its first step's temperature, as
   const ocv = cell.pos.U(soh.y, 318.15) - cell.neg.U(soh.x, 318.15);
   assert.ok(Math.abs(ocv - 3.3) < 1e-6, `${ocv}`);
 });
+
+test("twenty-first audit: an initial SOC given as a voltage is the OCV at the temperature the cell starts at (the first step's), and at another initial temperature the reachable range is named", () => {
+  const m = parameterValues("Marquis2019");
+  for (const model of [spm(m), spm(m, { thermal: "lumped" })]) {
+    const s = simulate(model, "Rest for 10 minutes at 45oC", { initialSoc: "3.3 V", saveStates: false });
+    assert.ok(Math.abs(s.get("Voltage [V]")[0] - 3.3) < 1e-6, `${s.get("Voltage [V]")[0]}`);
+  }
+  // at 0 °C the entropic term lifts the OCV at 0 % SOC to 3.128 V: 3.11 V is out of reach, and said so
+  const cold = m.update({ "Initial temperature [K]": 273.15, "Ambient temperature [K]": 273.15 });
+  assert.throws(() => initialStoichiometries(cold, "3.11 V"), /not reached between 0 % and 100 % SOC at the initial temperature 273\.15 K, where the OCV spans 3\.12\d*–4\.\d+ V/);
+  const ok = initialStoichiometries(cold, "3.5 V");
+  const cell = new CellData(cold);
+  assert.ok(Math.abs(cell.pos.U(ok.y, 273.15) - cell.neg.U(ok.x, 273.15) - 3.5) < 1e-6);
+});

@@ -74,7 +74,11 @@ export interface FitResult {
    * Valid only for independent errors: see {@link FitResult.durbinWatson}.
    */
   lower: number[];
-  /** Upper confidence bounds at the requested level, in the order of `names` (same caveat as `lower`). */
+  /**
+   * Upper confidence bounds at the requested level, in the order of `names` (same caveat as `lower`). A parameter
+   * that went where the voltage no longer depends on it (a contact resistance towards 0, a conductivity towards ∞)
+   * gets the half-line the data allow: [0, value] (−∞ on a linear scale) or [value, ∞); see `undetermined`.
+   */
   upper: number[];
   /** Root-mean-square residual [V]. */
   rmse: number;
@@ -121,7 +125,9 @@ export interface FitResult {
   lastFailure?: string;
   /**
    * Names of the parameters the data hardly determine: a log-scale interval spanning more than a factor of 10, a
-   * linear one wider than ±100 % of the value. Their values are not to be quoted (the message says so too).
+   * linear one wider than ±100 % of the larger of the value and its typical size, or one the data only bound (it went
+   * where the voltage no longer depends on it, below 1 µV RMS). Their values are not to be quoted (the message says
+   * which and why).
    */
   undetermined: string[];
 }
@@ -339,7 +345,8 @@ export function fitParameters(opts: FitOptions): FitResult {
   // exact synthetic data (an SPM diffusivity 3.3156e-14 ± 0.001e-14 against the true 3.3e-14)
   const userSimulate = opts.simulate ?? {};
   const outputTimes = Array.from(new Set([...Array.from(opts.time), ...Array.from(userSimulate.solver?.outputTimes ?? [])])).sort((a, b) => a - b);
-  const simulateOptions: SimulateOptions = { ...userSimulate, solver: { ...(userSimulate.solver ?? {}), outputTimes }, saveStates: false, respectCutoffs: false };
+  // (only the voltage is read: the model's other outputs are not computed at every data point)
+  const simulateOptions: SimulateOptions = { ...userSimulate, solver: { ...(userSimulate.solver ?? {}), outputTimes }, saveStates: false, respectCutoffs: false, outputs: "basic" };
   let evaluations = 0;
   const residuals = (th: number[], phase: string): Float64Array => {
     evaluations++;
@@ -411,20 +418,25 @@ export function fitParameters(opts: FitOptions): FitResult {
       }
       return r1.map((v, i) => (v - r0[i]) / h);
     });
+  /** RMS change of the voltage [V] for an e-fold change of a log-scale parameter, or a change of its typical size. */
+  const effect = (col: Float64Array, j: number): number => Math.sqrt(col.reduce((a, v) => a + v * v, 0) / m) * (logs[j] ? 1 : typical[j]);
+  /** Below this effect [V] the solver cannot resolve a parameter: 1 µV RMS. */
+  const NEGLIGIBLE = 1e-6;
   /**
-   * A parameter whose effect on the voltage is below what the solver resolves (RMS change under 1 µV for an e-fold
-   * change of a log-scale parameter, or a change of its typical size): not determined by the data. Checked at every
-   * Jacobian: a conductivity with no visible effect ran off to 4.85e30 S/m and ended in an unnamed singular matrix.
+   * At the start, a parameter the voltage does not (or hardly) depend on cannot be fitted at all: an error naming it.
+   * During the fit, a parameter that goes where the voltage no longer depends on it (a contact resistance towards 0,
+   * a conductivity towards ∞: one ran off to 4.85e30 S/m and ended in an unnamed singular matrix) is at a bound the
+   * data set: the indices of such parameters, which stop the fit.
    */
-  const checkEffects = (J: Float64Array[], th: number[], where: string): void => {
+  const negligibleAtStart = (J: Float64Array[], th: number[]): void => {
     J.forEach((col, j) => {
-      const rms = Math.sqrt(col.reduce((a, v) => a + v * v, 0) / m) * (logs[j] ? 1 : size(th, j));
       if (col.every((v) => v === 0))
         throw new Error(`fitParameters: the simulated voltage does not change with "${names[j]}" (the model does not use it under these conditions), so it cannot be fitted from voltage data; remove it from names`);
-      if (rms < 1e-6)
+      const e = effect(col, j);
+      if (e < NEGLIGIBLE)
         throw new Error(
-          `fitParameters: the simulated voltage hardly depends on "${names[j]}" ${where} (${(rms * 1e6).toPrecision(2)} µV RMS for ${logs[j] ? "an e-fold change" : "a change of its size"}, at ${describe(toValue(th))}): ` +
-            "the data cannot determine it; fix it at a known value (remove it from names)",
+          `fitParameters: the simulated voltage hardly depends on "${names[j]}" at the start (${(e * 1e6).toPrecision(2)} µV RMS for ${logs[j] ? "an e-fold change" : "a change of its typical size"}, at ${describe(toValue(th))}): ` +
+            "the data cannot determine it; fix it at a known value (remove it from names), or start it where it matters",
         );
     });
   };
@@ -443,7 +455,9 @@ export function fitParameters(opts: FitOptions): FitResult {
   let J = jacobian(theta, r);
   // a parameter the simulated voltage does not depend on (e.g. a thermal property in an isothermal model) makes JᵀJ
   // singular; name it rather than report a non-positive-definite matrix
-  checkEffects(J, theta, "at the start");
+  negligibleAtStart(J, theta);
+  /** Parameters that went where the voltage no longer depends on them, with the direction they went. */
+  const bounded = new Map<number, "down" | "up">();
   // parameters of which only a combination matters (electrode height and width: only the area) give (nearly)
   // dependent columns; found at every Jacobian instead of as a singular JᵀJ after the whole fit
   checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), "at the start");
@@ -530,34 +544,66 @@ export function fitParameters(opts: FitOptions): FitResult {
     // the covariance below needs the Jacobian at the final theta, so it is refreshed after every accepted step
     J = jacobian(theta, r);
     const after = `after ${iterations} iteration${iterations === 1 ? "" : "s"}`;
-    checkEffects(J, theta, after);
+    J.forEach((col, j) => {
+      if (effect(col, j) < NEGLIGIBLE) bounded.set(j, theta[j] < start.map((v, i) => (logs[i] ? Math.log(v) : v))[j] ? "down" : "up");
+    });
+    if (bounded.size > 0) {
+      // the cost no longer depends on them: the fit is done, and the data set only a bound on each
+      converged = true;
+      const vals = toValue(theta);
+      message = [...bounded].map(([j, dir]) => `"${names[j]}" went ${dir === "down" ? "down" : "up"} to ${vals[j].toPrecision(4)}, where the voltage no longer depends on it (below 1 µV RMS ${logs[j] ? "per e-fold change" : "per typical size"}): the data only say it is ${dir === "down" ? "at most" : "at least"} about that`).join("; ");
+      break;
+    }
     checkIdentifiable(normalMatrix(J), names, logs, toValue(theta), after);
   }
   if (!message) message = `iteration limit (${maxIt}) reached`;
-  if (failuresThisIteration > 0 && converged) {
-    converged = false;
-    message =
-      `stopped at the edge of where the model runs, not at a minimum: ${failuresThisIteration} trial step${failuresThisIteration === 1 ? "" : "s"} of the last iteration ` +
-      `could not be simulated (last: ${lastFailure}); ${message}`;
+  if (failuresThisIteration > 0 && converged && bounded.size === 0) {
+    // Failed trials shrink the steps (the damping grows), so "converged" may only mean "stuck at the edge of where the
+    // model runs". It is a minimum within the noise if the decrease a Gauss–Newton step from here predicts is below
+    // 4 residual variances (two standard errors; a contact resistance whose best value is 0, the model refusing
+    // negative ones: 7e-5 of the cost); otherwise the data want values the model cannot run (a resistance held at
+    // 0.015 Ω where they want 0.02: nearly all of it).
+    const JtJ = normalMatrix(J);
+    const Jtr = J.map((col) => col.reduce((a, v, i) => a + v * r[i], 0));
+    let decrease = Infinity;
+    try {
+      const d = choleskySolve(JtJ.map((row, a) => row.map((v, b) => (a === b ? v * (1 + 1e-12) : v))), Jtr);
+      decrease = d.reduce((a, v, i) => a + v * Jtr[i], 0);
+    } catch {
+      // singular: not shown to be a minimum
+    }
+    const predicted = cost > 0 ? decrease / cost : 0;
+    if (!(decrease <= (4 * cost) / (m - p))) {
+      converged = false;
+      message =
+        `stopped at the edge of where the model runs, not at a minimum (a Gauss–Newton step would lower the cost by ${Number.isFinite(predicted) ? `${(100 * Math.min(predicted, 1)).toPrecision(2)} %` : "an unknown amount"}): ` +
+        `${failuresThisIteration} trial step${failuresThisIteration === 1 ? "" : "s"} of the last iteration could not be simulated (last: ${lastFailure}); ${message}`;
+    }
   }
-  // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates
-  const JtJ = normalMatrix(J);
+  // asymptotic covariance s²(JᵀJ)⁻¹ in the fitted coordinates, of the parameters the data still determine (one that
+  // went to a bound gets the half-line the data allow)
+  const active = names.map((_, i) => i).filter((i) => !bounded.has(i));
+  const Ja = active.map((i) => J[i]);
   const s2 = cost / (m - p);
-  let inv: number[][];
-  try {
-    inv = inverse(JtJ);
-  } catch {
-    throw new Error(`fitParameters: the parameters are not determined at the end of the fit (JᵀJ is singular at ${describe(toValue(theta))}): fix some of them at known values and fit the rest`);
+  let inv: number[][] = [];
+  if (active.length > 0) {
+    try {
+      inv = inverse(normalMatrix(Ja));
+    } catch {
+      throw new Error(`fitParameters: the parameters are not determined at the end of the fit (JᵀJ is singular at ${describe(toValue(theta))}): fix some of them at known values and fit the rest`);
+    }
   }
-  const cov = inv.map((row) => row.map((v) => v * s2));
   const tq = twoSidedTQuantile(opts.confidence ?? 0.95, m - p);
   const values = toValue(theta);
+  const halfWidth = (i: number): number => tq * Math.sqrt(inv[active.indexOf(i)][active.indexOf(i)] * s2);
   const lower = theta.map((v, i) => {
-    const lo = v - tq * Math.sqrt(cov[i][i]);
+    if (bounded.has(i)) return bounded.get(i) === "down" ? (logs[i] ? 0 : -Infinity) : values[i];
+    const lo = v - halfWidth(i);
     return logs[i] ? Math.exp(lo) : lo;
   });
   const upper = theta.map((v, i) => {
-    const hi = v + tq * Math.sqrt(cov[i][i]);
+    if (bounded.has(i)) return bounded.get(i) === "down" ? values[i] : Infinity;
+    const hi = v + halfWidth(i);
     return logs[i] ? Math.exp(hi) : hi;
   });
   const changes: Record<string, number> = {};
@@ -575,8 +621,12 @@ export function fitParameters(opts: FitOptions): FitResult {
   const residualAutocorrelation = centred > 0 ? lagged / centred : 0;
   const durbinWatson = cost > 0 ? differenced / cost : 2;
   // intervals so wide the data say little: named, and said in the message
-  const undetermined = names.filter((_, i) => (logs[i] ? upper[i] / lower[i] > 10 : upper[i] - lower[i] > 2 * Math.abs(values[i])));
-  if (undetermined.length > 0) message += `; the data hardly determine ${undetermined.map((n) => `"${n}"`).join(", ")} (${undetermined.length === 1 ? "its interval spans" : "their intervals span"} more than a factor of 10): do not quote ${undetermined.length === 1 ? "its value" : "their values"}`;
+  // (log scale: more than a factor of 10; linear: wider than ±100 % of the value or of its typical size)
+  const wide = (i: number): boolean => bounded.has(i) || (logs[i] ? upper[i] / lower[i] > 10 : upper[i] - lower[i] > 2 * Math.max(Math.abs(values[i]), typical[i]));
+  const undetermined = names.filter((_, i) => wide(i));
+  const why = (i: number): string => (bounded.has(i) ? "a bound only" : logs[i] ? "interval over a factor of 10" : "interval wider than ±100 % of its size");
+  if (undetermined.length > 0)
+    message += `; the data hardly determine ${names.map((n, i) => (wide(i) ? `"${n}" (${why(i)})` : "")).filter((x) => x !== "").join(", ")}: do not quote ${undetermined.length === 1 ? "its value" : "their values"}`;
   if (failedTrials > 0 && !message.includes("could not be simulated")) message += `; ${failedTrials} trial simulation${failedTrials === 1 ? "" : "s"} failed on the way (last: ${lastFailure})`;
   return {
     values, lower, upper, rmse: Math.sqrt(cost / m), iterations, converged, message, evaluations, params: params.update(changes), residuals: r,

@@ -1623,7 +1623,22 @@ function initialStoichiometriesAtVoltage(params: ParameterValues, text: string):
   const xAt = (soc: number): number => ends.x0 + soc * (ends.x100 - ends.x0);
   const yAt = (soc: number): number => ends.y0 - soc * (ends.y0 - ends.y100);
   const ocvAt = (soc: number): number => ocpWithBarrier(c.pos.U, yAt(soc), T) - ocpWithBarrier(c.neg.U, xAt(soc), T);
-  // the OCV rises monotonically with the SOC between the two ends, where it equals vMin and vMax
-  const soc = v === vMin ? 0 : v === vMax ? 1 : bisect((s) => ocvAt(s) - v, 0, 1, `U_p − U_n = ${v} V`);
+  // The OCV rises monotonically with the SOC between the two ends. At the reference temperature they sit at vMin and
+  // vMax exactly; at another initial temperature the entropic term moves them (Marquis2019 at 0 °C: 3.105 V is below
+  // SOC 0, where "3.11 V" found no bracket), so the ends at T bound the search and the message names them.
+  const lo = ocvAt(0);
+  const hi = ocvAt(1);
+  const Tref = params.number("Reference temperature [K]");
+  let soc: number;
+  if (T === Tref && v === vMin) soc = 0;
+  else if (T === Tref && v === vMax) soc = 1;
+  else if (Math.abs(v - lo) <= 1e-12) soc = 0;
+  else if (Math.abs(v - hi) <= 1e-12) soc = 1;
+  else if (!(v > lo && v < hi))
+    throw new Error(
+      `initialStoichiometries: an open-circuit voltage of ${v} V is not reached between 0 % and 100 % SOC at the initial temperature ${T} K, ` +
+        `where the OCV spans ${fmt4(lo)}–${fmt4(hi)} V (the set's ${vMin}–${vMax} V hold at its reference temperature ${Tref} K; the entropic term moves them)`,
+    );
+  else soc = bisect((s) => ocvAt(s) - v, 0, 1, `U_p − U_n = ${v} V at ${T} K`);
   return { ...ends, x: xAt(soc), y: yAt(soc) };
 }

@@ -102,7 +102,8 @@ export class ParameterValues {
   constructor(setName: string, values: ParameterInput, citations: readonly string[] = []) {
     this.setName = setName;
     const entries = inputEntries(values, `new ParameterValues("${setName}", values)`);
-    const cited = [...citations];
+    // a copy of another set keeps its citations
+    const cited = [...citations, ...(values instanceof ParameterValues ? values.citations.filter((c) => !citations.includes(c)) : [])];
     const m = new Map<string, ParameterValue>();
     for (const [k, v] of entries) {
       // a PyBaMM dictionary carries its citations and chemistry among the values
@@ -572,12 +573,12 @@ function parameterNamesOf(f: (...a: number[]) => number): string[] | undefined {
 function signatureProblem(f: (...a: number[]) => number, args: readonly string[]): string | undefined {
   const want = `(${args.join(", ")})`;
   const names = parameterNamesOf(f);
-  if (f.length > args.length) return `takes ${f.length} arguments, but it is called with ${want}`;
+  // (more arguments than it is called with is no error by itself: an optional trailing one has no value, as in JS)
   const tAt = args.indexOf("T");
   // (a capital T, or a word for it: a table's own "t" or "x" is not a temperature)
   const misplaced = names?.findIndex((n, i) => i !== tAt && (/^T(_K|_ref)?$/.test(n) || /^(temp|temperature)$/i.test(n)));
   if (names && misplaced !== undefined && misplaced >= 0) {
-    return `is written (${names.join(", ")}), but it is called with ${want}: its argument "${names[misplaced]}" receives ${args[misplaced]}${tAt >= 0 ? `, and the temperature comes as argument ${tAt + 1}` : " (it is not called with a temperature)"}`;
+    return `is written (${names.join(", ")}), but it is called with ${want}: its argument "${names[misplaced]}" receives ${args[misplaced] ?? "nothing"}${tAt >= 0 ? `, and the temperature comes as argument ${tAt + 1}` : " (it is not called with a temperature)"}`;
   }
   return undefined;
 }
@@ -1139,7 +1140,8 @@ export const PARAMETER_SETS: readonly ParameterSetName[] = ["Chen2020", "Marquis
  */
 export function parameterValues(name: ParameterSetName | string, opts: ParameterSetOptions = {}): ParameterValues {
   // an option that does not exist, or one another set has, was ignored silently ({ ocp: "table" } gave the fits)
-  for (const k of Object.keys(opts ?? {})) {
+  for (const [k, v] of Object.entries(opts ?? {})) {
+    if (v === undefined) continue; // an optional option passed through as undefined
     if (k !== "chen2020Ocp") throw new Error(`parameterValues("${name}"): unknown option "${k}"; the options are: chen2020Ocp (Chen2020 only: "fit" or "table")`);
     if (name !== "Chen2020") throw new Error(`parameterValues("${name}"): the option chen2020Ocp applies to Chen2020 only`);
   }
