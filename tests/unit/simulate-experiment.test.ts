@@ -544,3 +544,20 @@ test("thirteenth audit: PyBaMM's comparison conditions (\"< 2.5 V\", \"> -0.5 A\
   // PyBaMM's removed drive-cycle syntax points to the constructors
   assert.throws(() => parseStep("Run US06 (A) for 5 minutes"), /old drive-cycle syntax .* step\.current\(\[\[0, 5\]/);
 });
+
+test("twenty-fourth audit: edge cases — a cycle whose first step a cut-off stops at once has no summary (it had ±Infinity voltages), an empty cycle list is an empty DataFrame, basic outputs keep a lumped model's temperature and say why a model output is missing", () => {
+  const p = parameterValues("Chen2020");
+  const s = simulate(spm(p), new Experiment([["Discharge at 1C until 2.5 V"], ["Discharge at 1C until 2.5 V"]]));
+  assert.match(s.termination, /^Lower voltage cut-off reached at the start of cycle 2/);
+  assert.equal(s.cycles.length, 1);
+  for (const c of s.cycles) assert.ok(Number.isFinite(c["Minimum voltage [V]"]) && Number.isFinite(c["Maximum voltage [V]"]));
+  const none = simulate(spm(p), "Discharge at 1C until 2.5 V", { initialSoc: 0 });
+  assert.equal(none.cycles.length, 0);
+  const df = none.cyclesToDataFrame() as { shape: number[]; columns: string[] };
+  assert.equal(df.shape[0], 0);
+  assert.ok(df.columns.includes("Discharge capacity [A.h]"));
+  const th = simulate(spm(p, { thermal: "lumped" }), "Discharge at 1C for 10 minutes at 35oC", { outputs: "basic", saveStates: false });
+  assert.equal(th.get("Cell temperature [K]")[0], 308.15);
+  assert.ok(th.get("Ambient temperature [K]").every((T) => T === 308.15));
+  assert.throws(() => th.get("X-averaged negative particle surface concentration [mol.m-3]"), /the SPM computes it, but this simulation stored only the basic columns: run it with outputs: "all"/);
+});

@@ -21,6 +21,8 @@ import {
   withInitialState,
   spm,
   simulate,
+  basicSpm,
+  twoSidedTQuantile,
 } from "../../lib/src/simulate";
 import type { ElectrolyteFunction, ExchangeCurrentFunction } from "../../lib/src/simulate";
 
@@ -204,7 +206,24 @@ test("twenty-first audit: an undefined option passes, a copy keeps its citations
   const chen = parameterValues("Chen2020");
   assert.deepEqual(new ParameterValues("copy", chen).citations, chen.citations);
   const ocp = chen.get("Negative electrode OCP [V]") as (x: number, T: number) => number;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const withOptional = (sto: number, T: number, extra?: number) => ocp(sto, T);
+  const withOptional = (sto: number, T: number, _extra?: number) => ocp(sto, T);
   spm(chen.update({ "Negative electrode OCP [V]": withOptional as never }));
+});
+
+test("twenty-fourth audit: two copies of a shipped set are equal (one instance per set), odd inputs are named, particle gradings the solver cannot step with are refused, basicSpm stops at maxTime, t quantiles at huge degrees of freedom", () => {
+  assert.deepEqual(parameterValues("Chen2020").diff(parameterValues("Chen2020")), { added: [], removed: [], changed: [] });
+  assert.equal(parameterValues("Marquis2019"), parameterValues("Marquis2019"));
+  const chen = parameterValues("Chen2020");
+  const back = ParameterValues.fromJSON(JSON.parse(JSON.stringify(chen)), chen.toObject());
+  assert.deepEqual(back.diff(chen), { added: [], removed: [], changed: [] });
+  assert.throws(() => chen.search(undefined as never), /search: give a text to look for/);
+  assert.throws(() => ParameterValues.fromJSON({ numbers: {} } as never), /fromJSON: give the object toJSON\(\) wrote/);
+  assert.throws(() => ParameterValues.fromJSON({ setName: "x", numbers: {}, functions: "abc" } as never), /fromJSON: give the object/);
+  assert.throws(() => spm(chen, { mesh: null } as never), /Model option mesh must be an object/);
+  assert.throws(() => spm(chen, { mesh: { particleGrading: 0.3 } }), /mesh\.particleGrading 0\.3 makes the outermost of 20 radial cells \(mesh\.rn\) 1\.\de-10 of the innermost's width.* use a grading of at least 0\.695/);
+  spm(chen, { mesh: { particleGrading: 0.89 } });
+  for (const bad of [null, false, true, [0.5]]) assert.throws(() => initialStoichiometries(chen, bad as never), /soc must be a number in \[0, 1\] or a voltage/);
+  const short = basicSpm(chen, { current: 5, dt: 1000, maxTime: 10 });
+  assert.deepEqual(Array.from(short["Time [s]"]), [0, 10]);
+  assert.ok(Math.abs(twoSidedTQuantile(0.95, Infinity) - 1.959964) < 1e-5 && Math.abs(twoSidedTQuantile(0.95, 1e15) - 1.959964) < 1e-5);
 });

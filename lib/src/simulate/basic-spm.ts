@@ -118,6 +118,7 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
   const diag = new Float64Array(N);
   const upper = new Float64Array(N);
   const rhs = new Float64Array(N);
+  let h = dt; // this step's length
   const step = (p: typeof neg): void => {
     const dr = p.radius / N;
     for (let i = 0; i < N; i++) {
@@ -128,8 +129,8 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
       const kOut = i < N - 1 ? (rOut * rOut * p.D((0.5 * (p.c[i] + p.c[i + 1])) / p.cmax, T)) / dr : 0;
       lower[i] = -kIn;
       upper[i] = -kOut;
-      diag[i] = vol / dt + kIn + kOut;
-      rhs[i] = (vol / dt) * p.c[i] - (i === N - 1 ? (rOut * rOut * p.j) / F : 0);
+      diag[i] = vol / h + kIn + kOut;
+      rhs[i] = (vol / h) * p.c[i] - (i === N - 1 ? (rOut * rOut * p.j) / F : 0);
     }
     for (let i = 1; i < N; i++) {
       const m = lower[i] / diag[i - 1];
@@ -161,6 +162,8 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
     );
   }
   while (t[t.length - 1] < tMax) {
+    // the last step ends on maxTime (it ran past it: dt 1000 s with maxTime 10 s stopped at 1000 s)
+    h = Math.min(dt, tMax - t[t.length - 1]);
     step(neg);
     step(pos);
     const V = voltage();
@@ -168,12 +171,12 @@ export function basicSpm(params: ParameterValues, opts: BasicSpmOptions = {}): B
     // becomes infinite: a particle emptied or filled before the voltage reached the cut-off
     if (!Number.isFinite(V)) {
       throw new Error(
-        `basicSpm: voltage is not finite at t = ${t[t.length - 1] + dt} s: the surface stoichiometries are ${(surface(neg) / neg.cmax).toFixed(4)} (negative) and ` +
+        `basicSpm: voltage is not finite at t = ${t[t.length - 1] + h} s: the surface stoichiometries are ${(surface(neg) / neg.cmax).toFixed(4)} (negative) and ` +
           `${(surface(pos) / pos.cmax).toFixed(4)} (positive), and a particle cannot pass current at 0 or 1; the cut-off ${vCut} V was not reached first ` +
           "(use a cut-off inside the cell's voltage window, or a lower current)",
       );
     }
-    t.push(t[t.length - 1] + dt);
+    t.push(t[t.length - 1] + h);
     v.push(V);
     xs.push(surface(neg) / neg.cmax);
     ys.push(surface(pos) / pos.cmax);

@@ -237,7 +237,9 @@ function checkIdentifiable(JtJ: number[][], names: string[], logs: boolean[], va
  */
 export function twoSidedTQuantile(confidence: number, dof: number): number {
   if (!(confidence > 0 && confidence < 1)) throw new Error(`twoSidedTQuantile: the confidence must be in (0, 1), got ${confidence}`);
-  return studentTQuantile(0.5 + confidence / 2, dof);
+  // beyond 1e7 degrees of freedom t is the normal distribution to 1e-7 (the CDF's incomplete beta fails there:
+  // Infinity gave −1.0, 1e15 gave 1.75)
+  return studentTQuantile(0.5 + confidence / 2, Math.min(dof, 1e7));
 }
 
 /**

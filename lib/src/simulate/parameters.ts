@@ -196,6 +196,7 @@ export class ParameterValues {
    * // [{ name: "Negative particle diffusivity [m2.s-1]", unit: "m2.s-1", value: 3.3e-14 }]
    */
   search(term: string): { name: string; unit: string; value: number | "function" | "table" }[] {
+    if (typeof term !== "string") throw new TypeError(`search: give a text to look for in the names, e.g. "diffusivity", got ${String(term)}`);
     const words = term.toLowerCase().split(/\s+/).filter((w) => w !== "");
     return this.names()
       .filter((n) => words.every((w) => n.toLowerCase().includes(w)))
@@ -246,7 +247,8 @@ export class ParameterValues {
    * @throws Error naming the functions the JSON lists and `functions` lacks
    */
   static fromJSON(json: ParameterSetJSON, functions: Record<string, ParameterValue> = {}): ParameterValues {
-    if (typeof json !== "object" || json === null || typeof json.numbers !== "object") throw new Error("ParameterValues.fromJSON: give the object toJSON() wrote ({ setName, citations, numbers, tables, functions })");
+    if (typeof json !== "object" || json === null || typeof json.numbers !== "object" || json.numbers === null || typeof json.setName !== "string" || (json.functions !== undefined && !Array.isArray(json.functions)) || (json.citations !== undefined && !Array.isArray(json.citations)))
+      throw new Error("ParameterValues.fromJSON: give the object toJSON() wrote ({ setName: a text, citations: a list, numbers: an object, tables, functions: a list of names })");
     const values: Record<string, ParameterValue> = { ...json.numbers };
     for (const [n, t] of Object.entries(json.tables ?? {})) values[n] = pchip(t.x, t.y);
     const missing = (json.functions ?? []).filter((n) => typeof functions[n] !== "function");
@@ -1126,6 +1128,9 @@ function ecker2015(): ParameterValues {
 /** Names of the shipped parameter sets. */
 export const PARAMETER_SETS: readonly ParameterSetName[] = ["Chen2020", "Marquis2019", "Ecker2015"];
 
+/** The shipped sets made so far, by name and option (see {@link parameterValues}). */
+const SHIPPED = new Map<string, ParameterValues>();
+
 /**
  * A shipped parameter set by name (PyBaMM's `pybamm.ParameterValues("Chen2020")`).
  * An unknown name throws with the nearest valid names.
@@ -1145,14 +1150,25 @@ export function parameterValues(name: ParameterSetName | string, opts: Parameter
     if (k !== "chen2020Ocp") throw new Error(`parameterValues("${name}"): unknown option "${k}"; the options are: chen2020Ocp (Chen2020 only: "fit" or "table")`);
     if (name !== "Chen2020") throw new Error(`parameterValues("${name}"): the option chen2020Ocp applies to Chen2020 only`);
   }
+  // one instance per set and option (sets are immutable): the same functions every call, so two copies of a set
+  // compare equal (diff listed the exchange-current densities, closures built afresh, as changed)
+  const key = `${name}|${opts?.chen2020Ocp ?? ""}`;
+  const cached = SHIPPED.get(key);
+  if (cached) return cached;
+  let made: ParameterValues;
   switch (name) {
     case "Chen2020":
-      return chen2020(opts);
+      made = chen2020(opts);
+      break;
     case "Marquis2019":
-      return marquis2019();
+      made = marquis2019();
+      break;
     case "Ecker2015":
-      return ecker2015();
+      made = ecker2015();
+      break;
     default:
       throw new Error(`Unknown parameter set "${name}". Valid sets: ${PARAMETER_SETS.join(", ")}. Did you mean "${nearestNames(name, PARAMETER_SETS, 1)[0]}"?`);
   }
+  SHIPPED.set(key, made);
+  return made;
 }

@@ -223,9 +223,17 @@ export class Solution {
     }
     const names = Object.keys(this.columns);
     const listed = [...layout.throughCell, ...layout.radial];
-    // the SPM has no electrolyte and an isothermal model no heat: say so rather than offer look-alike names
+    // the SPM has no electrolyte and an isothermal model no heat: say so rather than offer look-alike names; a model
+    // output that is not a column was left out by outputs: "basic"
+    let modelNames: string[] = [];
+    try {
+      modelNames = Object.keys(this.model.scalars(this.states?.[0] ?? this.model.initialState(), 0));
+    } catch {
+      // no hint then
+    }
     const hint =
-      model === "SPM" && /electrolyte/i.test(name) ? ` (the SPM has no electrolyte: its concentration and potential are in the SPMe and DFN)`
+      modelNames.includes(name) ? ` (the ${model} computes it, but this simulation stored only the basic columns: run it with outputs: "all", the default)`
+        : model === "SPM" && /electrolyte/i.test(name) ? ` (the SPM has no electrolyte: its concentration and potential are in the SPMe and DFN)`
         : this.model.thermal === undefined && /heating|cooling/i.test(name) ? ` (an isothermal model computes no heat: build the model with { thermal: "lumped" })`
           : "";
     return (
@@ -341,7 +349,10 @@ export class Solution {
 /** A danfojs DataFrame from columns (danfojs-node is loaded on first use: it pulls in tfjs). */
 function dataFrame(data: Record<string, (number | null)[]>): unknown {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const dfd = require("danfojs-node") as { DataFrame: new (data: Record<string, (number | null)[]>) => unknown };
+  const dfd = require("danfojs-node") as { DataFrame: new (data: Record<string, (number | null)[]> | never[], opts?: { columns: string[] }) => unknown };
+  // no rows (no cycle ran): an empty frame with the columns (danfojs refuses a dictionary of empty columns)
+  const columns = Object.keys(data);
+  if (columns.length > 0 && data[columns[0]].length === 0) return new dfd.DataFrame([], { columns });
   return new dfd.DataFrame(data);
 }
 
@@ -507,6 +518,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
   };
   let scalarNames: string[] | undefined;
   let firstRowSkipped = false;
+  let cycleRan = true;
   let scalarColumns: number[][] = [];
   const states: Float64Array[] = [];
   let q = 0;
@@ -542,7 +554,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
     const cycleStart = t;
     cycles.push(sum);
     // whether any step of the cycle ran (rather than ending at its start)
-    let cycleRan = false;
+    cycleRan = false;
     for (let s = 0; s < exp.cycles[c].length; s++) {
       const step = exp.cycles[c][s];
       const where = `cycle ${c + 1}, step ${s + 1} ("${step.description}")`;
@@ -876,8 +888,7 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
     // a cycle none of whose steps ran: PyBaMM raises "All steps in the cycle ... are infeasible"; here the experiment
     // stops with that message ("Discharge at 1 A until 2 A" alone reported "completed" with one point)
     if (!cycleRan) {
-      // (the cycle has no summary: it held none of the voltages its skipped steps would have started at)
-      cycles.pop();
+      // (the cycle gets no summary, below: it held none of the voltages its skipped steps would have started at)
       const n = exp.cycles[c].length;
       termination = `${n === 1 ? "The only step" : `All ${n} steps`} of cycle ${c + 1} ended at ${n === 1 ? "its" : "their"} start (${stepLog.slice(-n).map((e) => (e.reason.startsWith(e.description) ? `"${e.description}"` : `"${e.description}": ${e.reason}`)).join("; ")}): the cycle is infeasible from this state, and the experiment stops (PyBaMM raises an error)`;
       break;
@@ -895,6 +906,9 @@ export function simulate(model: CellModel, protocol: Protocol, opts: SimulateOpt
       break;
     }
   }
+  // A cycle in which no step ran has no summary: its minimum and maximum voltage were ±Infinity when a cut-off ended
+  // its first step at once (an infeasible cycle stops the experiment, so it can only be the last one)
+  if (cycles.length > 0 && !cycleRan) cycles.pop();
   // a first step that ended at its start left the experiment's first row, the state under its control that the cell
   // never held; other rows follow, so it goes (as every other skipped step's: fuzzing found a 92 mV median jump there)
   if (firstRowSkipped && points > 1) {
@@ -1069,10 +1083,16 @@ interface PackedOutputs {
 
 function packOutputs(model: CellModel, y: Float64Array, current: number, basic = false): PackedOutputs {
   if (basic) {
-    const values = new Float64Array(2);
+    // the simulation's own columns; a lumped thermal model's temperatures are among them
+    const th = model.thermal;
+    const values = new Float64Array(th ? 4 : 2);
     values[0] = model.negativeLithium(y);
     values[1] = model.lithium(y);
-    return { values, names: NO_NAMES };
+    if (th) {
+      values[2] = th.ambientTemperature + y[th.index];
+      values[3] = model.ambientTemperature?.() ?? th.ambientTemperature;
+    }
+    return { values, names: th ? THERMAL_BASIC_NAMES : NO_NAMES };
   }
   const scalars = model.scalars(y, current);
   // a model's scalars have the same names at every state (an object literal): listed once per model, not per point
@@ -1091,6 +1111,8 @@ function packOutputs(model: CellModel, y: Float64Array, current: number, basic =
 
 /** The (empty) scalar names of {@link SimulateOptions.outputs} "basic". */
 const NO_NAMES: string[] = [];
+/** The scalar names of {@link SimulateOptions.outputs} "basic" for a lumped thermal model. */
+const THERMAL_BASIC_NAMES: string[] = ["Cell temperature [K]", "Ambient temperature [K]"];
 
 /** The names of each model's scalars, in the order {@link packOutputs} packs them. */
 const SCALAR_NAMES = new WeakMap<CellModel, string[]>();
