@@ -442,7 +442,8 @@ export function fitParameters(opts: FitOptions): FitResult {
         );
     });
   };
-  let theta = start.map((v, i) => (logs[i] ? Math.log(v) : v));
+  const theta0 = start.map((v, i) => (logs[i] ? Math.log(v) : v));
+  let theta = theta0.slice();
   let r = residuals(theta, "the start values");
   let cost = ssr(r);
   let lambda = 1e-3;
@@ -547,7 +548,7 @@ export function fitParameters(opts: FitOptions): FitResult {
     J = jacobian(theta, r);
     const after = `after ${iterations} iteration${iterations === 1 ? "" : "s"}`;
     J.forEach((col, j) => {
-      if (effect(col, j) < NEGLIGIBLE) bounded.set(j, theta[j] < start.map((v, i) => (logs[i] ? Math.log(v) : v))[j] ? "down" : "up");
+      if (effect(col, j) < NEGLIGIBLE) bounded.set(j, theta[j] < theta0[j] ? "down" : "up");
     });
     if (bounded.size > 0) {
       // the cost no longer depends on them: the fit is done, and the data set only a bound on each

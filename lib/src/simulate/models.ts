@@ -92,7 +92,7 @@ export const BARRIER_EDGE = BARRIER_C - Math.log(Math.expm1(0.01 / BARRIER_A)) /
  * surface and bulk quantities under PyBaMM's "X-averaged …" names.
  */
 function openCircuitVoltages(c: CellData, Un: number, Up: number, xBulk: number, yBulk: number): Record<string, number> {
-  const bulk = ocpWithBarrier(c.pos.U, yBulk, c.T) - ocpWithBarrier(c.neg.U, xBulk, c.T);
+  const bulk = cellOcv(c, xBulk, yBulk, c.T);
   return {
     "Surface open-circuit voltage [V]": Up - Un,
     "Open-circuit voltage [V]": bulk,
@@ -119,6 +119,11 @@ const X_AVERAGED_PAIRS: readonly (readonly [string, string])[] = X_AVERAGED.map(
 function withXAveragedNames(out: Record<string, number>): Record<string, number> {
   for (const [name, averaged] of X_AVERAGED_PAIRS) out[averaged] = out[name];
   return out;
+}
+
+/** The open-circuit voltage U_p(y) − U_n(x) at temperature T, barrier terms included. */
+function cellOcv(c: CellData, x: number, y: number, T: number): number {
+  return ocpWithBarrier(c.pos.U, y, T) - ocpWithBarrier(c.neg.U, x, T);
 }
 
 /** OCP with PyBaMM's clipping and barrier term. */
@@ -1581,7 +1586,7 @@ export function initialStoichiometries(params: ParameterValues, soc: number | st
   const Qn = c.neg.epsS * c.neg.L * c.neg.cmax * k;
   const Qp = c.pos.epsS * c.pos.L * c.pos.cmax * k;
   const QLi = (c.neg.epsS * c.neg.L * c.neg.c0 + c.pos.epsS * c.pos.L * c.pos.c0) * k;
-  const ocv = (x: number, y: number) => ocpWithBarrier(c.pos.U, y, T) - ocpWithBarrier(c.neg.U, x, T);
+  const ocv = (x: number, y: number) => cellOcv(c, x, y, T);
   // stoichiometries within the data of a tabulated OCP (pchip), as PyBaMM bounds them (conventions §6): a graphite
   // table over 0.1–0.8 was extrapolated to x0 = 0.00015 and 3 % more capacity; and outside the barrier's edges
   const [xlo, xhi, xWhy] = stoichiometryRange(params, "Negative electrode OCP [V]");
@@ -1633,7 +1638,7 @@ function initialStoichiometriesAtVoltage(params: ParameterValues, text: string):
   // the stoichiometries move linearly with the SOC between the two ends computed once above
   const xAt = (soc: number): number => ends.x0 + soc * (ends.x100 - ends.x0);
   const yAt = (soc: number): number => ends.y0 - soc * (ends.y0 - ends.y100);
-  const ocvAt = (soc: number): number => ocpWithBarrier(c.pos.U, yAt(soc), T) - ocpWithBarrier(c.neg.U, xAt(soc), T);
+  const ocvAt = (soc: number): number => cellOcv(c, xAt(soc), yAt(soc), T);
   // The OCV rises monotonically with the SOC between the two ends. At the reference temperature they sit at vMin and
   // vMax exactly; at another initial temperature the entropic term moves them (Marquis2019 at 0 °C: 3.105 V is below
   // SOC 0, where "3.11 V" found no bracket), so the ends at T bound the search and the message names them.
